@@ -1,0 +1,1 @@
+"""Data layer: build, load and query the snapshot. No Dash imports here."""

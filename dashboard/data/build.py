@@ -1,0 +1,443 @@
+"""Build the committed snapshot (geodata/snapshot) from the data kit.
+
+    python -m dashboard.data.build --kit ../shared/data [--out geodata/snapshot]
+
+The kit is read only here. Every input is validated; a fault stops the build
+with the file, row and column named, and the previous snapshot stays in place
+(the new one is written to a temporary folder and swapped in only when
+complete).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+import unicodedata
+from datetime import datetime, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from .catalog import INDICATORS
+from .classify import Classifier
+from .schema import (
+    DataError,
+    read_csv,
+    require_known,
+    require_nuts_form,
+    require_numeric,
+    require_unique,
+    require_urls,
+    require_values,
+    sheet_row,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT / "geodata" / "sources"
+DEFAULT_OUT = ROOT / "geodata" / "snapshot"
+NUTS_FILE = "nuts/2021/NUTS_RG_20M_2021_4326.geojson"
+CZ_SOURCE_URL = "https://www.ris3.cz/en/analysis/essential-documents"
+GEOMETRY_DECIMALS = 3  # ~100 m: far below what a 1:20 million map can show
+FIRST_YEAR = 2010  # statistics before this year are left out of the snapshot
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# --------------------------------------------------------------------------- regions
+
+def load_regions(kit: Path) -> gpd.GeoDataFrame:
+    path = kit / NUTS_FILE
+    if not path.exists():
+        raise DataError(path, "file is missing")
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for a broken file
+        raise DataError(path, f"cannot be read as GeoJSON ({exc})") from exc
+    for col in ("NUTS_ID", "LEVL_CODE", "CNTR_CODE", "NAME_LATN", "NUTS_NAME"):
+        if col not in gdf.columns:
+            raise DataError(path, "missing required property", row=1, column=col)
+    gdf = gdf.reset_index(drop=True)
+    gdf["NUTS_ID"] = gdf["NUTS_ID"].astype(str).str.strip()
+    require_unique(gdf, "NUTS_ID", path)
+    bad = gdf.geometry.isna() | gdf.geometry.is_empty | ~gdf.geometry.is_valid
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        reason = shapely.is_valid_reason(gdf.geometry.iloc[i]) if gdf.geometry.iloc[i] is not None else "missing"
+        raise DataError(path, f"invalid geometry for {gdf.NUTS_ID.iloc[i]} ({reason})", row=i + 1, column="geometry")
+    out = gpd.GeoDataFrame(
+        {
+            "nuts_id": gdf["NUTS_ID"],
+            "level": gdf["LEVL_CODE"].astype(int),
+            "country": gdf["CNTR_CODE"].astype(str).str.strip(),
+            "name_latn": gdf["NAME_LATN"].astype(str).str.strip(),
+            "name_national": gdf["NUTS_NAME"].astype(str).str.strip(),
+        },
+        geometry=gdf.geometry,
+        crs=gdf.crs,
+    )
+    out["parent"] = [nid[:-1] if lvl > 0 else "" for nid, lvl in zip(out.nuts_id, out.level)]
+    known = set(out.nuts_id)
+    orphan = out[(out.parent != "") & ~out.parent.isin(known)]
+    if len(orphan):
+        raise DataError(path, f"region {orphan.nuts_id.iloc[0]} has no parent region", row=int(orphan.index[0]) + 1)
+    # A point inside each region, for labels and partnership lines.
+    pts = out.geometry.representative_point()
+    out["lon"] = pts.x.round(4)
+    out["lat"] = pts.y.round(4)
+    return out.sort_values(["level", "nuts_id"]).reset_index(drop=True)
+
+
+def _round_coords(coords, nd: int):
+    if isinstance(coords[0], (int, float)):
+        return [round(coords[0], nd), round(coords[1], nd)]
+    rounded = [_round_coords(c, nd) for c in coords]
+    if rounded and isinstance(rounded[0][0], (int, float)):  # a ring: drop repeated points
+        dedup = [rounded[0]]
+        for p in rounded[1:]:
+            if p != dedup[-1]:
+                dedup.append(p)
+        if len(dedup) < 4:  # ring collapsed at this precision: keep it unrounded
+            return [[round(x, nd + 2) for x in p] for p in coords]
+        return dedup
+    return rounded
+
+
+def geometry_geojson(regions: gpd.GeoDataFrame, level: int) -> dict:
+    """A lean FeatureCollection for one level: id and geometry only."""
+    sub = regions[regions.level == level]
+    features = []
+    for nid, geom in zip(sub.nuts_id, sub.geometry):
+        g = shapely.geometry.mapping(geom)
+        features.append({
+            "type": "Feature",
+            "id": nid,
+            "properties": {},
+            "geometry": {"type": g["type"], "coordinates": _round_coords(json.loads(json.dumps(g["coordinates"])), GEOMETRY_DECIMALS)},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --------------------------------------------------------------------------- indicators
+
+INDICATOR_COLUMNS = ["nuts_id", "indicator", "year", "value", "unit", "source_dataset", "flag"]
+
+
+EU_AGGREGATE = "EU27_2020"
+
+
+def load_indicators(kit: Path, known: set[str], report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Long table (nuts_id, indicator, year, value, flag, source_id) and the sources table.
+
+    Regions outside NUTS 2021 are listed in the report; the EU-27 aggregate is kept for legends.
+    """
+    known = known | {EU_AGGREGATE}
+    frames, sources = [], {}
+    cache: dict[str, pd.DataFrame] = {}
+    outside = report.setdefault("statistics_rows_outside_nuts2021", {})
+    for ind in INDICATORS:
+        for rank, inp in enumerate(ind.inputs):
+            path = kit / "eurostat" / inp.file
+            if inp.file not in cache:
+                df = read_csv(path, INDICATOR_COLUMNS, compression="infer")
+                require_values(df, ["nuts_id", "indicator", "year"], path)
+                require_nuts_form(df, "nuts_id", path, allow_aggregates=True)
+                df["year_num"] = require_numeric(df, "year", path)
+                df["value_num"] = require_numeric(df, "value", path, allow_empty=True)
+                cache[inp.file] = df
+            df = cache[inp.file]
+            sel = df[df.indicator == inp.indicator]
+            if inp.unit:
+                sel = sel[sel.unit == inp.unit]
+            if sel.empty:
+                raise DataError(path, f"no rows for indicator '{inp.indicator}'", column="indicator")
+            unknown = ~sel.nuts_id.isin(known)
+            if unknown.any():
+                outside[inp.file] = sorted(set(outside.get(inp.file, [])) | set(sel.nuts_id[unknown]))
+            sel = sel[~unknown & sel.value_num.notna() & (sel.year_num >= FIRST_YEAR)]
+            for (dataset, unit, vintage, repo), grp in sel.groupby(
+                ["source_dataset", "unit", "vintage", "source_repo"] if "vintage" in sel else ["source_dataset", "unit"],
+                dropna=False,
+            ):
+                sid = f"S{len(sources) + 1}"
+                sources[sid] = {"source_id": sid, "indicator": ind.id, "source_dataset": dataset, "unit": unit,
+                                "vintage": vintage, "retrieved_via": repo, "file": inp.file}
+                frames.append(pd.DataFrame({
+                    "nuts_id": grp.nuts_id, "indicator": ind.id, "year": grp.year_num.astype(int),
+                    "value": grp.value_num, "flag": grp.flag, "source_id": sid, "rank": rank,
+                }))
+    values = pd.concat(frames, ignore_index=True)
+    # Precedence: for each region, indicator and year keep the first input that has it.
+    values = (values.sort_values(["indicator", "nuts_id", "year", "rank"])
+              .drop_duplicates(["indicator", "nuts_id", "year"], keep="first")
+              .drop(columns="rank").reset_index(drop=True))
+    used = set(values.source_id)
+    src = pd.DataFrame([s for s in sources.values() if s["source_id"] in used])
+    return values, src
+
+
+# --------------------------------------------------------------------------- S3 strategies and priorities
+
+STRATEGY_COLS = ["strategy_id", "nuts_id", "region_name", "strategy_title", "period", "document_url", "source_url"]
+PRIORITY_COLS = ["priority_id", "strategy_id", "nuts_id", "title", "title_original", "description", "keywords",
+                 "source_url", "source_note"]
+CZ_COLS = ["priority_id", "nuts3", "region_name_cs", "domain_name_cs", "cz_nace_divisions", "kind"]
+
+
+def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict):
+    sp = kit / "s3" / "priorities" / "strategies.csv"
+    pp = kit / "s3" / "priorities" / "priorities.csv"
+    s = read_csv(sp, STRATEGY_COLS)
+    require_values(s, ["strategy_id", "nuts_id", "strategy_title", "source_url"], sp)
+    require_unique(s, "strategy_id", sp)
+    require_known(s, "nuts_id", known, sp)
+    require_urls(s, "source_url", sp)
+    require_urls(s, "document_url", sp, allow_empty=True)
+    p = read_csv(pp, PRIORITY_COLS)
+    require_values(p, ["priority_id", "strategy_id", "title", "source_url"], pp)
+    require_unique(p, "priority_id", pp)
+    require_known(p, "strategy_id", set(s.strategy_id), pp, what="strategy id")
+    require_known(p, "nuts_id", known, pp)
+    require_urls(p, "source_url", pp)
+    strategies = pd.DataFrame({
+        "strategy_id": s.strategy_id, "nuts_id": s.nuts_id, "territory_name": s.region_name,
+        "title": s.strategy_title, "period": s.period, "document_url": s.document_url,
+        "source_url": s.source_url, "source_note": "",
+    })
+    priorities = pd.DataFrame({
+        "priority_id": p.priority_id, "strategy_id": p.strategy_id, "title": p.title,
+        "title_original": p.title_original, "description": p.description, "keywords": p.keywords,
+        "kind": "priority", "source_url": p.source_url, "source_note": p.source_note,
+    })
+
+    # Czech regional domains (Annex 2 of the National RIS3 Strategy), parsed by a third party.
+    cp = kit / "s3" / "cz_nris3_regional_domains.csv"
+    cz = read_csv(cp, CZ_COLS)
+    require_values(cz, ["priority_id", "nuts3", "domain_name_cs"], cp)
+    require_unique(cz, "priority_id", cp)
+    require_known(cz, "nuts3", known, cp)
+    cz_codes, invalid = [], []
+    for i, row in cz.iterrows():
+        for code in filter(None, (c.strip() for c in row.cz_nace_divisions.split(";"))):
+            code = code.zfill(2)
+            if code not in nace_divisions:
+                # The parse is a third party's and unvalidated: report its faults, do not guess.
+                invalid.append(f"{cp.name} row {sheet_row(i)} ({row.priority_id}): '{code}'")
+                continue
+            # CZ-NACE is the national version of NACE Rev. 2 and identical to it at division level.
+            cz_codes.append({"priority_id": row.priority_id, "scheme": "nace", "code": code, "origin": "source",
+                             "rule": "CZ-NACE division (identical to NACE Rev. 2)"})
+    cz_note = ("Domain list of the regional RIS3 card (Annex 2, National RIS3 Strategy 2021-2027), "
+               "parsed automatically by a third party and not validated; names in Czech.")
+    cz_strat = cz.groupby("nuts3", sort=True).first().reset_index()
+    strategies = pd.concat([strategies, pd.DataFrame({
+        "strategy_id": cz_strat.nuts3 + "-RIS3-2021",
+        "nuts_id": cz_strat.nuts3,
+        "territory_name": cz_strat.region_name_cs,
+        "title": "Regional RIS3 card of " + cz_strat.region_name_cs
+                 + " (Annex 2 of the Czech National RIS3 Strategy 2021-2027)",
+        "period": "2021-2027",
+        "document_url": "",
+        "source_url": CZ_SOURCE_URL,
+        "source_note": cz_note,
+    })], ignore_index=True)
+    truncated = ~cz.domain_name_cs.str.match(r".*[\w)]$")
+    priorities = pd.concat([priorities, pd.DataFrame({
+        "priority_id": cz.priority_id,
+        "strategy_id": cz.nuts3 + "-RIS3-2021",
+        "title": cz.domain_name_cs,
+        "title_original": cz.domain_name_cs,
+        "description": "",
+        "keywords": "",
+        "kind": cz.kind.map({"domain": "domain", "emerging": "emerging topic"}).fillna(cz.kind),
+        "source_url": CZ_SOURCE_URL,
+        "source_note": cz_note + truncated.map({True: " Name cut off in the parse.", False: ""}),
+    })], ignore_index=True)
+    report["czech_domains"] = {"rows": int(len(cz)), "nace_codes_from_source": len(cz_codes),
+                               "names_cut_off": int(truncated.sum()),
+                               "codes_not_in_nace_rev2_dropped": invalid}
+    return strategies, priorities, pd.DataFrame(cz_codes)
+
+
+# --------------------------------------------------------------------------- classifications
+
+def load_classifications(kit: Path):
+    np_ = kit / "classifications" / "nace_rev2_sections_divisions.csv"
+    nace = read_csv(np_, ["level", "section", "division", "code", "description"])
+    require_values(nace, ["level", "code", "description"], np_)
+    require_unique(nace, "code", np_)
+    nace = pd.DataFrame({"code": nace.code, "level": nace.level, "section": nace.section,
+                         "name": nace.description.str.strip()})
+    bp = kit / "classifications" / "nabs2007_chapters.csv"
+    nabs = read_csv(bp, ["nabs_code", "level", "name"])
+    require_unique(nabs, "nabs_code", bp)
+    nabs = nabs[nabs.level == "chapter"]
+    nabs = pd.DataFrame({"code": nabs.nabs_code, "name": nabs.name})
+    ep = kit / "s3" / "eu_industrial_ecosystems_14.csv"
+    eco = read_csv(ep, ["ecosystem_id", "ecosystem_name", "source"])
+    require_unique(eco, "ecosystem_id", ep)
+    require_numeric(eco, "ecosystem_id", ep)
+    eco = pd.DataFrame({"code": eco.ecosystem_id, "name": eco.ecosystem_name, "source": eco.source})
+    pf = SOURCES / "platforms.csv"
+    platforms = read_csv(pf, ["platform_id", "name", "source_url"])
+    require_unique(platforms, "platform_id", pf)
+    return nace, nabs, eco, platforms
+
+
+# --------------------------------------------------------------------------- partnerships
+
+PARTNERSHIP_COLS = ["partnership", "platform", "role", "region_name_as_in_source", "country", "source_url"]
+
+
+def normalise_role(text: str) -> str:
+    t = text.lower()
+    if t.startswith("co-lead"):
+        return "co-lead"
+    if t.startswith("lead"):
+        return "lead"
+    if t.startswith("partner") or t.startswith("initiator"):
+        return "partner"
+    return "member"
+
+
+def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, report: dict):
+    path = kit / "s3" / "s3_partnerships_partial_from_pages.csv"
+    df = read_csv(path, PARTNERSHIP_COLS + ["source_date_hint", "note"])
+    require_values(df, ["partnership", "region_name_as_in_source", "source_url"], path)
+    require_urls(df, "source_url", path)
+    np_ = SOURCES / "partnership_region_names.csv"
+    names = read_csv(np_, ["name_as_in_source", "country", "nuts_id", "note"])
+    require_unique(names, ["name_as_in_source", "country"], np_)
+    mapped = names[names.nuts_id != ""]
+    require_known(mapped, "nuts_id", known, np_)
+    lookup = {(r.name_as_in_source, r.country): r.nuts_id for r in names.itertuples()}
+    by_name = {r.name: r.platform_id for r in platforms.itertuples()}
+
+    parts, members, unmapped = {}, [], []
+    for i, r in df.iterrows():
+        pid = slug(r.partnership)
+        if pid not in parts:
+            parts[pid] = {"partnership_id": pid, "name": r.partnership,
+                          "platform_id": by_name.get(r.platform, ""),
+                          "platform_as_in_source": r.platform}
+        key = (r.region_name_as_in_source, r.country)
+        if key not in lookup:
+            raise DataError(np_, f"no entry for region name '{key[0]}' ({key[1]}) used in "
+                                 f"{path.name} row {sheet_row(i)}; add it (with an empty nuts_id if it has no NUTS code)")
+        nuts = lookup[key]
+        if not nuts:
+            unmapped.append({"partnership": r.partnership, "name": key[0], "country": key[1],
+                             "source_url": r.source_url})
+            continue
+        members.append({"partnership_id": pid, "nuts_id": nuts, "role": normalise_role(r.role),
+                        "role_as_in_source": r.role, "name_as_in_source": key[0],
+                        "source_url": r.source_url, "source_date": r.source_date_hint, "note": r.note})
+    report["partnership_names_not_mapped"] = unmapped
+    members = pd.DataFrame(members).drop_duplicates(["partnership_id", "nuts_id", "role"])
+    return pd.DataFrame(parts.values()), members
+
+
+# --------------------------------------------------------------------------- the whole build
+
+def build(kit: Path, out: Path = DEFAULT_OUT) -> dict:
+    t0 = time.perf_counter()
+    kit = Path(kit)
+    out = Path(out)
+    report: dict = {}
+    regions = load_regions(kit)
+    known = set(regions.nuts_id)
+    values, sources = load_indicators(kit, known, report)
+    nace, nabs, eco, platforms = load_classifications(kit)
+    nace_divisions = set(nace.code[nace.level == "division"])
+    strategies, priorities, source_codes = load_s3(kit, known, nace_divisions, report)
+    partnerships, members = load_partnerships(kit, known, platforms, report)
+    classifier = Classifier.from_files(SOURCES / "classification_rules.csv", SOURCES / "nace_ecosystem_map.csv",
+                                       nace_divisions, set(nabs.code), set(eco.code))
+    codes = classifier.classify(priorities, source_codes)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=out.parent))
+    try:
+        (tmp / "geometry").mkdir()
+        for level in range(4):
+            with open(tmp / "geometry" / f"nuts{level}.geojson", "w", encoding="utf-8") as fh:
+                json.dump(geometry_geojson(regions, level), fh, separators=(",", ":"))
+        tables = {
+            "regions": pd.DataFrame(regions.drop(columns="geometry")),
+            "indicators": values,
+            "indicator_sources": sources,
+            "strategies": strategies,
+            "priorities": priorities,
+            "priority_codes": codes,
+            "partnerships": partnerships,
+            "partnership_members": members,
+            "platforms": platforms,
+            "nace": nace,
+            "nabs": nabs,
+            "ecosystems": eco,
+        }
+        for name, df in tables.items():
+            df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+        digest = hashlib.sha256()
+        for f in sorted(tmp.rglob("*")):
+            if f.is_file():
+                digest.update(f.read_bytes())
+        manifest = {
+            "version": digest.hexdigest()[:12],
+            "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "nuts_version": "2021",
+            "rows": {k: int(len(v)) for k, v in tables.items()},
+            "regions_by_level": {str(k): int(v) for k, v in regions.level.value_counts().sort_index().items()},
+            "report": report,
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        old = out.with_name(out.name + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        if out.exists():
+            out.rename(old)
+        tmp.chmod(0o755)
+        tmp.rename(out)
+        if old.exists():
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    manifest["seconds"] = round(time.perf_counter() - t0, 2)
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--kit", type=Path, default=ROOT.parent / "shared" / "data", help="the data kit's data/ folder")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = ap.parse_args(argv)
+    try:
+        manifest = build(args.kit, args.out)
+    except DataError as exc:
+        print(f"build failed, snapshot left unchanged: {exc}", file=sys.stderr)
+        return 1
+    rep = manifest["report"]
+    print(f"snapshot {manifest['version']} written to {args.out} in {manifest['seconds']} s")
+    for k, v in manifest["rows"].items():
+        print(f"  {k:22s} {v:7d} rows")
+    print(f"  partnership member names not mapped to NUTS: {len(rep['partnership_names_not_mapped'])}")
+    for u in rep["partnership_names_not_mapped"]:
+        print(f"    - {u['name']} ({u['country']}) in {u['partnership']}")
+    outside = rep["statistics_rows_outside_nuts2021"]
+    print(f"  statistics codes outside NUTS 2021 (kept out of the map): "
+          f"{sum(len(v) for v in outside.values())} across {len(outside)} files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

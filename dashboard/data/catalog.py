@@ -1,0 +1,95 @@
+"""What the snapshot holds: indicator definitions, their input files and precedence.
+
+Pure constants; shared by the build (which reads the kit) and the app (which
+labels figures).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Input:
+    file: str  # path relative to the kit's data/eurostat folder
+    indicator: str  # value of the 'indicator' column to take
+    unit: str | None = None  # restrict to this unit where a file mixes units
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    short: str
+    unit: str
+    fmt: str  # python format spec for one value
+    # Inputs in order of precedence: for a (region, year) the first one that has a value wins.
+    inputs: tuple[Input, ...] = field(default_factory=tuple)
+    note: str = ""
+    # Ratios can be shown as a choropleth; absolute counts are still shown but noted.
+    ratio: bool = True
+
+
+GDP3 = "nama_10r_3gdp_all_units_nuts0123.csv.gz"
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "gdp_pps_pct_eu27", "GDP per inhabitant in PPS (% of EU-27 average)", "GDP/head PPS, EU=100",
+        "% of EU-27", ",.0f",
+        (Input("gdp_per_inhabitant_pps_pct_eu27.csv", "gdp_per_inhabitant_pps_pct_eu27"),
+         Input(GDP3, "gdp_per_inhabitant_pps_pct_eu27")),
+    ),
+    Indicator(
+        "gdp_eur_hab", "GDP per inhabitant at current prices (EUR)", "GDP per head", "EUR", ",.0f",
+        (Input("gdp_per_inhabitant_eur_2021_2023_latest_vintage.csv", "gdp_per_inhabitant_eur"),
+         Input(GDP3, "gdp_per_inhabitant_eur")),
+    ),
+    Indicator(
+        "gdp_mio_eur", "GDP at current prices (million EUR)", "GDP", "M EUR", ",.1f",
+        (Input("gdp_mio_eur_nuts012.csv", "gdp_current_prices"), Input(GDP3, "gdp_current_prices", "MIO_EUR")),
+        ratio=False,
+    ),
+    Indicator(
+        "gdp_share_national", "Share of national GDP (%)", "% of national GDP", "%", ",.1f",
+        (Input("gdp_share_national.csv", "gdp_share_of_national_pct"),),
+        note="Derived: regional GDP divided by national GDP (nama_10r_2gdp, million EUR).",
+    ),
+    Indicator(
+        "gerd_pct_gdp", "Gross domestic expenditure on R&D (% of GDP)", "GERD", "% of GDP", ",.2f",
+        (Input("gerd_pct_gdp.csv", "gerd_pct_gdp"),),
+    ),
+    Indicator(
+        "unemployment_rate", "Unemployment rate, age 15-74 (%)", "Unemployment", "%", ",.1f",
+        (Input("unemployment_rate.csv", "unemployment_rate"),),
+    ),
+    Indicator(
+        "employment_rate", "Employment rate, age 15-64 (%)", "Employment", "%", ",.1f",
+        (Input("employment_rate_15_64.csv", "employment_rate_15_64"),),
+    ),
+    Indicator(
+        "tertiary_attainment", "Tertiary educational attainment, age 25-64 (%)", "Tertiary education", "%", ",.1f",
+        (Input("tertiary_attainment_25_64.csv", "tertiary_attainment_25_64"),),
+    ),
+    Indicator(
+        "population", "Population on 1 January", "Population", "persons", ",.0f",
+        (Input("population_1jan_nuts2.csv", "population_1jan"),
+         Input("population_1jan_nuts0123_demo_r_pjangrp3.csv", "population_1jan"),
+         Input("population_1jan_nuts01_derived_sum.csv", "population_1jan_sum_of_nuts2")),
+        ratio=False,
+    ),
+    Indicator(
+        "area_km2", "Area (km², computed from GISCO boundaries)", "Area", "km²", ",.0f",
+        (Input("area_km2_nuts2021_computed.csv", "area_km2_computed_gisco"),),
+        note="Computed from GISCO NUTS 2021 1:1M boundaries (planar area, EPSG:3035); not an official Eurostat figure.",
+        ratio=False,
+    ),
+)
+
+INDICATOR_BY_ID = {i.id: i for i in INDICATORS}
+
+ATTRIBUTION = "© EuroGeographics for the administrative boundaries · Source: Eurostat"
+ATTRIBUTION_LONG = (
+    "Administrative boundaries: © EuroGeographics, © TurkStat. "
+    "Source: European Commission – Eurostat/GISCO"
+)
+
+CODE_SCHEMES = ("nace", "nabs", "ecosystem")

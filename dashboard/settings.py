@@ -1,0 +1,58 @@
+"""All configuration, read once from environment variables.
+
+Nothing else in the project reads ``os.environ``; import ``SETTINGS`` (or call
+``load_settings`` in tests) instead.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    data_dir: Path = ROOT / "geodata" / "snapshot"
+    # Prefix the app is served under (e.g. "/s3/") behind a reverse proxy.
+    url_prefix: str = "/"
+    # Limits on user input (URL parameters and controls).
+    max_keyword_length: int = 200
+    max_selected_codes: int = 50
+    table_page_size: int = 15
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    prefix = env.get("S3_URL_PREFIX", "/") or "/"
+    if not prefix.startswith("/"):
+        prefix = "/" + prefix
+    if not prefix.endswith("/"):
+        prefix += "/"
+    return Settings(
+        host=env.get("HOST", "127.0.0.1") or "127.0.0.1",
+        port=_int(env.get("PORT"), 8050),
+        debug=_bool(env.get("S3_DEBUG")),
+        data_dir=Path(env.get("S3_DATA_DIR") or Settings.data_dir),
+        url_prefix=prefix,
+    )
+
+
+SETTINGS = load_settings()
