@@ -1,0 +1,78 @@
+"""Create the Dash app: routes, static assets served from the app itself, pages."""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+import flask_bootstrap
+from dash import Input, Output, State, dcc, html
+from flask import abort, send_from_directory
+
+from .components.shell import navbar
+from .data.atlas import Atlas, get_atlas
+from .pages import explorer, not_found
+from .settings import SETTINGS, ROOT, Settings
+
+log = logging.getLogger(__name__)
+BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
+GEOMETRY_NAME = re.compile(r"^nuts([0-3])\.([0-9a-f]{10})\.geojson$")
+YEAR = 365 * 24 * 3600
+
+
+def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> dash.Dash:
+    atlas = atlas or get_atlas(str(settings.data_dir))
+    app = dash.Dash(
+        __name__,
+        title="S3 Atlas — Smart Specialisation Strategies of Europe",
+        assets_folder=str(ROOT / "assets"),
+        external_stylesheets=[],
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        url_base_pathname=settings.url_prefix,
+        update_title=None,
+    )
+    prefix = settings.url_prefix
+    app.config.external_stylesheets = [f"{prefix}vendor/bootstrap/css/bootstrap.min.css"]
+    server = app.server
+
+    @server.route(f"{prefix}vendor/bootstrap/<path:filename>")
+    def vendor_bootstrap(filename: str):
+        # Bootstrap 5 CSS and icons ship inside the Bootstrap-Flask package: no CDN.
+        return send_from_directory(BOOTSTRAP_DIR, filename, max_age=YEAR)
+
+    @server.route(f"{prefix}geometry/<name>")
+    def geometry(name: str):
+        m = GEOMETRY_NAME.match(name)
+        if not m or atlas.geometry_files[int(m.group(1))][1] != m.group(2):
+            abort(404)
+        path = atlas.geometry_files[int(m.group(1))][0]
+        resp = send_from_directory(path.parent, path.name, mimetype="application/geo+json", max_age=YEAR)
+        resp.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        return resp
+
+    @server.route(f"{prefix}healthz")
+    def healthz():
+        return {"status": "ok", "snapshot": atlas.version, "built_at": atlas.manifest.get("built_at")}
+
+    def geometry_url(level: int) -> str:
+        return f"{prefix}{atlas.geometry_url(level)}"
+
+    app.layout = html.Div([
+        dcc.Location(id="url", refresh="callback-nav"),
+        html.Div(navbar(), id="nav-wrap"),
+        html.Main(id="page", className="container-fluid"),
+    ])
+
+    @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
+    def route(pathname, search):
+        path = app.strip_relative_path(pathname or "/") or ""
+        path = "/" + path.strip("/")
+        if path == explorer.PATH:
+            return explorer.layout(atlas, search or "")
+        return not_found.layout(path)
+
+    explorer.register_callbacks(app, atlas, geometry_url)
+    return app

@@ -1,0 +1,172 @@
+"""The atlas: the snapshot loaded once into read-only tables and indexes.
+
+Nothing here changes after ``load_atlas`` returns; every view is a pure
+function of (atlas, view state).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from .catalog import INDICATOR_BY_ID
+from .schema import DataError, read_csv
+
+LEVELS = (0, 1, 2, 3)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, for accent-insensitive search."""
+    text = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Atlas:
+    manifest: dict
+    regions: pd.DataFrame  # index nuts_id
+    strategies: pd.DataFrame  # index strategy_id
+    priorities: pd.DataFrame  # positional; column priority_id
+    codes: pd.DataFrame  # priority_id, scheme, code, origin, rule
+    nace: pd.DataFrame
+    nabs: pd.DataFrame
+    ecosystems: pd.DataFrame
+    platforms: pd.DataFrame
+    partnerships: pd.DataFrame
+    members: pd.DataFrame
+    indicator_values: dict  # indicator -> wide DataFrame (nuts_id x year) of values
+    indicator_sources: dict  # indicator -> wide DataFrame (nuts_id x year) of source ids
+    indicator_flags: dict  # indicator -> wide DataFrame (nuts_id x year) of flags
+    sources: pd.DataFrame  # index source_id
+    geometry_files: dict  # level -> (path, content hash)
+    # indexes
+    search_text: np.ndarray = field(repr=False)  # folded text per priority
+    code_index: dict = field(repr=False)  # (scheme, code) -> np.ndarray bool mask over priorities
+    children: dict = field(repr=False)  # nuts_id -> tuple of child ids
+
+    @property
+    def version(self) -> str:
+        return self.manifest.get("version", "?")
+
+    def region_name(self, nuts_id: str) -> str:
+        if nuts_id in self.regions.index:
+            return self.regions.at[nuts_id, "name_latn"]
+        return nuts_id
+
+    def ancestors(self, nuts_id: str) -> list[str]:
+        out = []
+        while nuts_id in self.regions.index and self.regions.at[nuts_id, "parent"]:
+            nuts_id = self.regions.at[nuts_id, "parent"]
+            out.append(nuts_id)
+        return out
+
+    def geometry_url(self, level: int) -> str:
+        return f"geometry/nuts{level}.{self.geometry_files[level][1]}.geojson"
+
+
+def _read(data_dir: Path, name: str, required: list[str]) -> pd.DataFrame:
+    return read_csv(data_dir / f"{name}.csv", required)
+
+
+def load_atlas(data_dir: Path) -> Atlas:
+    data_dir = Path(data_dir)
+    mpath = data_dir / "manifest.json"
+    if not mpath.exists():
+        raise DataError(mpath, "snapshot manifest is missing: run 'make data' to build the snapshot")
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(mpath, f"is not valid JSON ({exc})", row=exc.lineno) from exc
+
+    regions = _read(data_dir, "regions", ["nuts_id", "level", "country", "name_latn", "name_national", "parent", "lon", "lat"])
+    regions["level"] = regions["level"].astype(int)
+    regions["lon"] = regions["lon"].astype(float)
+    regions["lat"] = regions["lat"].astype(float)
+    regions = regions.set_index("nuts_id", drop=False)
+    children: dict[str, list[str]] = {}
+    for nid, parent in zip(regions.nuts_id, regions.parent):
+        if parent:
+            children.setdefault(parent, []).append(nid)
+
+    strategies = _read(data_dir, "strategies", ["strategy_id", "nuts_id", "territory_name", "title", "period",
+                                                "document_url", "source_url", "source_note"])
+    strategies["level"] = strategies.nuts_id.map(regions.level).astype(int)
+    strategies["country"] = strategies.nuts_id.map(regions.country)
+    strategies = strategies.set_index("strategy_id", drop=False)
+
+    p = _read(data_dir, "priorities", ["priority_id", "strategy_id", "title", "title_original", "description",
+                                        "keywords", "kind", "source_url", "source_note"])
+    p["nuts_id"] = p.strategy_id.map(strategies.nuts_id)
+    p["level"] = p.strategy_id.map(strategies.level).astype(int)
+    p["country"] = p.strategy_id.map(strategies.country)
+    p["strategy_title"] = p.strategy_id.map(strategies.title)
+    p["region_name"] = p.nuts_id.map(regions.name_latn)
+    p = p.reset_index(drop=True)
+    search_text = np.array([fold(" ".join(v)) for v in
+                            zip(p.title, p.title_original, p.description, p.keywords)], dtype=object)
+
+    codes = _read(data_dir, "priority_codes", ["priority_id", "scheme", "code", "origin", "rule"])
+    pos = pd.Series(np.arange(len(p)), index=p.priority_id)
+    code_index = {}
+    for (scheme, code), grp in codes.groupby(["scheme", "code"]):
+        mask = np.zeros(len(p), dtype=bool)
+        mask[pos[grp.priority_id].to_numpy()] = True
+        mask.setflags(write=False)
+        code_index[(scheme, code)] = mask
+
+    values = _read(data_dir, "indicators", ["nuts_id", "indicator", "year", "value", "flag", "source_id"])
+    values["year"] = values.year.astype(int)
+    values["value"] = values.value.astype(float)
+    ind_values, ind_sources, ind_flags = {}, {}, {}
+    for ind, grp in values.groupby("indicator"):
+        if ind not in INDICATOR_BY_ID:
+            raise DataError(data_dir / "indicators.csv", f"unknown indicator '{ind}'", column="indicator")
+        ind_values[ind] = grp.pivot(index="nuts_id", columns="year", values="value")
+        ind_sources[ind] = grp.pivot(index="nuts_id", columns="year", values="source_id")
+        ind_flags[ind] = grp.pivot(index="nuts_id", columns="year", values="flag")
+    sources = _read(data_dir, "indicator_sources", ["source_id", "indicator", "source_dataset", "unit", "vintage"])
+    sources = sources.set_index("source_id", drop=False)
+
+    geometry_files = {}
+    for level in LEVELS:
+        g = data_dir / "geometry" / f"nuts{level}.geojson"
+        if not g.exists():
+            raise DataError(g, "geometry file is missing")
+        geometry_files[level] = (g, hashlib.sha256(g.read_bytes()).hexdigest()[:10])
+
+    members = _read(data_dir, "partnership_members", ["partnership_id", "nuts_id", "role", "role_as_in_source",
+                                                        "name_as_in_source", "source_url"])
+    return Atlas(
+        manifest=MappingProxyType(manifest),
+        regions=regions,
+        strategies=strategies,
+        priorities=p,
+        codes=codes,
+        nace=_read(data_dir, "nace", ["code", "level", "section", "name"]),
+        nabs=_read(data_dir, "nabs", ["code", "name"]),
+        ecosystems=_read(data_dir, "ecosystems", ["code", "name"]),
+        platforms=_read(data_dir, "platforms", ["platform_id", "name", "source_url"]),
+        partnerships=_read(data_dir, "partnerships", ["partnership_id", "name", "platform_id"]),
+        members=members,
+        indicator_values=MappingProxyType(ind_values),
+        indicator_sources=MappingProxyType(ind_sources),
+        indicator_flags=MappingProxyType(ind_flags),
+        sources=sources,
+        geometry_files=MappingProxyType(geometry_files),
+        search_text=search_text,
+        code_index=MappingProxyType(code_index),
+        children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
+    )
+
+
+@lru_cache(maxsize=4)
+def get_atlas(data_dir: str) -> Atlas:
+    """The process-wide atlas for a snapshot folder (loaded once, read-only)."""
+    return load_atlas(Path(data_dir))

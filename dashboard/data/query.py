@@ -1,0 +1,172 @@
+"""Pure queries over the atlas: filters -> priorities, regions and values."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .atlas import Atlas, fold
+
+
+@dataclass(frozen=True)
+class Filters:
+    keyword: str = ""
+    level: int | None = None  # NUTS level of the strategy's territory; None = all
+    nace: tuple[str, ...] = ()  # sections ("C") or divisions ("26"); OR within, AND across filters
+    nabs: tuple[str, ...] = ()
+    ecosystem: tuple[str, ...] = ()
+    platform: str = ""
+    partnership: str = ""
+    region: str = ""  # selected region: its own and its sub-regions' strategies
+
+
+def keyword_mask(atlas: Atlas, keyword: str) -> np.ndarray:
+    """Every word of the keyword must occur (accent- and case-insensitive)."""
+    terms = fold(keyword).split()
+    mask = np.ones(len(atlas.priorities), dtype=bool)
+    for term in terms:
+        mask &= np.fromiter((term in t for t in atlas.search_text), dtype=bool, count=len(atlas.search_text))
+    return mask
+
+
+def _code_mask(atlas: Atlas, scheme: str, codes: tuple[str, ...]) -> np.ndarray:
+    mask = np.zeros(len(atlas.priorities), dtype=bool)
+    for code in codes:
+        if scheme == "nace" and code.isalpha():  # a section: any of its divisions
+            divisions = atlas.nace.code[(atlas.nace.level == "division") & (atlas.nace.section == code)]
+            for d in divisions:
+                m = atlas.code_index.get(("nace", d))
+                if m is not None:
+                    mask |= m
+        else:
+            m = atlas.code_index.get((scheme, code))
+            if m is not None:
+                mask |= m
+    return mask
+
+
+def member_territories(atlas: Atlas, platform: str = "", partnership: str = "") -> set[str]:
+    m = atlas.members
+    if partnership:
+        m = m[m.partnership_id == partnership]
+    if platform:
+        ids = set(atlas.partnerships.partnership_id[atlas.partnerships.platform_id == platform])
+        m = m[m.partnership_id.isin(ids)]
+    return set(m.nuts_id)
+
+
+def within(nuts_ids: pd.Series, territories: set[str]) -> np.ndarray:
+    """True where a NUTS id equals one of the territories or lies inside one."""
+    if not territories:
+        return np.zeros(len(nuts_ids), dtype=bool)
+    prefixes = tuple(sorted(territories))
+    return nuts_ids.str.startswith(prefixes).to_numpy()
+
+
+def priority_mask(atlas: Atlas, f: Filters) -> np.ndarray:
+    p = atlas.priorities
+    mask = np.ones(len(p), dtype=bool)
+    if f.keyword.strip():
+        mask &= keyword_mask(atlas, f.keyword)
+    if f.level is not None:
+        mask &= (p.level == f.level).to_numpy()
+    for scheme, codes in (("nace", f.nace), ("nabs", f.nabs), ("ecosystem", f.ecosystem)):
+        if codes:
+            mask &= _code_mask(atlas, scheme, codes)
+    if f.platform or f.partnership:
+        mask &= within(p.nuts_id, member_territories(atlas, f.platform, f.partnership))
+    if f.region:
+        mask &= within(p.nuts_id, {f.region})
+    return mask
+
+
+def matching_priorities(atlas: Atlas, f: Filters) -> pd.DataFrame:
+    return atlas.priorities[priority_mask(atlas, f)]
+
+
+def counts_by_territory(atlas: Atlas, f: Filters) -> pd.DataFrame:
+    """Per strategy territory: matching priorities and strategies.
+
+    Territories whose strategies have no matching priority are kept with a
+    count of 0 (a strategy is in the data, nothing in it matches), so the map
+    can tell them from territories with no strategy in the data. The region
+    selection does not narrow the map, only the table.
+    """
+    f_map = Filters(**{**f.__dict__, "region": ""})
+    m = priority_mask(atlas, f_map)
+    p = atlas.priorities
+    s = atlas.strategies
+    if f.level is not None:
+        s = s[s.level == f.level]
+    base = pd.DataFrame({"nuts_id": s.nuts_id.unique()})
+    hits = p[m].groupby("nuts_id").agg(priorities=("priority_id", "size"), strategies=("strategy_id", "nunique"))
+    out = base.join(hits, on="nuts_id").fillna({"priorities": 0, "strategies": 0})
+    out["priorities"] = out.priorities.astype(int)
+    out["strategies"] = out.strategies.astype(int)
+    out["level"] = out.nuts_id.map(atlas.regions.level)
+    return out.sort_values(["level", "nuts_id"]).reset_index(drop=True)
+
+
+def codes_for(atlas: Atlas, priority_ids) -> pd.DataFrame:
+    return atlas.codes[atlas.codes.priority_id.isin(set(priority_ids))]
+
+
+def indicator_values(atlas: Atlas, indicator: str, year: int | None, level: int) -> pd.DataFrame:
+    """Values of one indicator for every region of a level in a year.
+
+    With year None, each region's latest year. Regions with no value are kept
+    (value NaN) so the map can show them as missing.
+    """
+    regions = atlas.regions[atlas.regions.level == level]
+    out = pd.DataFrame({"nuts_id": regions.nuts_id.to_numpy()})
+    wide = atlas.indicator_values.get(indicator)
+    if wide is None:
+        out["value"], out["year"], out["source_id"], out["flag"] = np.nan, pd.NA, "", ""
+        return out
+    src = atlas.indicator_sources[indicator]
+    flags = atlas.indicator_flags[indicator]
+    sub = wide.reindex(out.nuts_id)
+    if year is not None:
+        col = year if year in sub.columns else None
+        out["value"] = sub[col].to_numpy() if col is not None else np.nan
+        out["year"] = np.where(out.value.notna(), year, np.nan)
+    else:
+        last = sub.apply(lambda r: r.last_valid_index(), axis=1)
+        out["year"] = last.to_numpy()
+        out["value"] = [sub.at[n, y] if pd.notna(y) else np.nan for n, y in zip(out.nuts_id, out.year)]
+    sr = src.reindex(out.nuts_id)
+    fr = flags.reindex(out.nuts_id)
+    out["source_id"] = [sr.at[n, int(y)] if pd.notna(y) else "" for n, y in zip(out.nuts_id, out.year)]
+    out["flag"] = [fr.at[n, int(y)] if pd.notna(y) else "" for n, y in zip(out.nuts_id, out.year)]
+    out["year"] = out.year.astype("Int64")
+    return out
+
+
+def indicator_years(atlas: Atlas, indicator: str, level: int) -> list[int]:
+    """Years with at least one value at this level, newest first."""
+    wide = atlas.indicator_values.get(indicator)
+    if wide is None:
+        return []
+    ids = atlas.regions.nuts_id[atlas.regions.level == level]
+    sub = wide.reindex(ids)
+    return sorted((int(y) for y in sub.columns if sub[y].notna().any()), reverse=True)
+
+
+def eu_value(atlas: Atlas, indicator: str, year: int | None) -> tuple[float, int] | None:
+    wide = atlas.indicator_values.get(indicator)
+    if wide is None or "EU27_2020" not in wide.index:
+        return None
+    row = wide.loc["EU27_2020"].dropna()
+    if row.empty:
+        return None
+    if year is None:
+        return float(row.iloc[-1]), int(row.index[-1])
+    return (float(row[year]), int(year)) if year in row.index else None
+
+
+def source_label(atlas: Atlas, source_id: str) -> str:
+    if not source_id or source_id not in atlas.sources.index:
+        return ""
+    s = atlas.sources.loc[source_id]
+    return f"Eurostat, {s.source_dataset}"

@@ -1,0 +1,1 @@
+"""One module per page: each has PATH, layout(...) and, where it needs them, register_callbacks(...)."""

@@ -1,0 +1,220 @@
+"""The explorer: filters, map and priorities table. State lives in the URL."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from ..components.shell import credit_line, notes_alert
+from ..components.table import priority_rows, sort_and_page, table_header
+from ..data.atlas import Atlas
+from ..data.catalog import INDICATORS
+from ..data.query import indicator_years, matching_priorities
+from ..figures import explorer_map
+from ..settings import SETTINGS
+from ..state import ViewState, parse_query, to_query
+
+PATH = "/"
+LEVEL_OPTIONS = [{"label": "All levels", "value": "all"}, {"label": "Country (NUTS 0)", "value": "0"},
+                 {"label": "NUTS 1", "value": "1"}, {"label": "NUTS 2", "value": "2"},
+                 {"label": "NUTS 3", "value": "3"}]
+SORT_OPTIONS = [{"label": "Region", "value": "region"}, {"label": "Priority", "value": "priority"},
+                {"label": "Strategy", "value": "strategy"}, {"label": "Region (Z–A)", "value": "-region"},
+                {"label": "Priority (Z–A)", "value": "-priority"}, {"label": "Strategy (Z–A)", "value": "-strategy"}]
+
+# Control id -> ViewState field; the order is the callback's argument order.
+CONTROLS = (("ex-mode", "mode"), ("ex-q", "q"), ("ex-level", "level"), ("ex-nace", "nace"), ("ex-nabs", "nabs"),
+            ("ex-eco", "eco"), ("ex-platform", "platform"), ("ex-partnership", "partnership"),
+            ("ex-indicator", "indicator"), ("ex-year", "year"), ("ex-sort", "sort"), ("ex-page", "active_page"))
+
+
+def nace_options(atlas: Atlas) -> list[dict]:
+    opts = []
+    for r in atlas.nace.itertuples():
+        if r.level == "section":
+            opts.append({"label": f"{r.code} — {r.name}", "value": r.code})
+        else:
+            opts.append({"label": f"{r.section}.{r.code} — {r.name}", "value": r.code})
+    return opts
+
+
+def partnership_options(atlas: Atlas) -> list[dict]:
+    names = dict(zip(atlas.platforms.platform_id, atlas.platforms.name))
+    return [{"label": f"{r.name}" + (f" ({names[r.platform_id]})" if r.platform_id in names else ""),
+             "value": r.partnership_id} for r in atlas.partnerships.sort_values("name").itertuples()]
+
+
+def control_values(state: ViewState) -> list:
+    """Values for the controls, in CONTROLS order."""
+    return [state.mode, state.q, "all" if state.level is None else str(state.level), list(state.nace),
+            list(state.nabs), list(state.eco), state.platform or None, state.partnership or None,
+            state.indicator, "latest" if state.year is None else str(state.year), state.sort, state.page]
+
+
+def state_from_controls(atlas: Atlas, values: list, region: str) -> ViewState:
+    """Build the state from control values by passing them through the URL parser (one validation path)."""
+    mode, q, level, nace, nabs, eco, platform, partnership, indicator, year, sort, page = values
+    query = {
+        "mode": mode or "", "q": (q or "")[: SETTINGS.max_keyword_length], "level": level or "",
+        "nace": ",".join(nace or []), "nabs": ",".join(nabs or []), "eco": ",".join(eco or []),
+        "platform": platform or "", "partnership": partnership or "", "indicator": indicator or "",
+        "year": year or "", "region": region or "", "sort": sort or "", "page": str(page or 1),
+    }
+    state, _ = parse_query({k: v for k, v in query.items() if v}, atlas)
+    return state
+
+
+def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
+    v = dict(zip((c[0] for c in CONTROLS), control_values(state)))
+    dd = dict(className="mb-2", persistence=False)
+    return html.Div([
+        html.H2("Filter by", className="h6 text-uppercase text-muted"),
+        dbc.Label("Keywords", html_for="ex-q", className="mb-0 small fw-bold"),
+        dbc.Input(id="ex-q", type="search", value=v["ex-q"], placeholder="e.g. health, hydrogen, textile",
+                  debounce=0.4, maxLength=SETTINGS.max_keyword_length, className="mb-2"),
+        dbc.Label("Territorial level", html_for="ex-level", className="mb-0 small fw-bold"),
+        dcc.Dropdown(id="ex-level", options=LEVEL_OPTIONS, value=v["ex-level"], clearable=False, **dd),
+        dbc.Label("Economic classification (NACE Rev. 2)", html_for="ex-nace", className="mb-0 small fw-bold"),
+        dcc.Dropdown(id="ex-nace", options=nace_options(atlas), value=v["ex-nace"], multi=True,
+                     placeholder="Select sections or divisions", **dd),
+        dbc.Label("Scientific classification (NABS 2007)", html_for="ex-nabs", className="mb-0 small fw-bold"),
+        dcc.Dropdown(id="ex-nabs", options=[{"label": f"{r.code} — {r.name}", "value": r.code}
+                                            for r in atlas.nabs.itertuples()],
+                     value=v["ex-nabs"], multi=True, placeholder="Select chapters", **dd),
+        dbc.Label("European industrial ecosystem", html_for="ex-eco", className="mb-0 small fw-bold"),
+        dcc.Dropdown(id="ex-eco", options=[{"label": r.name, "value": r.code} for r in atlas.ecosystems.itertuples()],
+                     value=v["ex-eco"], multi=True, placeholder="Select ecosystems", **dd),
+        dbc.Label("Thematic platform", html_for="ex-platform", className="mb-0 small fw-bold"),
+        dcc.Dropdown(id="ex-platform", options=[{"label": r.name, "value": r.platform_id}
+                                                for r in atlas.platforms.itertuples()],
+                     value=v["ex-platform"], placeholder="Any platform", **dd),
+        dbc.Label("Thematic partnership", html_for="ex-partnership", className="mb-0 small fw-bold"),
+        dcc.Dropdown(id="ex-partnership", options=partnership_options(atlas), value=v["ex-partnership"],
+                     placeholder="Any partnership", **dd),
+        html.P("Codes marked as assigned automatically come from a reviewed keyword map, not from the strategy "
+               "documents; hover a code to see why it was assigned.", className="small text-muted mt-2"),
+    ], className="filter-panel")
+
+
+def map_controls(atlas: Atlas, state: ViewState) -> html.Div:
+    v = dict(zip((c[0] for c in CONTROLS), control_values(state)))
+    return dbc.Row([
+        dbc.Col(dbc.RadioItems(id="ex-mode", value=v["ex-mode"], inline=True, className="mode-switch",
+                               options=[{"label": "Priorities", "value": "priorities"},
+                                        {"label": "Indicator", "value": "indicator"}]), width="auto"),
+        dbc.Col(dcc.Dropdown(id="ex-indicator", options=[{"label": i.label, "value": i.id} for i in INDICATORS],
+                             value=v["ex-indicator"], clearable=False), md=5, id="ex-indicator-col"),
+        dbc.Col(dcc.Dropdown(id="ex-year", options=[{"label": "Latest year", "value": "latest"}],
+                             value=v["ex-year"], clearable=False), md=2, id="ex-year-col"),
+    ], className="g-2 align-items-center mb-2")
+
+
+def layout(atlas: Atlas, query: str = "") -> html.Div:
+    state, notes = parse_query(query, atlas)
+    return html.Div([
+        dcc.Location(id="ex-url", refresh=False),
+        notes_alert(notes, "ex-notes"),
+        dbc.Row([
+            dbc.Col(filter_panel(atlas, state), lg=3, className="side-col"),
+            dbc.Col([
+                map_controls(atlas, state),
+                dcc.Loading(dcc.Graph(id="ex-map", config={"displaylogo": False, "scrollZoom": True},
+                                      className="explorer-map"), delay_show=300),
+                credit_line(atlas.version),
+                html.Div([html.Div(id="ex-selected"),
+                          dbc.Button("Clear selection", id="ex-clear", size="sm", color="link",
+                                     className="ms-2 p-0")], className="selected-region d-flex my-2"),
+                html.Div([
+                    html.Div(id="ex-count", className="fw-bold", role="status", **{"aria-live": "polite"}),
+                    html.Div([dbc.Label("Sort by", html_for="ex-sort", className="me-2 mb-0 small"),
+                              dcc.Dropdown(id="ex-sort", options=SORT_OPTIONS, value=state.sort, clearable=False,
+                                           style={"minWidth": "12rem"})], className="d-flex align-items-center"),
+                ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
+                html.Div([table_header(), html.Div(id="ex-table")], className="priority-table", role="table"),
+                dbc.Pagination(id="ex-page", max_value=1, active_page=state.page, fully_expanded=False,
+                               first_last=True, previous_next=True, className="mt-2"),
+            ], lg=9),
+        ]),
+    ])
+
+
+def view(atlas: Atlas, state: ViewState, geometry_url) -> dict:
+    """Everything the explorer shows for a state; pure, so tests call it directly."""
+    matches = matching_priorities(atlas, state.filters())
+    rows, page, pages = sort_and_page(matches, state.sort, state.page, SETTINGS.table_page_size)
+    n_strat = matches.strategy_id.nunique()
+    count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
+             f"strateg{'y' if n_strat == 1 else 'ies'} match")
+    years = indicator_years(atlas, state.indicator, state.map_level)
+    return {
+        "figure": explorer_map(atlas, state, geometry_url),
+        "rows": priority_rows(atlas, rows),
+        "count": count,
+        "page": page,
+        "pages": pages,
+        "year_options": [{"label": "Latest year", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years],
+    }
+
+
+def selected_panel(atlas: Atlas, state: ViewState):
+    if not state.region:
+        return html.Span("Click a region on the map to narrow the table to it.", className="text-muted small")
+    r = atlas.regions.loc[state.region]
+    return html.Div([
+        html.Span("Selected: ", className="text-muted"),
+        html.Strong(f"{r.name_latn} ({r.nuts_id})"),
+        html.Span(f" · {r.name_national}" if r.name_national != r.name_latn else ""),
+        " · ",
+        dcc.Link("Region profile →", href=f"/region/{r.nuts_id}", id="ex-profile-link"),
+    ])
+
+
+def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
+    control_ids = [c[0] for c in CONTROLS]
+    props = ["value"] * (len(CONTROLS) - 1) + ["active_page"]
+
+    @app.callback(
+        [Output(cid, prop) for cid, prop in zip(control_ids, props)]
+        + [Output("ex-url", "search"), Output("ex-map", "figure"), Output("ex-table", "children"),
+           Output("ex-count", "children"), Output("ex-page", "max_value"), Output("ex-year", "options"),
+           Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"), Output("ex-year-col", "style"),
+           Output("ex-notes", "children"), Output("ex-notes", "is_open")],
+        [Input("ex-url", "search")] + [Input(cid, prop) for cid, prop in zip(control_ids, props)]
+        + [Input("ex-map", "clickData"), Input("ex-clear", "n_clicks")],
+        [State("ex-url", "search")],
+        prevent_initial_call=False,
+    )
+    def update(search, *args):
+        values = list(args[: len(CONTROLS)])
+        click, _clear_clicks, current_search = args[len(CONTROLS):]
+        trig = ctx.triggered_id
+        notes: list[str] = []
+        if trig in (None, "ex-url"):
+            state, notes = parse_query(search or "", atlas)
+            out_controls = control_values(state)
+            out_search = no_update
+        else:
+            prev, _ = parse_query(current_search or "", atlas)
+            region = prev.region
+            if trig == "ex-map":
+                loc = ((click or {}).get("points") or [{}])[0].get("location")
+                region = loc if loc in atlas.regions.index else region
+            elif trig == "ex-clear":
+                region = ""
+            state = state_from_controls(atlas, values, region)
+            if trig != "ex-page":
+                state = replace(state, page=1)  # a new filter or selection starts at the first page
+            out_controls = [no_update] * len(CONTROLS)
+            q = to_query(state)
+            out_search = q if q != (current_search or "") else no_update
+        v = view(atlas, state, geometry_url)
+        if v["page"] != state.page:
+            out_controls[-1] = v["page"]
+        else:
+            out_controls[-1] = state.page if trig in (None, "ex-url") else no_update
+        hide = {"display": "none"} if state.mode != "indicator" else {}
+        return (out_controls + [out_search, v["figure"], v["rows"], v["count"], v["pages"], v["year_options"],
+                                selected_panel(atlas, state), {} if state.region else {"display": "none"},
+                                hide, hide, [html.Div(n) for n in notes],
+                                bool(notes)])

@@ -1,0 +1,161 @@
+"""The explorer's view state <-> URL query string.
+
+``parse_query`` never raises: unknown or malformed parameters are dropped and
+each is reported in plain words; ``to_query`` writes only what differs from
+the defaults, in a fixed order, so one view has one URL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from urllib.parse import parse_qsl, urlencode
+
+from .data.atlas import Atlas
+from .data.catalog import INDICATOR_BY_ID
+from .data.query import Filters
+from .settings import SETTINGS
+
+MODES = ("priorities", "indicator")
+SORTS = ("region", "priority", "strategy")
+DEFAULT_INDICATOR = "gdp_pps_pct_eu27"
+MAX_QUERY_LENGTH = 4000
+
+
+@dataclass(frozen=True)
+class ViewState:
+    mode: str = "priorities"
+    q: str = ""
+    level: int | None = None
+    nace: tuple[str, ...] = ()
+    nabs: tuple[str, ...] = ()
+    eco: tuple[str, ...] = ()
+    platform: str = ""
+    partnership: str = ""
+    indicator: str = DEFAULT_INDICATOR
+    year: int | None = None  # None: each region's latest year
+    region: str = ""
+    sort: str = "region"
+    page: int = 1
+
+    def filters(self) -> Filters:
+        return Filters(keyword=self.q, level=self.level, nace=self.nace, nabs=self.nabs, ecosystem=self.eco,
+                       platform=self.platform, partnership=self.partnership, region=self.region)
+
+    @property
+    def map_level(self) -> int:
+        """The NUTS level drawn in indicator mode (NUTS 2 unless a level is chosen)."""
+        return 2 if self.level is None else self.level
+
+
+DEFAULT = ViewState()
+_LIST_FIELDS = {"nace", "nabs", "eco"}
+
+
+def _known_codes(atlas: Atlas) -> dict[str, set[str]]:
+    return {
+        "nace": set(atlas.nace.code),
+        "nabs": set(atlas.nabs.code),
+        "eco": set(atlas.ecosystems.code),
+    }
+
+
+def parse_query(query: str | dict | None, atlas: Atlas) -> tuple[ViewState, list[str]]:
+    """(state, notes). Accepts '?a=b&c=d', 'a=b', or a dict of values."""
+    notes: list[str] = []
+    if query is None:
+        return DEFAULT, notes
+    if isinstance(query, str):
+        if len(query) > MAX_QUERY_LENGTH:
+            return DEFAULT, [f"The link was longer than {MAX_QUERY_LENGTH} characters and was ignored."]
+        pairs = parse_qsl(query.lstrip("?"), keep_blank_values=False)
+    else:
+        pairs = [(k, v) for k, v in query.items() if isinstance(v, str)]
+    known = _known_codes(atlas)
+    names = {f.name for f in fields(ViewState)}
+    values: dict = {}
+    for key, raw in pairs:
+        if key not in names:
+            if key not in {"embed", "present", "controls"}:  # other features' parameters pass silently
+                notes.append(f"Unknown parameter '{_short(key)}' was ignored.")
+            continue
+        raw = raw.strip()
+        if key == "mode":
+            if raw in MODES:
+                values["mode"] = raw
+            else:
+                notes.append(f"Map mode '{_short(raw)}' is not one of {', '.join(MODES)}.")
+        elif key == "q":
+            if len(raw) > SETTINGS.max_keyword_length:
+                notes.append(f"The keyword was cut to {SETTINGS.max_keyword_length} characters.")
+                raw = raw[: SETTINGS.max_keyword_length]
+            values["q"] = raw
+        elif key == "level":
+            if raw in {"0", "1", "2", "3"}:
+                values["level"] = int(raw)
+            elif raw not in {"", "all"}:
+                notes.append(f"Territorial level '{_short(raw)}' is not 0, 1, 2 or 3.")
+        elif key in _LIST_FIELDS:
+            codes = [c.strip() for c in raw.split(",") if c.strip()]
+            good = tuple(dict.fromkeys(c for c in codes if c in known[key]))
+            bad = [c for c in codes if c not in known[key]]
+            if bad:
+                notes.append(f"Unknown {key.upper() if key != 'eco' else 'ecosystem'} code(s) ignored: "
+                             f"{', '.join(_short(b) for b in bad[:5])}.")
+            if len(good) > SETTINGS.max_selected_codes:
+                notes.append(f"Only the first {SETTINGS.max_selected_codes} {key} codes were kept.")
+                good = good[: SETTINGS.max_selected_codes]
+            values[key] = good
+        elif key == "platform":
+            if raw in set(atlas.platforms.platform_id):
+                values["platform"] = raw
+            else:
+                notes.append(f"Unknown thematic platform '{_short(raw)}'.")
+        elif key == "partnership":
+            if raw in set(atlas.partnerships.partnership_id):
+                values["partnership"] = raw
+            else:
+                notes.append(f"Unknown partnership '{_short(raw)}'.")
+        elif key == "indicator":
+            if raw in INDICATOR_BY_ID:
+                values["indicator"] = raw
+            else:
+                notes.append(f"Unknown indicator '{_short(raw)}'.")
+        elif key == "year":
+            if raw.isdigit() and 1990 <= int(raw) <= 2100:
+                values["year"] = int(raw)
+            elif raw not in {"", "latest"}:
+                notes.append(f"Year '{_short(raw)}' is not a year.")
+        elif key == "region":
+            rid = raw.upper()
+            if rid in atlas.regions.index:
+                values["region"] = rid
+            else:
+                notes.append(f"Unknown region '{_short(raw)}'.")
+        elif key == "sort":
+            if raw.lstrip("-") in SORTS:
+                values["sort"] = raw
+            else:
+                notes.append(f"Sort order '{_short(raw)}' is not known.")
+        elif key == "page":
+            if raw.isdigit() and 1 <= int(raw) <= 100000:
+                values["page"] = int(raw)
+            else:
+                notes.append(f"Page '{_short(raw)}' is not a page number.")
+    return replace(DEFAULT, **values), notes
+
+
+def to_query(state: ViewState) -> str:
+    """'?a=b&...' with only non-default values, or '' for the default view."""
+    out = []
+    for f in fields(ViewState):
+        v = getattr(state, f.name)
+        if v == getattr(DEFAULT, f.name):
+            continue
+        if f.name in _LIST_FIELDS:
+            v = ",".join(v)
+        out.append((f.name, str(v)))
+    return "?" + urlencode(out) if out else ""
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = "".join(ch for ch in str(text) if ch.isprintable())
+    return text if len(text) <= n else text[: n - 1] + "…"
