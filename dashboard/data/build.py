@@ -135,6 +135,16 @@ INDICATOR_COLUMNS = ["nuts_id", "indicator", "year", "value", "unit", "source_da
 EU_AGGREGATE = "EU27_2020"
 
 
+def read_indicator_file(path: Path) -> pd.DataFrame:
+    """One tidy Eurostat CSV, validated; adds numeric year_num and value_num columns."""
+    df = read_csv(path, INDICATOR_COLUMNS, compression="infer")
+    require_values(df, ["nuts_id", "indicator", "year"], path)
+    require_nuts_form(df, "nuts_id", path, allow_aggregates=True)
+    df["year_num"] = require_numeric(df, "year", path)
+    df["value_num"] = require_numeric(df, "value", path, allow_empty=True)
+    return df
+
+
 def load_indicators(kit: Path, known: set[str], report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Long table (nuts_id, indicator, year, value, flag, source_id) and the sources table.
 
@@ -148,12 +158,7 @@ def load_indicators(kit: Path, known: set[str], report: dict) -> tuple[pd.DataFr
         for rank, inp in enumerate(ind.inputs):
             path = kit / "eurostat" / inp.file
             if inp.file not in cache:
-                df = read_csv(path, INDICATOR_COLUMNS, compression="infer")
-                require_values(df, ["nuts_id", "indicator", "year"], path)
-                require_nuts_form(df, "nuts_id", path, allow_aggregates=True)
-                df["year_num"] = require_numeric(df, "year", path)
-                df["value_num"] = require_numeric(df, "value", path, allow_empty=True)
-                cache[inp.file] = df
+                cache[inp.file] = read_indicator_file(path)
             df = cache[inp.file]
             sel = df[df.indicator == inp.indicator]
             if inp.unit:

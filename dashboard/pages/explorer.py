@@ -65,6 +65,13 @@ def state_from_controls(atlas: Atlas, values: list, region: str) -> ViewState:
     return state
 
 
+def year_options(atlas: Atlas, state: ViewState) -> list[dict]:
+    years = indicator_years(atlas, state.indicator, state.map_level)
+    if state.year is not None and state.year not in years:
+        years = sorted(years + [state.year], reverse=True)  # keep the chosen year; the map shows it as no data
+    return [{"label": "Latest year", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years]
+
+
 def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
     v = dict(zip((c[0] for c in CONTROLS), control_values(state)))
     dd = dict(className="mb-2", persistence=False)
@@ -105,7 +112,7 @@ def map_controls(atlas: Atlas, state: ViewState) -> html.Div:
                                         {"label": "Indicator", "value": "indicator"}]), width="auto"),
         dbc.Col(dcc.Dropdown(id="ex-indicator", options=[{"label": i.label, "value": i.id} for i in INDICATORS],
                              value=v["ex-indicator"], clearable=False), md=5, id="ex-indicator-col"),
-        dbc.Col(dcc.Dropdown(id="ex-year", options=[{"label": "Latest year", "value": "latest"}],
+        dbc.Col(dcc.Dropdown(id="ex-year", options=year_options(atlas, state),
                              value=v["ex-year"], clearable=False), md=2, id="ex-year-col"),
     ], className="g-2 align-items-center mb-2")
 
@@ -146,14 +153,13 @@ def view(atlas: Atlas, state: ViewState, geometry_url) -> dict:
     n_strat = matches.strategy_id.nunique()
     count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
              f"strateg{'y' if n_strat == 1 else 'ies'} match")
-    years = indicator_years(atlas, state.indicator, state.map_level)
     return {
         "figure": explorer_map(atlas, state, geometry_url),
         "rows": priority_rows(atlas, rows),
         "count": count,
         "page": page,
         "pages": pages,
-        "year_options": [{"label": "Latest year", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years],
+        "year_options": year_options(atlas, state),
     }
 
 

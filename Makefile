@@ -1,0 +1,50 @@
+# S3 Atlas — set-up, run, test. Everything installs into .venv on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+HOST   ?= 127.0.0.1
+PORT   ?= 8050
+WORKERS ?= 2
+KIT    ?= ../shared/data
+
+.PHONY: run serve test data screenshot clean install install-test
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test,serve]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## make run: the dashboard on the bundled data at http://$(HOST):$(PORT)
+run: $(VENV)/.installed
+	HOST=$(HOST) PORT=$(PORT) $(PY) app.py
+
+## make serve: production server (gunicorn, $(WORKERS) workers)
+serve: $(VENV)/.installed-test
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:server
+
+## make test: the whole suite, browser tests included (needs Debian's chromium)
+test: $(VENV)/.installed-test
+	@test -x /usr/bin/chromium || { echo "Chromium is missing: apt-get install -y chromium chromium-driver (.ci/run does this)"; exit 1; }
+	$(PY) -m pytest -q
+
+## make data: rebuild geodata/snapshot from the data kit in $(KIT)
+data: $(VENV)/.installed
+	$(PY) -m dashboard.data.build --kit $(KIT)
+
+## make screenshot: docs/screenshot.png of the running app
+screenshot: $(VENV)/.installed-test
+	$(PY) tools/screenshot.py http://$(HOST):$(PORT)/ docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

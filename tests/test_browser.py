@@ -1,0 +1,126 @@
+"""The explorer in real headless Chromium against a live server on loopback."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+MAP = "#ex-map .js-plotly-plot"
+
+
+def wait_for_map(pg):
+    pg.wait_for_selector(MAP, timeout=30000)
+    pg.wait_for_function(
+        "() => { const gd = document.querySelector('#ex-map .js-plotly-plot');"
+        " return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot"
+        " && gd._fullLayout.map._subplot.map && gd._fullLayout.map._subplot.map.loaded(); }",
+        timeout=30000)
+
+
+def rendered_features(pg) -> int:
+    """Region polygons MapLibre has actually drawn from the geometry files."""
+    return pg.evaluate(
+        "() => { const m = document.querySelector('#ex-map .js-plotly-plot')._fullLayout.map._subplot.map;"
+        " const layers = m.getStyle().layers.filter(l => l.type === 'fill').map(l => l.id);"
+        " return m.queryRenderedFeatures({layers}).length; }")
+
+
+def count_text(pg) -> str:
+    return pg.inner_text("#ex-count")
+
+
+def query_of(pg) -> dict:
+    return parse_qs(urlparse(pg.url).query)
+
+
+def test_page_loads_offline_draws_regions_without_errors(live_server, page):
+    pg = page.page
+    geometry = []
+    pg.on("response", lambda r: geometry.append(r.status) if "/geometry/" in r.url else None)
+    pg.goto(live_server + "/", wait_until="networkidle")
+    wait_for_map(pg)
+    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.length > 0")
+    assert geometry and all(s == 200 for s in geometry)
+    pg.wait_for_timeout(500)
+    assert rendered_features(pg) > 30
+    assert "EuroGeographics" in pg.inner_text("#credit-line")
+    assert re.match(r"\d+ priorities in \d+ strategies match", count_text(pg))
+    assert page.external == [], page.external
+    assert page.errors == [], page.errors
+
+
+def test_keyword_narrows_table_and_map_and_goes_into_the_url(live_server, page):
+    pg = page.page
+    pg.goto(live_server + "/", wait_until="networkidle")
+    wait_for_map(pg)
+    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.length > 0")
+    before = int(count_text(pg).split()[0])
+    matched_before = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').data"
+                                 ".flatMap(t => Array.from(t.z)).filter(z => z >= 2).length")
+    pg.fill("#ex-q", "health")
+    pg.wait_for_function(f"() => !document.querySelector('#ex-count').innerText.startsWith('{before} ')")
+    after = int(count_text(pg).split()[0])
+    assert 0 < after < before
+    rows = pg.evaluate("() => Array.from(document.querySelectorAll('.pt-item')).map(e => e.textContent.toLowerCase())")
+    assert len(rows) == min(after, 15) and all("health" in r for r in rows)
+    pg.wait_for_function("() => location.search.includes('q=health')")
+    assert query_of(pg)["q"] == ["health"]
+    matched_after = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').data"
+                                ".flatMap(t => Array.from(t.z)).filter(z => z >= 2).length")
+    assert 0 < matched_after < matched_before
+    # the expanded row shows the source link of the priority
+    pg.locator(".pt-item summary").first.click()
+    link = pg.locator(".pt-item[open] a", has_text="source of this priority").first
+    assert link.get_attribute("href").startswith("http")
+    assert page.external == [] and page.errors == []
+
+
+def test_clicking_a_region_selects_it(live_server, page, atlas):
+    pg = page.page
+    pg.goto(live_server + "/?level=2", wait_until="networkidle")
+    wait_for_map(pg)
+    lon, lat = atlas.regions.loc["ES51", ["lon", "lat"]]
+    box = pg.locator("#ex-map .js-plotly-plot .maplibregl-canvas, #ex-map .js-plotly-plot canvas").first.bounding_box()
+    pt = pg.evaluate(
+        "([lon, lat]) => { const m = document.querySelector('#ex-map .js-plotly-plot')._fullLayout.map._subplot.map;"
+        " const p = m.project([lon, lat]); return [p.x, p.y]; }", [float(lon), float(lat)])
+    pg.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
+    pg.wait_for_function("() => location.search.includes('region=ES51')", timeout=15000)
+    assert "Cataluña (ES51)" in pg.inner_text("#ex-selected")
+    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.length > 0")
+    rows = pg.locator(".pt-region").all_inner_texts()[1:]  # skip the header
+    assert rows and all("(ES51" in r for r in rows)
+    assert pg.locator("#ex-profile-link").get_attribute("href").endswith("/region/ES51")
+
+
+def test_a_copied_url_reopens_the_same_view(live_server, page):
+    pg = page.page
+    pg.goto(live_server + "/?mode=indicator&indicator=unemployment_rate&year=2022&level=2&q=energy",
+            wait_until="networkidle")
+    wait_for_map(pg)
+    assert pg.input_value("#ex-q") == "energy"
+    assert "Unemployment rate" in pg.inner_text("#ex-indicator")
+    assert "2022" in pg.inner_text("#ex-year")
+    title = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot')._fullLayout.coloraxis.colorbar.title.text")
+    assert "Unemployment" in title and "2022" in title
+    assert pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').data[0].locations.length") == 334
+
+
+def test_bad_url_parameters_show_a_note_not_an_error(live_server, page):
+    pg = page.page
+    resp = pg.goto(live_server + "/?level=9&region=<script>alert(1)</script>&nace=ZZ", wait_until="networkidle")
+    assert resp.status == 200
+    wait_for_map(pg)
+    note = pg.inner_text("#ex-notes")
+    assert "Territorial level '9'" in note and "Unknown region" in note and "ZZ" in note
+    assert page.errors == []
+
+
+def test_unknown_page_is_friendly(live_server, page):
+    pg = page.page
+    pg.goto(live_server + "/no/such/page", wait_until="networkidle")
+    pg.wait_for_selector(".not-found")
+    assert "Page not found" in pg.inner_text(".not-found")

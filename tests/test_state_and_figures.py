@@ -1,0 +1,88 @@
+"""URL state round trip, and the pure figure and view builders on real data."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dashboard.figures import classify_values, explorer_map, nice_breaks
+from dashboard.pages.explorer import state_from_controls, control_values, view
+from dashboard.state import DEFAULT, ViewState, parse_query, to_query
+
+
+def geometry_url(level: int) -> str:
+    return f"/geometry/nuts{level}.test.geojson"
+
+
+def test_round_trip(atlas):
+    s = ViewState(mode="indicator", q="health", level=2, nace=("C", "26"), nabs=("7",), eco=("9",),
+                  platform="industrial-modernisation", partnership="water-smart-territories",
+                  indicator="gerd_pct_gdp", year=2021, region="ES51", sort="-priority", page=3)
+    q = to_query(s)
+    back, notes = parse_query(q, atlas)
+    assert back == s and notes == []
+    assert to_query(DEFAULT) == ""
+
+
+def test_bad_parameters_are_dropped_with_a_note(atlas):
+    state, notes = parse_query("?mode=banana&level=7&nace=C,ZZ&region=XX99&year=abc&foo=1&q=ok", atlas)
+    assert state.mode == "priorities" and state.level is None and state.nace == ("C",)
+    assert state.region == "" and state.year is None and state.q == "ok"
+    assert len(notes) == 6
+    assert any("ZZ" in n for n in notes) and any("foo" in n for n in notes)
+
+
+def test_oversize_input_is_cut_or_refused(atlas):
+    state, notes = parse_query("?q=" + "a" * 500, atlas)
+    assert len(state.q) == 200 and notes
+    state, notes = parse_query("?q=" + "a" * 5000, atlas)
+    assert state == DEFAULT and "longer than" in notes[0]
+
+
+def test_controls_round_trip_through_the_parser(atlas):
+    s = ViewState(mode="indicator", q="energy", level=1, eco=("8",), year=2022, sort="strategy", page=2)
+    assert state_from_controls(atlas, control_values(s), "") == s
+
+
+def test_map_references_geometry_by_url_and_keeps_missing_regions(atlas):
+    fig = explorer_map(atlas, ViewState(mode="indicator", indicator="gerd_pct_gdp", year=2021), geometry_url)
+    assert isinstance(fig, go.Figure)
+    tr = fig.data[0]
+    assert tr.geojson == "/geometry/nuts2.test.geojson"  # a URL, never the coordinates
+    assert len(tr.locations) == 334  # no region dropped
+    z = list(tr.z)
+    assert 0 in z  # missing values are class 0, drawn grey
+    assert fig.layout.coloraxis.colorbar.ticktext[0] == "No data"
+    assert "EU-27 value not in the snapshot" in fig.layout.coloraxis.colorbar.title.text
+    assert "EuroGeographics" in fig.layout.annotations[0].text
+
+
+def test_priorities_map_counts_follow_the_keyword(atlas):
+    fig = explorer_map(atlas, ViewState(q="textil"), geometry_url)
+    counts = {}
+    for tr in fig.data:
+        for loc, z in zip(tr.locations, tr.z):
+            counts[loc] = z
+    hits = {loc for loc, z in counts.items() if z >= 2}  # class 2+ = at least one match
+    textile = atlas.priorities[atlas.priorities.title.str.contains("extil", case=False)
+                               | atlas.priorities.keywords.str.contains("extil", case=False)]
+    assert hits == set(textile.nuts_id)
+
+
+def test_view_counts_and_paging(atlas):
+    v = view(atlas, ViewState(q="health"), geometry_url)
+    n = len(atlas.priorities[atlas.priorities.title.str.contains("health", case=False)
+                             | atlas.priorities.keywords.str.contains("health", case=False)
+                             | atlas.priorities.description.str.contains("health", case=False)])
+    assert v["count"].startswith(f"{n} priorit")
+    assert len(v["rows"]) == min(n, 15)
+
+
+def test_selected_region_narrows_the_table_to_it_and_its_subregions(atlas):
+    v = view(atlas, ViewState(region="CZ"), geometry_url)
+    cz = atlas.priorities[atlas.priorities.country == "CZ"]
+    assert v["count"].startswith(f"{len(cz)} priorities in {cz.strategy_id.nunique()} strategies")
+
+
+def test_class_breaks():
+    b = nice_breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5)
+    assert b == sorted(b) and len(b) == 4
+    assert list(classify_values([float("nan"), 0.5, 100], b)) == [0, 1, 5]
