@@ -78,7 +78,8 @@ def priority_rows(atlas: Atlas, rows: pd.DataFrame) -> list:
             html.Summary([
                 html.Span(f"{r.region_name} ({r.nuts_id})", className="pt-region"),
                 html.Span(r.title + kind, className="pt-priority"),
-                html.Span(r.strategy_title, className="pt-strategy"),
+                html.Span(f"{r.strategy_title} ({strat.period})" if strat.period else r.strategy_title,
+                          className="pt-strategy"),
             ], className="pt-row"),
             html.Div([d for d in detail if d is not None], className="pt-detail"),
         ], className="pt-item", **{"data-priority": r.priority_id}))

@@ -198,25 +198,56 @@ PRIORITY_COLS = ["priority_id", "strategy_id", "nuts_id", "title", "title_origin
 CZ_COLS = ["priority_id", "nuts3", "region_name_cs", "domain_name_cs", "cz_nace_divisions", "kind"]
 
 
-def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict):
-    sp = kit / "s3" / "priorities" / "strategies.csv"
-    pp = kit / "s3" / "priorities" / "priorities.csv"
-    s = read_csv(sp, STRATEGY_COLS)
-    require_values(s, ["strategy_id", "nuts_id", "strategy_title", "source_url"], sp)
-    require_unique(s, "strategy_id", sp)
-    require_known(s, "nuts_id", known, sp)
-    require_urls(s, "source_url", sp)
-    require_urls(s, "document_url", sp, allow_empty=True)
-    p = read_csv(pp, PRIORITY_COLS)
-    require_values(p, ["priority_id", "strategy_id", "title", "source_url"], pp)
-    require_unique(p, "priority_id", pp)
-    require_known(p, "strategy_id", set(s.strategy_id), pp, what="strategy id")
-    require_known(p, "nuts_id", known, pp)
-    require_urls(p, "source_url", pp)
+def _read_strategies(path: Path, known: set[str]) -> pd.DataFrame:
+    s = read_csv(path, STRATEGY_COLS)
+    require_values(s, ["strategy_id", "nuts_id", "strategy_title", "source_url"], path)
+    require_unique(s, "strategy_id", path)
+    require_known(s, "nuts_id", known, path)
+    require_urls(s, "source_url", path)
+    require_urls(s, "document_url", path, allow_empty=True)
+    return s
+
+
+def _read_priorities(path: Path, known: set[str], strategy_ids: set[str]) -> pd.DataFrame:
+    p = read_csv(path, PRIORITY_COLS)
+    require_values(p, ["priority_id", "strategy_id", "title", "source_url"], path)
+    require_unique(p, "priority_id", path)
+    require_known(p, "strategy_id", strategy_ids, path, what="strategy id")
+    require_known(p, "nuts_id", known, path)
+    require_urls(p, "source_url", path)
+    return p
+
+
+def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, extra: Path | None = None):
+    """Strategies and priorities: the kit's list, then the project's own additions in
+    geodata/sources/s3/ (same columns, plus an optional gathered_on date), then the Czech domains."""
+    s = _read_strategies(kit / "s3" / "priorities" / "strategies.csv", known)
+    s["gathered_on"] = ""
+    extra_s = extra / "strategies.csv" if extra else None
+    if extra_s and extra_s.exists():
+        more = _read_strategies(extra_s, known)
+        if "gathered_on" not in more:
+            more["gathered_on"] = ""
+        clash = more.strategy_id.isin(set(s.strategy_id))
+        if clash.any():
+            i = more.index[clash.to_numpy()][0]
+            raise DataError(extra_s, f"strategy id '{more.strategy_id[i]}' is already in the kit",
+                            row=sheet_row(i), column="strategy_id")
+        s = pd.concat([s, more], ignore_index=True)
+    p = _read_priorities(kit / "s3" / "priorities" / "priorities.csv", known, set(s.strategy_id))
+    extra_p = extra / "priorities.csv" if extra else None
+    if extra_p and extra_p.exists():
+        more = _read_priorities(extra_p, known, set(s.strategy_id))
+        clash = more.priority_id.isin(set(p.priority_id))
+        if clash.any():
+            i = more.index[clash.to_numpy()][0]
+            raise DataError(extra_p, f"priority id '{more.priority_id[i]}' is already in the kit",
+                            row=sheet_row(i), column="priority_id")
+        p = pd.concat([p, more], ignore_index=True)
     strategies = pd.DataFrame({
         "strategy_id": s.strategy_id, "nuts_id": s.nuts_id, "territory_name": s.region_name,
         "title": s.strategy_title, "period": s.period, "document_url": s.document_url,
-        "source_url": s.source_url, "source_note": "",
+        "source_url": s.source_url, "source_note": "", "gathered_on": s.gathered_on,
     })
     priorities = pd.DataFrame({
         "priority_id": p.priority_id, "strategy_id": p.strategy_id, "title": p.title,
@@ -254,6 +285,7 @@ def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict):
         "document_url": "",
         "source_url": CZ_SOURCE_URL,
         "source_note": cz_note,
+        "gathered_on": "",
     })], ignore_index=True)
     truncated = ~cz.domain_name_cs.str.match(r".*[\w)]$")
     priorities = pd.concat([priorities, pd.DataFrame({
@@ -319,6 +351,12 @@ def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, repor
     df = read_csv(path, PARTNERSHIP_COLS + ["source_date_hint", "note"])
     require_values(df, ["partnership", "region_name_as_in_source", "source_url"], path)
     require_urls(df, "source_url", path)
+    extra = SOURCES / "s3" / "partnerships.csv"
+    if extra.exists():  # the project's own additions, same columns as the kit's list
+        more = read_csv(extra, PARTNERSHIP_COLS + ["source_date_hint", "note"])
+        require_values(more, ["partnership", "region_name_as_in_source", "source_url"], extra)
+        require_urls(more, "source_url", extra)
+        df = pd.concat([df, more], ignore_index=True)
     np_ = SOURCES / "partnership_region_names.csv"
     names = read_csv(np_, ["name_as_in_source", "country", "nuts_id", "note"])
     require_unique(names, ["name_as_in_source", "country"], np_)
@@ -363,7 +401,7 @@ def build(kit: Path, out: Path = DEFAULT_OUT) -> dict:
     values, sources = load_indicators(kit, known, report)
     nace, nabs, eco, platforms = load_classifications(kit)
     nace_divisions = set(nace.code[nace.level == "division"])
-    strategies, priorities, source_codes = load_s3(kit, known, nace_divisions, report)
+    strategies, priorities, source_codes = load_s3(kit, known, nace_divisions, report, extra=SOURCES / "s3")
     partnerships, members = load_partnerships(kit, known, platforms, report)
     classifier = Classifier.from_files(SOURCES / "classification_rules.csv", SOURCES / "nace_ecosystem_map.csv",
                                        nace_divisions, set(nabs.code), set(eco.code))
