@@ -86,3 +86,26 @@ def test_class_breaks():
     b = nice_breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5)
     assert b == sorted(b) and len(b) == 4
     assert list(classify_values([float("nan"), 0.5, 100], b)) == [0, 1, 5]
+
+
+def test_same_map_structure_sends_values_only(atlas):
+    from dash import Patch
+
+    from dashboard.figures import map_values
+
+    for a, b in [(ViewState(), ViewState(q="energy", eco=("8",))),
+                 (ViewState(mode="indicator", indicator="gerd_pct_gdp", year=2019),
+                  ViewState(mode="indicator", indicator="unemployment_rate", year=2022))]:
+        fig_a = explorer_map(atlas, a, geometry_url)
+        fig_b = explorer_map(atlas, b, geometry_url)
+        values_b = map_values(atlas, b)
+        # the structure (regions per trace) is the same, so values alone turn a into b
+        assert [list(t.locations) for t in fig_a.data] == [list(t.locations) for t in fig_b.data]
+        assert [list(t.z) for t in fig_b.data] == [t["z"] for t in values_b["traces"]]
+        patch = view(atlas, b, geometry_url, previous=a)["figure"]
+        assert isinstance(patch, Patch)
+        ops = patch.to_plotly_json()["operations"]
+        assert all(o["location"][-1] in ("z", "text", "coloraxis") for o in ops)
+    # a new level changes the structure: a full figure
+    full = view(atlas, ViewState(level=2), geometry_url, previous=ViewState())["figure"]
+    assert isinstance(full, go.Figure)

@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from ..components.shell import credit_line, notes_alert
 from ..components.table import priority_rows, sort_and_page, table_header
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS
 from ..data.query import indicator_years, matching_priorities
-from ..figures import explorer_map
+from ..figures import explorer_map, map_key, map_values
 from ..settings import SETTINGS
 from ..state import ViewState, parse_query, to_query
 
@@ -146,15 +146,37 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
     ])
 
 
-def view(atlas: Atlas, state: ViewState, geometry_url) -> dict:
-    """Everything the explorer shows for a state; pure, so tests call it directly."""
+def map_patch(atlas: Atlas, state: ViewState) -> Patch:
+    """Only the values of the map: class codes, hover text and legend. Geometry, region ids and
+    names stay in the browser."""
+    values = map_values(atlas, state)
+    patch = Patch()
+    for i, t in enumerate(values["traces"]):
+        patch["data"][i]["z"] = t["z"]
+        patch["data"][i]["text"] = t["text"]
+    patch["layout"]["coloraxis"] = values["coloraxis"]
+    return patch
+
+
+def map_figure(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState | None):
+    """The full figure, a Patch of values, or nothing when only the table changed."""
+    if previous is None or map_key(atlas, previous) != map_key(atlas, state):
+        return explorer_map(atlas, state, geometry_url)
+    if replace(previous, sort=state.sort, page=state.page) == state:
+        return no_update
+    return map_patch(atlas, state)
+
+
+def view(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState | None = None) -> dict:
+    """Everything the explorer shows for a state; pure, so tests call it directly. With the
+    previous state given and the same map structure, the map is a Patch of values only."""
     matches = matching_priorities(atlas, state.filters())
     rows, page, pages = sort_and_page(matches, state.sort, state.page, SETTINGS.table_page_size)
     n_strat = matches.strategy_id.nunique()
     count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
              f"strateg{'y' if n_strat == 1 else 'ies'} match")
     return {
-        "figure": explorer_map(atlas, state, geometry_url),
+        "figure": map_figure(atlas, state, geometry_url, previous),
         "rows": priority_rows(atlas, rows),
         "count": count,
         "page": page,
@@ -196,6 +218,7 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         click, _clear_clicks, current_search = args[len(CONTROLS):]
         trig = ctx.triggered_id
         notes: list[str] = []
+        prev = None
         if trig in (None, "ex-url"):
             state, notes = parse_query(search or "", atlas)
             out_controls = control_values(state)
@@ -214,7 +237,7 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
             out_controls = [no_update] * len(CONTROLS)
             q = to_query(state)
             out_search = q if q != (current_search or "") else no_update
-        v = view(atlas, state, geometry_url)
+        v = view(atlas, state, geometry_url, previous=prev)
         if v["page"] != state.page:
             out_controls[-1] = v["page"]
         else:
