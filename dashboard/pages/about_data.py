@@ -1,0 +1,129 @@
+"""About the data: S3 coverage per country, licences and credits, and the build report.
+
+Wire it with ``about_data.layout(atlas)`` for ``about_data.PATH``. The logic lives in
+``dashboard.data.coverage`` (pure); this module only renders.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from dash import html
+
+from ..data.coverage import coverage_table
+
+PATH = "/about/data"
+NOTICE = Path(__file__).resolve().parents[2] / "DATA_NOTICE.md"
+MAX_LISTED = 12  # items shown inline before "… and N more"
+
+
+def _listing(items, empty: str = "—") -> str:
+    items = list(items)
+    if not items:
+        return empty
+    shown = ", ".join(str(i) for i in items[:MAX_LISTED])
+    return shown + (f" … and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
+
+
+def _missing_cell(atlas, ids) -> html.Td:
+    if not ids:
+        return html.Td("none", className="text-muted")
+    names = [f"{i} {atlas.region_name(i)}" for i in ids]
+    return html.Td([html.Span(f"{len(ids)} missing: ", className="fw-semibold"), _listing(names)])
+
+
+def coverage_section(atlas) -> html.Div:
+    table = coverage_table(atlas)
+    shown = table[table.eu_member | (table.strategies > 0)]
+    head = html.Thead(html.Tr([html.Th(h) for h in (
+        "Country", "National", "Regional", "Priorities", "NUTS 1/2 regions without a strategy",
+        "Periods", "Source domains", "Gathered on")]))
+    body = html.Tbody([
+        html.Tr([
+            html.Td(f"{r.country_name} ({r.country})"),
+            html.Td(r.national_strategies), html.Td(r.regional_strategies), html.Td(r.priorities),
+            _missing_cell(atlas, r.missing_nuts12),
+            html.Td(_listing(r.periods)),
+            html.Td(_listing(r.source_domains)),
+            html.Td(_listing(r.gathered_on, empty="not recorded (data kit)")),
+        ]) for r in shown.itertuples()
+    ])
+    eu = table[table.eu_member]
+    summary = (f"{int(eu.strategies.sum())} strategies ({int(eu.national_strategies.sum())} national, "
+               f"{int(eu.regional_strategies.sum())} regional) and {int(eu.priorities.sum())} priorities "
+               f"for the EU-27; {int((eu.national_strategies > 0).sum())} of 27 member states have a national "
+               f"strategy in the data; {int(eu.missing_count.sum())} of {int(eu.regions_nuts12.sum())} "
+               f"NUTS 1/2 regions have no strategy covering them.")
+    return html.Div([
+        html.H2("Smart specialisation coverage", className="h4 mt-4"),
+        html.P(summary),
+        html.P("A NUTS 1 or 2 region counts as covered when a strategy in the data is attached to it, to a part "
+               "of it, or to a larger sub-national region containing it; a national strategy covers only "
+               "countries whose regions share its territory. Other countries are shown only when the data "
+               "holds a strategy for them.", className="small text-muted"),
+        html.Div(html.Table([head, body], className="table table-sm table-striped align-top"),
+                 className="table-responsive"),
+    ])
+
+
+def _notice_sections() -> list:
+    """DATA_NOTICE.md rendered as plain headings and paragraphs (no Markdown component)."""
+    try:
+        text = NOTICE.read_text(encoding="utf-8")
+    except OSError:
+        return [html.P("The data notice (DATA_NOTICE.md) is not available.")]
+    out, para = [], []
+
+    def flush():
+        if para:
+            out.append(html.P(" ".join(para)))
+            para.clear()
+
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("# "):
+            flush()
+        elif s.startswith("## "):
+            flush()
+            out.append(html.H3(s[3:], className="h6 mt-3"))
+        elif not s:
+            flush()
+        else:
+            para.append(s.replace("`", ""))
+    flush()
+    return out
+
+
+def licences_section() -> html.Div:
+    return html.Div([html.H2("Licences and credits", className="h4 mt-4"), *_notice_sections()])
+
+
+def _value(v):
+    if isinstance(v, dict):
+        return html.Ul([html.Li([html.Span(f"{k}: ", className="fw-semibold"), _value(x)]) for k, x in v.items()])
+    if isinstance(v, (list, tuple)):
+        if not v:
+            return html.Span("none")
+        if all(isinstance(x, dict) for x in v):
+            return html.Ul([html.Li("; ".join(f"{k}: {x}" for k, x in d.items())) for d in v])
+        return html.Span(f"{len(v)}: {_listing(v)}")
+    return html.Span(str(v))
+
+
+def report_section(atlas) -> html.Div:
+    m = atlas.manifest
+    rows = m.get("rows", {})
+    return html.Div([
+        html.H2("Build report", className="h4 mt-4"),
+        html.P(f"Snapshot {m.get('version', '?')} built {m.get('built_at', '?')} on NUTS {m.get('nuts_version', '?')}."),
+        html.P("Rows: " + _listing([f"{k} {v}" for k, v in rows.items()])) if rows else None,
+        _value(dict(m.get("report", {}))),
+    ])
+
+
+def layout(atlas) -> html.Div:
+    return html.Div([
+        html.H1("About the data", className="h3 mt-4"),
+        coverage_section(atlas),
+        licences_section(),
+        report_section(atlas),
+    ], className="about-data")

@@ -1,0 +1,114 @@
+"""coverage_table against figures computed independently from the snapshot CSV files.
+
+The independent computation uses only the files and the prefix structure of NUTS
+codes (a region's descendants are the codes that start with it), not the atlas.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pytest
+
+from dashboard.data.coverage import EU27, coverage_table
+from dashboard.settings import SETTINGS
+
+DATA = Path(SETTINGS.data_dir)
+
+
+def _csv(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def files():
+    regions = _csv("regions")
+    strategies = _csv("strategies")
+    priorities = _csv("priorities")
+    level = dict(zip(regions.nuts_id, regions.level.astype(int)))
+    strategies["country"] = strategies.nuts_id.str[:2]
+    strategies["level"] = strategies.nuts_id.map(level)
+    priorities["country"] = priorities.strategy_id.map(dict(zip(strategies.strategy_id, strategies.country)))
+    return regions, strategies, priorities
+
+
+@pytest.fixture(scope="module")
+def table(atlas):
+    return coverage_table(atlas).set_index("country")
+
+
+def expected_missing(regions: pd.DataFrame, strategy_ids: set[str], country: str) -> set[str]:
+    n_children = regions[regions.parent != ""].groupby("parent").size().to_dict()
+
+    def same_territory_ancestors(r: str) -> set[str]:
+        out = set()
+        while len(r) > 2 and n_children.get(r[:-1], 0) == 1:
+            r = r[:-1]
+            out.add(r)
+        return out
+
+    missing = set()
+    for r in regions[(regions.nuts_id.str[:2] == country) & regions.level.isin(["1", "2"])].nuts_id:
+        covered = any(s.startswith(r) or (r.startswith(s) and len(s) > 2) for s in strategy_ids)
+        covered = covered or bool(same_territory_ancestors(r) & strategy_ids)
+        if not covered:
+            missing.add(r)
+    return missing
+
+
+def test_one_row_per_country(files, table):
+    regions, _, _ = files
+    assert sorted(table.index) == sorted(regions[regions.level == "0"].nuts_id)
+    assert set(table.index[table.eu_member]) == EU27
+
+
+def test_totals_match_the_files(files, table):
+    _, strategies, priorities = files
+    assert table.strategies.sum() == len(strategies)
+    assert table.priorities.sum() == len(priorities)
+    assert table.national_strategies.sum() == (strategies.level == 0).sum()
+
+
+def test_counts_per_country(files, table):
+    _, strategies, priorities = files
+    for country, grp in strategies.groupby("country"):
+        row = table.loc[country]
+        assert row.national_strategies == (grp.level == 0).sum(), country
+        assert row.regional_strategies == (grp.level > 0).sum(), country
+        assert row.priorities == (priorities.country == country).sum(), country
+        assert set(row.periods) == set(grp.period) - {""}, country
+
+
+def test_missing_regions_match_prefix_computation(files, table):
+    regions, strategies, _ = files
+    ids = set(strategies.nuts_id)
+    for country in table.index:
+        row = table.loc[country]
+        assert set(row.missing_nuts12) == expected_missing(regions, ids, country), country
+        assert row.missing_count == len(row.missing_nuts12)
+        assert row.regions_nuts12 == (regions.nuts_id.str[:2].eq(country) & regions.level.isin(["1", "2"])).sum()
+
+
+def test_source_domains_and_dates(files, table):
+    _, strategies, priorities = files
+    for country, grp in strategies.groupby("country"):
+        urls = list(grp.source_url) + list(priorities[priorities.country == country].source_url)
+        hosts = {h[4:] if h.startswith("www.") else h for h in (urlsplit(u).hostname or "" for u in urls)} - {""}
+        assert set(table.loc[country].source_domains) == hosts, country
+        assert set(table.loc[country].gathered_on) == set(grp.gathered_on) - {""}, country
+
+
+def test_a_single_region_country_with_a_national_strategy_has_nothing_missing(files, table):
+    regions, strategies, _ = files
+    national = set(strategies.nuts_id[strategies.level == 0])
+    n12 = regions[regions.level.isin(["1", "2"])].groupby(regions.nuts_id.str[:2]).size()
+    single = [c for c in national if n12.get(c, 0) == 2]  # one NUTS 1 and one NUTS 2 unit
+    assert single, "the snapshot has no such country to check"
+    for c in single:
+        assert table.loc[c].missing_nuts12 == ()
+
+
+def test_module_is_free_of_dash():
+    src = Path(coverage_table.__code__.co_filename).read_text(encoding="utf-8")
+    assert "import dash" not in src and "from dash" not in src
