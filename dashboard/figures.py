@@ -22,21 +22,38 @@ SELECTED = "#d7301f"
 EUROPE = {"lon": 12.0, "lat": 52.5}
 ZOOM = 2.7
 
-COUNT_CLASSES = ((0, 0, "Strategy in data, no match"), (1, 1, "1 priority"), (2, 3, "2–3"),
-                 (4, 6, "4–6"), (7, 10, "7–10"), (11, math.inf, "11 or more"))
+# Priorities mode colours the count itself (so an update sends only the counts): bands of z.
+# z = -1 marks territories with no strategy in the data; counts above 11 take the top colour.
+COUNT_BANDS = ((-1.5, -0.5, "No strategy in the data"), (-0.5, 0.5, "Strategy in data, no match"),
+               (0.5, 1.5, "1 priority"), (1.5, 3.5, "2–3"), (3.5, 6.5, "4–6"), (6.5, 10.5, "7–10"),
+               (10.5, 11.5, "11 or more"))
 
 
 @dataclass(frozen=True)
 class Classes:
-    labels: tuple[str, ...]  # label per class; class 0 is "no data"
+    """Colour bands over z: edges (k+1 increasing numbers), a label and a colour per band."""
+    edges: tuple[float, ...]
+    labels: tuple[str, ...]
     colors: tuple[str, ...]
 
+    @classmethod
+    def uniform(cls, labels, colors) -> "Classes":
+        """Bands for class codes 0..k-1."""
+        return cls(tuple(i - 0.5 for i in range(len(labels) + 1)), tuple(labels), tuple(colors))
+
     def colorscale(self) -> list:
-        k = len(self.colors)
+        lo, hi = self.edges[0], self.edges[-1]
         scale = []
-        for i, c in enumerate(self.colors):
-            scale += [[i / k, c], [(i + 1) / k, c]]
+        for a, b, c in zip(self.edges, self.edges[1:], self.colors):
+            scale += [[(a - lo) / (hi - lo), c], [(b - lo) / (hi - lo), c]]
         return scale
+
+    def ticks(self) -> list[float]:
+        return [(a + b) / 2 for a, b in zip(self.edges, self.edges[1:])]
+
+
+COUNT_CLASSES = Classes(tuple([COUNT_BANDS[0][0]] + [band[1] for band in COUNT_BANDS]),
+                        tuple(band[2] for band in COUNT_BANDS), (NO_DATA,) + SEQUENTIAL)
 
 
 def _fmt(value: float, spec: str) -> str:
@@ -79,12 +96,11 @@ def break_labels(breaks: list[float], spec: str) -> list[str]:
 
 
 def coloraxis(classes: Classes, title: str, present: bool = False) -> dict:
-    k = len(classes.colors)
     return {
-        "colorscale": classes.colorscale(), "cmin": -0.5, "cmax": k - 0.5,
+        "colorscale": classes.colorscale(), "cmin": classes.edges[0], "cmax": classes.edges[-1],
         "colorbar": {
             "title": {"text": title, "side": "top", "font": {"size": 18 if present else 13}},
-            "tickvals": list(range(k)), "ticktext": list(classes.labels),
+            "tickvals": classes.ticks(), "ticktext": list(classes.labels),
             "len": 0.9, "thickness": 22 if present else 16, "x": 0.99, "xanchor": "right", "y": 0.5,
             "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0,
             "tickfont": {"size": 17 if present else 12},
@@ -108,9 +124,9 @@ def _layout(fig: go.Figure, axis: dict, present: bool = False) -> None:
     )
 
 
-def _trace(geometry_url: str, ids, names: pd.DataFrame, z, text, template: str, line_width: float):
+def _trace(geometry_url: str, ids, names: pd.DataFrame, z, template: str, line_width: float, text=None):
     return go.Choroplethmap(
-        geojson=geometry_url, featureidkey="id", locations=list(ids), z=list(z), text=list(text),
+        geojson=geometry_url, featureidkey="id", locations=list(ids), z=list(z), text=text,
         customdata=np.column_stack([names.name_latn, names.name_national]),
         coloraxis="coloraxis", hovertemplate=template,
         marker={"line": {"width": line_width, "color": OUTLINE}, "opacity": 0.95},
@@ -125,11 +141,14 @@ def _selected_trace(geometry_url: str, region: str, present: bool = False):
     )
 
 
-TEMPLATE = "<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>%{text}<extra></extra>"
+NAME = "<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>"
+NO_STRATEGY = NAME + "No S3 strategy in the data for this territory<extra></extra>"
+COUNT_TEMPLATE = NAME + "Matching priorities: %{z}<extra></extra>"
 
 
-# A map is structure (traces: which regions, which geometry) plus values (class codes, hover
-# text, legend). A filter change that keeps the structure sends only the values (a Patch).
+# A map is structure (traces: which regions, which geometry, names) plus values. A filter change
+# that keeps the structure sends only the values (a Patch): in priorities mode the counts alone;
+# in indicator mode class codes, the displayed values as short text, the hover template and legend.
 
 def map_key(atlas: Atlas, state: ViewState) -> tuple:
     """Two states with the same key draw the same traces over the same regions."""
@@ -138,15 +157,8 @@ def map_key(atlas: Atlas, state: ViewState) -> tuple:
     return ("priorities", state.level, state.region)
 
 
-def _priority_layers(atlas: Atlas, state: ViewState):
-    counts = counts_by_territory(atlas, state.filters())
-    countries = atlas.regions[atlas.regions.level == 0]
-    base = countries[~countries.nuts_id.isin(set(counts.nuts_id))]
-    return counts, base
-
-
 def map_values(atlas: Atlas, state: ViewState, present: bool = False) -> dict:
-    """What changes with the filters: per trace class codes and hover text, and the legend."""
+    """What changes with the filters. traces[i] holds ids (structure) and the values to send."""
     if state.mode == "indicator":
         ind = INDICATOR_BY_ID[state.indicator]
         vals = indicator_values(atlas, ind.id, state.year, state.map_level)
@@ -154,37 +166,39 @@ def map_values(atlas: Atlas, state: ViewState, present: bool = False) -> dict:
         labels = break_labels(breaks, ind.fmt)
         n = len(labels)
         colors = SEQUENTIAL[-n:] if n <= len(SEQUENTIAL) else SEQUENTIAL
-        classes = Classes(("No data",) + tuple(labels), (NO_DATA,) + tuple(colors))
+        classes = Classes.uniform(("No data",) + tuple(labels), (NO_DATA,) + tuple(colors))
+        have = vals.value.notna()
+        years = set(vals.year[have].astype(int))
+        datasets = sorted({atlas.sources.at[s, "source_dataset"] for s in vals.source_id[have] if s})
+        one_year = len(years) <= 1
         text = []
-        for v, y, sid, flag in zip(vals.value, vals.year, vals.source_id, vals.flag):
+        for v, y, flag in zip(vals.value, vals.year, vals.flag):
             if pd.isna(v):
-                text.append(f"{ind.short}: no data")
+                text.append("no data")
             else:
-                src = source_label(atlas, sid) + (f", flag '{flag}'" if flag else "")
-                text.append(f"{ind.short}: {_fmt(v, ind.fmt)} {ind.unit} ({y})<br>{src}")
+                extra = [] if one_year else [str(y)]
+                extra += [f"flag {flag}"] if flag else []
+                text.append(format(v, ind.fmt) + (f" ({', '.join(extra)})" if extra else ""))
+        year_text = str(next(iter(years))) if one_year and years else ("latest year" if state.year is None else str(state.year))
+        template = (NAME + f"{ind.short} ({ind.unit}, {year_text}): " + "%{text}<br>"
+                    + f"Source: Eurostat, {'; '.join(datasets) if datasets else 'no data'}<extra></extra>")
         eu = eu_value(atlas, ind.id, state.year)
         eu_text = f"EU-27: {format(eu[0], ind.fmt)} ({eu[1]})" if eu else "EU-27 value not in the snapshot"
-        year_text = str(state.year) if state.year else "latest year"
         return {
             "traces": [{"ids": vals.nuts_id.tolist(), "z": classify_values(vals.value.to_numpy(), breaks).tolist(),
-                        "text": text}],
+                        "text": text, "hovertemplate": template}],
             "coloraxis": coloraxis(classes, f"{ind.short} ({ind.unit}), {year_text}<br>{eu_text}", present),
         }
-    counts, base = _priority_layers(atlas, state)
-    traces = [{"ids": base.nuts_id.tolist(), "z": [0] * len(base),
-               "text": ["No S3 strategy in the data for this territory"] * len(base)}]
+    counts = counts_by_territory(atlas, state.filters())
+    countries = atlas.regions[atlas.regions.level == 0]
+    base = countries[~countries.nuts_id.isin(set(counts.nuts_id))]
+    traces = [{"ids": base.nuts_id.tolist(), "z": [-1] * len(base), "static": True, "level": 0,
+               "hovertemplate": NO_STRATEGY}]
     for level in sorted(counts.level.unique()):
         sub = counts[counts.level == level]
-        traces.append({
-            "ids": sub.nuts_id.tolist(),
-            "z": [next(i + 1 for i, (lo, hi, _) in enumerate(COUNT_CLASSES) if lo <= n <= hi) for n in sub.priorities],
-            "text": [f"{n} matching priorit{'y' if n == 1 else 'ies'} in {s} strateg{'y' if s == 1 else 'ies'}"
-                     if n else "Strategy in the data; no priority matches the filters"
-                     for n, s in zip(sub.priorities, sub.strategies)],
-            "level": int(level),
-        })
-    classes = Classes(("No strategy in the data",) + tuple(c[2] for c in COUNT_CLASSES), (NO_DATA,) + SEQUENTIAL)
-    return {"traces": traces, "coloraxis": coloraxis(classes, "Matching priorities", present)}
+        traces.append({"ids": sub.nuts_id.tolist(), "z": sub.priorities.tolist(), "level": int(level),
+                       "hovertemplate": COUNT_TEMPLATE})
+    return {"traces": traces, "coloraxis": coloraxis(COUNT_CLASSES, "Matching priorities", present), "static_axis": True}
 
 
 def explorer_map(atlas: Atlas, state: ViewState, geometry_url: Callable[[int], str],
@@ -195,10 +209,10 @@ def explorer_map(atlas: Atlas, state: ViewState, geometry_url: Callable[[int], s
     values = map_values(atlas, state, present)
     width = 1.2 if present else 0.5
     fig = go.Figure()
-    for i, t in enumerate(values["traces"]):
-        level = state.map_level if state.mode == "indicator" else t.get("level", 0)
+    for t in values["traces"]:
+        level = state.map_level if state.mode == "indicator" else t["level"]
         names = atlas.regions.loc[t["ids"]]
-        fig.add_trace(_trace(geometry_url(level), t["ids"], names, t["z"], t["text"], TEMPLATE, width))
+        fig.add_trace(_trace(geometry_url(level), t["ids"], names, t["z"], t["hovertemplate"], width, t.get("text")))
     if state.region:
         level = int(atlas.regions.at[state.region, "level"])
         if state.mode != "indicator" or level == state.map_level:

@@ -8,7 +8,6 @@ import pandas as pd
 from dash import html
 
 from ..data.atlas import Atlas
-from ..data.query import codes_for
 
 SORT_COLUMNS = {"region": ["region_name", "title"], "priority": ["title", "region_name"],
                 "strategy": ["strategy_title", "title"]}
@@ -31,30 +30,24 @@ def safe_link(url: str, text: str, **kw):
     return html.Span(text)
 
 
-def _code_list(atlas: Atlas, codes: pd.DataFrame, scheme: str, names: dict[str, str]) -> list:
-    sub = codes[codes.scheme == scheme]
-    if sub.empty:
-        return [html.Span("none assigned", className="text-muted")]
+def code_badges(atlas: Atlas, priority_id: str, scheme: str) -> list:
+    """Badges for one scheme's codes of a priority; the tooltip says where each code came from."""
+    names = atlas.code_names[scheme]
     items = []
-    for r in sub.itertuples():
-        origin = "from source" if r.origin == "source" else "assigned automatically"
-        items.append(html.Span(
-            f"{r.code} {names.get(r.code, '')}".strip(),
-            className=f"badge code-badge code-{r.origin} me-1 mb-1",
-            title=f"{origin}: {r.rule}",
-        ))
-    return items
+    for sch, code, origin, rule in atlas.codes_by_priority.get(priority_id, ()):
+        if sch != scheme:
+            continue
+        how = "from source" if origin == "source" else "assigned automatically"
+        items.append(html.Span(f"{code} {names.get(code, '')}".strip(),
+                               className=f"badge code-badge code-{origin} me-1 mb-1", title=f"{how}: {rule}"))
+    return items or [html.Span("none assigned", className="text-muted")]
 
 
 def priority_rows(atlas: Atlas, rows: pd.DataFrame) -> list:
-    nace_names = dict(zip(atlas.nace.code, atlas.nace.name))
-    nabs_names = dict(zip(atlas.nabs.code, atlas.nabs.name))
-    eco_names = dict(zip(atlas.ecosystems.code, atlas.ecosystems.name))
-    all_codes = codes_for(atlas, rows.priority_id)
     out = []
     for r in rows.itertuples():
-        codes = all_codes[all_codes.priority_id == r.priority_id]
-        strat = atlas.strategies.loc[r.strategy_id]
+        period = atlas.strategies.at[r.strategy_id, "period"]
+        document = atlas.strategies.at[r.strategy_id, "document_url"]
         detail = [
             html.P(r.description or html.Span("No description in the source.", className="text-muted")),
         ]
@@ -63,25 +56,25 @@ def priority_rows(atlas: Atlas, rows: pd.DataFrame) -> list:
         detail += [
             html.P([html.Strong("Keywords: "), r.keywords.replace(";", ", ") if r.keywords else
                     html.Span("none in the source", className="text-muted")]),
-            html.Div([html.Strong("NACE: ")] + _code_list(atlas, codes, "nace", nace_names)),
-            html.Div([html.Strong("NABS: ")] + _code_list(atlas, codes, "nabs", nabs_names)),
-            html.Div([html.Strong("Ecosystems: ")] + _code_list(atlas, codes, "ecosystem", eco_names)),
+            html.Div([html.Strong("NACE: ")] + code_badges(atlas, r.priority_id, "nace")),
+            html.Div([html.Strong("NABS: ")] + code_badges(atlas, r.priority_id, "nabs")),
+            html.Div([html.Strong("Ecosystems: ")] + code_badges(atlas, r.priority_id, "ecosystem")),
             html.P([
-                html.Strong("Strategy: "), strat.title, f" ({strat.period})" if strat.period else "", " · ",
+                html.Strong("Strategy: "), r.strategy_title, f" ({period})" if period else "", " · ",
                 safe_link(r.source_url, "source of this priority"),
-                *([" · ", safe_link(strat.document_url, "strategy document")] if strat.document_url else []),
+                *([" · ", safe_link(document, "strategy document")] if document else []),
             ], className="mt-2 mb-1"),
-            html.P(r.source_note, className="small text-muted mb-0") if r.source_note else None,
         ]
+        if r.source_note:
+            detail.append(html.P(r.source_note, className="small text-muted mb-0"))
         kind = "" if r.kind == "priority" else f" [{r.kind}]"
         out.append(html.Details([
             html.Summary([
                 html.Span(f"{r.region_name} ({r.nuts_id})", className="pt-region"),
                 html.Span(r.title + kind, className="pt-priority"),
-                html.Span(f"{r.strategy_title} ({strat.period})" if strat.period else r.strategy_title,
-                          className="pt-strategy"),
+                html.Span(f"{r.strategy_title} ({period})" if period else r.strategy_title, className="pt-strategy"),
             ], className="pt-row"),
-            html.Div([d for d in detail if d is not None], className="pt-detail"),
+            html.Div(detail, className="pt-detail"),
         ], className="pt-item", **{"data-priority": r.priority_id}))
     return out
 

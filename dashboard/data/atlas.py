@@ -50,6 +50,8 @@ class Atlas:
     search_text: np.ndarray = field(repr=False)  # folded text per priority
     code_index: dict = field(repr=False)  # (scheme, code) -> np.ndarray bool mask over priorities
     children: dict = field(repr=False)  # nuts_id -> tuple of child ids
+    codes_by_priority: dict = field(repr=False)  # priority_id -> tuple of (scheme, code, origin, rule)
+    code_names: dict = field(repr=False)  # scheme -> {code: name}
 
     @property
     def version(self) -> str:
@@ -121,6 +123,10 @@ def load_atlas(data_dir: Path) -> Atlas:
         mask.setflags(write=False)
         code_index[(scheme, code)] = mask
 
+    by_priority: dict[str, list] = {}
+    for r in codes.itertuples(index=False):
+        by_priority.setdefault(r.priority_id, []).append((r.scheme, r.code, r.origin, r.rule))
+
     values = _read(data_dir, "indicators", ["nuts_id", "indicator", "year", "value", "flag", "source_id"])
     values["year"] = values.year.astype(int)
     values["value"] = values.value.astype(float)
@@ -143,15 +149,18 @@ def load_atlas(data_dir: Path) -> Atlas:
 
     members = _read(data_dir, "partnership_members", ["partnership_id", "nuts_id", "role", "role_as_in_source",
                                                         "name_as_in_source", "source_url"])
+    nace = _read(data_dir, "nace", ["code", "level", "section", "name"])
+    nabs = _read(data_dir, "nabs", ["code", "name"])
+    ecosystems = _read(data_dir, "ecosystems", ["code", "name"])
     return Atlas(
         manifest=MappingProxyType(manifest),
         regions=regions,
         strategies=strategies,
         priorities=p,
         codes=codes,
-        nace=_read(data_dir, "nace", ["code", "level", "section", "name"]),
-        nabs=_read(data_dir, "nabs", ["code", "name"]),
-        ecosystems=_read(data_dir, "ecosystems", ["code", "name"]),
+        nace=nace,
+        nabs=nabs,
+        ecosystems=ecosystems,
         platforms=_read(data_dir, "platforms", ["platform_id", "name", "source_url"]),
         partnerships=_read(data_dir, "partnerships", ["partnership_id", "name", "platform_id"]),
         members=members,
@@ -163,6 +172,9 @@ def load_atlas(data_dir: Path) -> Atlas:
         search_text=search_text,
         code_index=MappingProxyType(code_index),
         children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
+        codes_by_priority=MappingProxyType({k: tuple(v) for k, v in by_priority.items()}),
+        code_names=MappingProxyType({"nace": dict(zip(nace.code, nace.name)), "nabs": dict(zip(nabs.code, nabs.name)),
+                                     "ecosystem": dict(zip(ecosystems.code, ecosystems.name))}),
     )
 
 

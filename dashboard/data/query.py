@@ -124,22 +124,28 @@ def indicator_values(atlas: Atlas, indicator: str, year: int | None, level: int)
     if wide is None:
         out["value"], out["year"], out["source_id"], out["flag"] = np.nan, pd.NA, "", ""
         return out
-    src = atlas.indicator_sources[indicator]
-    flags = atlas.indicator_flags[indicator]
-    sub = wide.reindex(out.nuts_id)
+    src = atlas.indicator_sources[indicator].reindex(index=out.nuts_id, columns=wide.columns)
+    flags = atlas.indicator_flags[indicator].reindex(index=out.nuts_id, columns=wide.columns)
+    values = wide.reindex(out.nuts_id).to_numpy(dtype=float)
+    years = np.asarray(wide.columns, dtype=int)
+    rows = np.arange(len(out))
     if year is not None:
-        col = year if year in sub.columns else None
-        out["value"] = sub[col].to_numpy() if col is not None else np.nan
-        out["year"] = np.where(out.value.notna(), year, np.nan)
-    else:
-        last = sub.apply(lambda r: r.last_valid_index(), axis=1)
-        out["year"] = last.to_numpy()
-        out["value"] = [sub.at[n, y] if pd.notna(y) else np.nan for n, y in zip(out.nuts_id, out.year)]
-    sr = src.reindex(out.nuts_id)
-    fr = flags.reindex(out.nuts_id)
-    out["source_id"] = [sr.at[n, int(y)] if pd.notna(y) else "" for n, y in zip(out.nuts_id, out.year)]
-    out["flag"] = [fr.at[n, int(y)] if pd.notna(y) else "" for n, y in zip(out.nuts_id, out.year)]
-    out["year"] = out.year.astype("Int64")
+        col = np.flatnonzero(years == year)
+        pick = np.full(len(out), col[0] if len(col) else -1)
+    else:  # each region's latest year with a value
+        has = ~np.isnan(values)
+        last = values.shape[1] - 1 - np.argmax(has[:, ::-1], axis=1)
+        pick = np.where(has.any(axis=1), last, -1)
+    safe = np.maximum(pick, 0)
+    val = values[rows, safe]
+    ok = (pick >= 0) & ~np.isnan(val)
+    out["value"] = np.where(ok, val, np.nan)
+    out["year"] = pd.array(np.where(ok, years[safe], 0), dtype="Int64")
+    out.loc[~ok, "year"] = pd.NA
+    out["source_id"] = np.where(ok, src.to_numpy(dtype=object)[rows, safe], "")
+    out["flag"] = np.where(ok, flags.to_numpy(dtype=object)[rows, safe], "")
+    out["source_id"] = out.source_id.fillna("")
+    out["flag"] = out.flag.fillna("")
     return out
 
 

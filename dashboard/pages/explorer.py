@@ -147,14 +147,18 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
 
 
 def map_patch(atlas: Atlas, state: ViewState) -> Patch:
-    """Only the values of the map: class codes, hover text and legend. Geometry, region ids and
-    names stay in the browser."""
+    """Only the values of the map. Geometry, region ids and names stay in the browser."""
     values = map_values(atlas, state)
     patch = Patch()
     for i, t in enumerate(values["traces"]):
+        if t.get("static"):
+            continue
         patch["data"][i]["z"] = t["z"]
-        patch["data"][i]["text"] = t["text"]
-    patch["layout"]["coloraxis"] = values["coloraxis"]
+        if "text" in t:
+            patch["data"][i]["text"] = t["text"]
+            patch["data"][i]["hovertemplate"] = t["hovertemplate"]
+    if not values.get("static_axis"):
+        patch["layout"]["coloraxis"] = values["coloraxis"]
     return patch
 
 
@@ -167,22 +171,25 @@ def map_figure(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState
     return map_patch(atlas, state)
 
 
-def view(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState | None = None) -> dict:
-    """Everything the explorer shows for a state; pure, so tests call it directly. With the
-    previous state given and the same map structure, the map is a Patch of values only."""
+def table_view(atlas: Atlas, state: ViewState) -> dict:
     matches = matching_priorities(atlas, state.filters())
     rows, page, pages = sort_and_page(matches, state.sort, state.page, SETTINGS.table_page_size)
     n_strat = matches.strategy_id.nunique()
     count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
              f"strateg{'y' if n_strat == 1 else 'ies'} match")
-    return {
-        "figure": map_figure(atlas, state, geometry_url, previous),
-        "rows": priority_rows(atlas, rows),
-        "count": count,
-        "page": page,
-        "pages": pages,
-        "year_options": year_options(atlas, state),
-    }
+    return {"rows": priority_rows(atlas, rows), "count": count, "page": page, "pages": pages}
+
+
+def view(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState | None = None) -> dict:
+    """Everything the explorer shows for a state; pure, so tests call it directly. Given the
+    previous state, parts that did not change are `no_update` and a map with the same structure
+    is a Patch of values only."""
+    same_table = previous is not None and (previous.filters(), previous.sort, previous.page) == (
+        state.filters(), state.sort, state.page)
+    table = ({"rows": no_update, "count": no_update, "page": state.page, "pages": no_update} if same_table
+             else table_view(atlas, state))
+    return {"figure": map_figure(atlas, state, geometry_url, previous), **table,
+            "year_options": year_options(atlas, state)}
 
 
 def selected_panel(atlas: Atlas, state: ViewState):

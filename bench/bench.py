@@ -1,0 +1,437 @@
+"""`make bench`: performance figures of the app against a naive baseline, side by side.
+
+Not a test: it prints figures and ratios and writes bench/results/bench.json. Timings are
+what this machine measured in this run; nothing here asserts a timing.
+
+Parts (each can be skipped with --skip NAME): updates, firstload, load, memory, growth.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+
+import brotli
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dashboard.app import create_app  # noqa: E402
+from dashboard.data.atlas import Atlas, load_atlas  # noqa: E402
+from dashboard.data.catalog import INDICATOR_BY_ID  # noqa: E402
+from dashboard.data.query import indicator_values  # noqa: E402
+from dashboard.figures import map_values  # noqa: E402
+from dashboard.pages.explorer import CONTROLS, control_values  # noqa: E402
+from dashboard.settings import SETTINGS  # noqa: E402
+from dashboard.state import ViewState, to_query  # noqa: E402
+
+from bench.naive_app import create_naive_app  # noqa: E402
+
+KEYWORDS = ["health", "energy", "digital", "food", "materials", "mobility", "tourism", "water", "ict", ""]
+YEARS = [2021, 2020, 2019, 2018, 2017, 2016, 2022, 2015]
+OUT = ROOT / "bench" / "results"
+
+
+def pct(values, p):
+    return float(np.percentile(values, p)) if values else float("nan")
+
+
+def sizes(body: bytes) -> dict:
+    return {"raw": len(body), "gzip": len(gzip.compress(body, 6)), "brotli": len(brotli.compress(body, quality=5))}
+
+
+# --------------------------------------------------------------------------- request bodies
+
+def explorer_callback(app):
+    for key, cb in app.callback_map.items():
+        if "ex-map.figure" in key:
+            return key, cb
+    raise RuntimeError("explorer callback not found")
+
+
+def ours_body(app, prev: ViewState, new: ViewState, changed: str) -> dict:
+    """The JSON body Dash's renderer posts when control `changed` moves from prev to new."""
+    key, cb = explorer_callback(app)
+    values = dict(zip([c[0] for c in CONTROLS], control_values(new)))
+    props = {c[0]: ("active_page" if c[0] == "ex-page" else "value") for c in CONTROLS}
+    inputs = []
+    for i in cb["inputs"]:
+        if i["id"] == "ex-url":
+            v = to_query(prev)
+        elif i["id"] in values:
+            v = values[i["id"]]
+        else:
+            v = None
+        inputs.append({"id": i["id"], "property": i["property"], "value": v})
+    return {"output": key, "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...") if o],
+            "inputs": inputs, "changedPropIds": [f"{changed}.{props[changed]}"],
+            "state": [{"id": "ex-url", "property": "search", "value": to_query(prev)}]}
+
+
+def naive_body(app, q: str, level: int, indicator: str = "", year: int | None = None) -> dict:
+    key = next(iter(app.callback_map))
+    return {"output": key, "outputs": {"id": "map", "property": "figure"},
+            "inputs": [{"id": "q", "property": "value", "value": q},
+                       {"id": "level", "property": "value", "value": str(level)},
+                       {"id": "indicator", "property": "value", "value": indicator},
+                       {"id": "year", "property": "value", "value": str(year or "")}],
+            "changedPropIds": ["q.value"], "state": []}
+
+
+def post(client, body) -> tuple[float, bytes]:
+    t = time.perf_counter()
+    r = client.post("/_dash-update-component", json=body)
+    dt = time.perf_counter() - t
+    if r.status_code != 200:
+        raise RuntimeError(f"{r.status_code}: {r.data[:300]!r}")
+    return dt, r.data
+
+
+def floor_bytes(atlas: Atlas, state: ViewState) -> int:
+    """The values alone, as compact JSON: in priorities mode the count per territory; in indicator
+    mode the displayed value per region (null where missing) and, when the regions' years differ,
+    the year per region."""
+    if state.mode != "indicator":
+        return len(json.dumps([t["z"] for t in map_values(atlas, state)["traces"] if not t.get("static")],
+                              separators=(",", ":")).encode())
+    ind = INDICATOR_BY_ID[state.indicator]
+    vals = indicator_values(atlas, ind.id, state.year, state.map_level)
+    shown = [None if pd.isna(v) else float(format(v, ind.fmt.replace(",", ""))) for v in vals.value]
+    payload = [shown]
+    years = vals.year.dropna().unique()
+    if len(years) > 1:
+        payload.append([None if pd.isna(y) else int(y) for y in vals.year])
+    return len(json.dumps(payload, separators=(",", ":")).encode())
+
+
+def scenario_states(level: int, kind: str, n: int):
+    if kind == "filter":
+        base = ViewState(level=level)
+        states = [replace(base, q=KEYWORDS[i % len(KEYWORDS)]) for i in range(n + 1)]
+        return states, "ex-q"
+    base = ViewState(mode="indicator", indicator="gdp_pps_pct_eu27", level=level)
+    states = [replace(base, year=YEARS[i % len(YEARS)]) for i in range(n + 1)]
+    return states, "ex-year"
+
+
+def bench_updates(atlas: Atlas, n: int) -> dict:
+    app = create_app(atlas=atlas)
+    client = app.server.test_client()
+    naive_app = create_naive_app(atlas)
+    naive = naive_app.server.test_client()
+    out = {}
+    for kind in ("filter", "indicator"):
+        for level in (2, 3):
+            states, changed = scenario_states(level, kind, n)
+            t_ours, b_ours, m_ours, t_naive, b_naive, floors = [], [], [], [], [], []
+            for prev, new in zip(states, states[1:]):
+                dt, body = post(client, ours_body(app, prev, new, changed))
+                t_ours.append(dt)
+                b_ours.append(body)
+                m_ours.append(json.dumps(json.loads(body)["response"]["ex-map"], separators=(",", ":")).encode())
+                if kind == "filter":
+                    dt, body = post(naive, naive_body(naive_app, new.q, level))
+                else:
+                    dt, body = post(naive, naive_body(naive_app, "", level, new.indicator, new.year))
+                t_naive.append(dt)
+                b_naive.append(body)
+                floors.append(floor_bytes(atlas, new))
+            so = [sizes(b) for b in m_ours]  # the map's part of our response (the table comes with it)
+            sw = [sizes(b) for b in b_ours]
+            sn = [sizes(b) for b in b_naive]
+            med = lambda xs, k: statistics.median(x[k] for x in xs)  # noqa: E731
+            name = f"{kind}_nuts{level}"
+            out[name] = {
+                "updates": n,
+                "ours_ms": {"median": 1000 * statistics.median(t_ours), "p95": 1000 * pct(t_ours, 95)},
+                "naive_ms": {"median": 1000 * statistics.median(t_naive), "p95": 1000 * pct(t_naive, 95)},
+                "ours_bytes": {k: med(so, k) for k in ("raw", "gzip", "brotli")},
+                "naive_bytes": {k: med(sn, k) for k in ("raw", "gzip", "brotli")},
+                "ours_whole_response_bytes": {k: med(sw, k) for k in ("raw", "gzip", "brotli")},
+                "floor_bytes": statistics.median(floors),
+            }
+            r = out[name]
+            r["ratio_time_naive_over_ours"] = r["naive_ms"]["median"] / r["ours_ms"]["median"]
+            r["ratio_bytes_naive_over_ours"] = r["naive_bytes"]["raw"] / r["ours_bytes"]["raw"]
+            r["ratio_bytes_naive_over_ours_gzip"] = r["naive_bytes"]["gzip"] / r["ours_bytes"]["gzip"]
+            r["ratio_ours_over_floor"] = r["ours_bytes"]["raw"] / r["floor_bytes"]
+    # compression: gzip vs brotli on the real payloads, size and time
+    sample = b_ours + b_naive
+    t0 = time.perf_counter()
+    g = sum(len(gzip.compress(b, 6)) for b in sample)
+    tg = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    br = sum(len(brotli.compress(b, quality=5)) for b in sample)
+    tb = time.perf_counter() - t0
+    out["compression"] = {"payloads": len(sample), "raw": sum(map(len, sample)), "gzip6": g, "brotli5": br,
+                          "gzip_ms_per_payload": 1000 * tg / len(sample), "brotli_ms_per_payload": 1000 * tb / len(sample)}
+    return out
+
+
+# --------------------------------------------------------------------------- servers
+
+def start(cmd, port, env_extra=None, health="/healthz"):
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **(env_extra or {})}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < 60:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{health}", timeout=1):
+                return proc, time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError(f"{cmd} did not start")
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def http_post(url: str, body: dict) -> tuple[int, float, int]:
+    data = json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json",
+                                                            "Accept-Encoding": "gzip"})
+    t = time.perf_counter()
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            n = len(r.read())
+            return r.status, time.perf_counter() - t, n
+    except urllib.error.HTTPError as e:
+        return e.code, time.perf_counter() - t, 0
+    except OSError:
+        return 0, time.perf_counter() - t, 0
+
+
+def bench_load(atlas: Atlas, clients: int, seconds: float, updates_for_memory: int) -> dict:
+    port = free_port()
+    workers = os.cpu_count() or 2
+    proc, started = start([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+                           f"127.0.0.1:{port}", "app:server"], port)
+    try:
+        time.sleep(1.0)
+        pids = children(proc.pid)
+        mem_start = {p: rss_kb(p) for p in pids}
+        app = create_app(atlas=atlas)
+        states, changed = scenario_states(2, "filter", 200)
+        bodies = [ours_body(app, a, b, changed) for a, b in zip(states, states[1:])]
+        url = f"http://127.0.0.1:{port}/_dash-update-component"
+        lat, errors, stop = [], [0], time.perf_counter() + seconds
+        lock = threading.Lock()
+
+        def worker(i):
+            k = i
+            while time.perf_counter() < stop:
+                status, dt, _ = http_post(url, bodies[k % len(bodies)])
+                k += clients
+                with lock:
+                    lat.append(dt)
+                    if status != 200:
+                        errors[0] += 1
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - t0
+        # memory after a fixed number of further updates
+        done = 0
+        while done < updates_for_memory:
+            http_post(url, bodies[done % len(bodies)])
+            done += 1
+        mem_after = {p: rss_kb(p) for p in children(proc.pid)}
+        return {
+            "server": f"gunicorn, {workers} workers", "clients": clients, "seconds": round(elapsed, 1),
+            "requests": len(lat), "rps": len(lat) / elapsed, "p50_ms": 1000 * pct(lat, 50),
+            "p95_ms": 1000 * pct(lat, 95), "errors": errors[0], "startup_s_to_healthz": started,
+            "rss_mb_per_worker_after_start": [round(v / 1024, 1) for v in mem_start.values()],
+            "rss_mb_per_worker_after_updates": [round(v / 1024, 1) for v in mem_after.values()],
+            "updates_for_memory": updates_for_memory,
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- first load in Chromium
+
+def bench_first_load() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    proc, _ = start([sys.executable, "app.py"], port)
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+    js_painted = ("() => { const gd = document.querySelector('#ex-map .js-plotly-plot');"
+                  " if (!gd || !gd._fullLayout || !gd._fullLayout.map) return false;"
+                  " const m = gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;"
+                  " if (!m || !m.loaded()) return false;"
+                  " const ls = m.getStyle().layers.filter(l => l.type === 'fill').map(l => l.id);"
+                  " return m.queryRenderedFeatures({layers: ls}).length > 0; }")
+    out = {}
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            ctx = b.new_context(viewport={"width": 1400, "height": 1000})
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Network.enable")
+            total = {"bytes": 0, "requests": 0}
+            cdp.on("Network.loadingFinished", lambda e: total.update(bytes=total["bytes"] + e["encodedDataLength"],
+                                                                      requests=total["requests"] + 1))
+            for label in ("cold", "warm"):
+                total.update(bytes=0, requests=0)
+                t0 = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
+                page.wait_for_function(js_painted, timeout=60000, polling=20)
+                painted = time.perf_counter() - t0
+                page.wait_for_load_state("networkidle")
+                out[label] = {"time_to_first_map_paint_s": painted, "bytes_transferred": total["bytes"],
+                              "requests": total["requests"]}
+            b.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return out
+
+
+# --------------------------------------------------------------------------- growth
+
+def scaled_atlas(atlas: Atlas, factor: int) -> Atlas:
+    """SYNTHETIC: the priorities repeated `factor` times with new ids. Used only here."""
+    p = atlas.priorities
+    reps = []
+    for i in range(factor):
+        q = p.copy()
+        q["priority_id"] = q.priority_id + f"#synthetic{i}"
+        reps.append(q)
+    big = pd.concat(reps, ignore_index=True)
+    codes = pd.concat([atlas.codes.assign(priority_id=atlas.codes.priority_id + f"#synthetic{i}")
+                       for i in range(factor)], ignore_index=True)
+    pos = pd.Series(np.arange(len(big)), index=big.priority_id)
+    index = {}
+    for (scheme, code), grp in codes.groupby(["scheme", "code"]):
+        m = np.zeros(len(big), dtype=bool)
+        m[pos[grp.priority_id].to_numpy()] = True
+        index[(scheme, code)] = m
+    return replace(atlas, priorities=big, codes=codes, search_text=np.tile(atlas.search_text, factor),
+                   code_index=index)
+
+
+def bench_growth(atlas: Atlas, n: int) -> dict:
+    out = {}
+    for factor in (1, 10, 100):
+        a = atlas if factor == 1 else scaled_atlas(atlas, factor)
+        app = create_app(atlas=a)
+        client = app.server.test_client()
+        naive_app = create_naive_app(a)
+        naive = naive_app.server.test_client()
+        states, changed = scenario_states(2, "filter", n)
+        t_o, t_n = [], []
+        for prev, new in zip(states, states[1:]):
+            t_o.append(post(client, ours_body(app, prev, new, changed))[0])
+            t_n.append(post(naive, naive_body(naive_app, new.q, 2))[0])
+        out[f"x{factor}"] = {"priorities": len(a.priorities), "synthetic": factor > 1,
+                             "ours_median_ms": 1000 * statistics.median(t_o),
+                             "naive_median_ms": 1000 * statistics.median(t_n)}
+    return out
+
+
+def bench_startup() -> dict:
+    code = ("import time; t=time.perf_counter(); from dashboard.data.atlas import load_atlas; "
+            "from dashboard.settings import SETTINGS; load_atlas(SETTINGS.data_dir); t1=time.perf_counter(); "
+            "from dashboard.app import create_app; create_app(); print(t1-t, time.perf_counter()-t)")
+    runs = []
+    for _ in range(3):
+        r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+        runs.append([float(x) for x in r.stdout.split()])
+    return {"snapshot_load_s": statistics.median(r[0] for r in runs),
+            "import_load_and_create_app_s": statistics.median(r[1] for r in runs)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--updates", type=int, default=60)
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--skip", action="append", default=[])
+    args = ap.parse_args()
+    atlas = load_atlas(SETTINGS.data_dir)
+    res = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+           "snapshot": atlas.version}
+    res["startup"] = bench_startup()
+    print(f"start-up: snapshot load {res['startup']['snapshot_load_s']:.2f} s, "
+          f"import + load + create app {res['startup']['import_load_and_create_app_s']:.2f} s")
+    if "updates" not in args.skip:
+        res["updates"] = u = bench_updates(atlas, args.updates)
+        print("\nfilter/indicator update, server side (Flask test client), median of", args.updates)
+        print("(bytes: the map's part of each response; ours is a Patch of values, naive embeds the GeoJSON)")
+        print(f"{'scenario':18s} {'ours ms':>8s} {'naive ms':>9s} {'x faster':>8s} {'ours B':>8s} "
+              f"{'naive B':>9s} {'x smaller':>9s} {'gz ours':>8s} {'gz naive':>8s} {'floor B':>8s} {'ours/floor':>10s}")
+        for k, r in u.items():
+            if k == "compression":
+                continue
+            print(f"{k:18s} {r['ours_ms']['median']:8.1f} {r['naive_ms']['median']:9.1f} "
+                  f"{r['ratio_time_naive_over_ours']:8.1f} {r['ours_bytes']['raw']:8.0f} {r['naive_bytes']['raw']:9.0f} "
+                  f"{r['ratio_bytes_naive_over_ours']:9.1f} {r['ours_bytes']['gzip']:8.0f} {r['naive_bytes']['gzip']:8.0f} "
+                  f"{r['floor_bytes']:8.0f} {r['ratio_ours_over_floor']:10.2f}")
+            print(f"{'':18s} p95: ours {r['ours_ms']['p95']:.1f} ms, naive {r['naive_ms']['p95']:.1f} ms; "
+                  f"our whole response incl. table {r['ours_whole_response_bytes']['raw']:.0f} B "
+                  f"({r['ours_whole_response_bytes']['gzip']:.0f} B gzip)")
+        c = u["compression"]
+        print(f"compression of {c['payloads']} payloads: raw {c['raw']} B, gzip-6 {c['gzip6']} B "
+              f"({c['gzip_ms_per_payload']:.2f} ms each), brotli-5 {c['brotli5']} B ({c['brotli_ms_per_payload']:.2f} ms each)")
+    if "firstload" not in args.skip:
+        res["first_load"] = f = bench_first_load()
+        for k, v in f.items():
+            print(f"first load ({k}): {v['bytes_transferred'] / 1024:.0f} KiB in {v['requests']} requests, "
+                  f"first map paint after {v['time_to_first_map_paint_s']:.2f} s")
+    if "load" not in args.skip:
+        res["load"] = ld = bench_load(atlas, args.clients, args.seconds, 1000)
+        print(f"\nload: {ld['server']}, {ld['clients']} clients for {ld['seconds']} s: {ld['rps']:.1f} req/s, "
+              f"p50 {ld['p50_ms']:.0f} ms, p95 {ld['p95_ms']:.0f} ms, errors {ld['errors']} of {ld['requests']}")
+        print(f"memory (RSS per worker): after start {ld['rss_mb_per_worker_after_start']} MB, "
+              f"after the load and {ld['updates_for_memory']} more updates {ld['rss_mb_per_worker_after_updates']} MB")
+    if "growth" not in args.skip:
+        res["growth"] = g = bench_growth(atlas, max(10, args.updates // 3))
+        print("\ngrowth (SYNTHETIC scaled priorities, filter update at NUTS 2, median ms):")
+        for k, v in g.items():
+            print(f"  {k:5s} {v['priorities']:7d} priorities: ours {v['ours_median_ms']:.1f}, naive {v['naive_median_ms']:.1f}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "bench.json").write_text(json.dumps(res, indent=1, default=float))
+    print(f"\nwritten: {OUT / 'bench.json'}")
+
+
+if __name__ == "__main__":
+    main()
