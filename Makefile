@@ -8,7 +8,7 @@ PORT   ?= 8050
 WORKERS ?= 2
 KIT    ?= ../shared/data
 
-.PHONY: run serve test data screenshot clean install install-test
+.PHONY: run serve test bench data screenshot clean install install-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: $(VENV)/.installed-test
 	@test -x /usr/bin/chromium || { echo "Chromium is missing: apt-get install -y chromium chromium-driver (.ci/run does this)"; exit 1; }
 	$(PY) -m pytest -q
 
+## make bench: performance figures against a naive baseline (prints, writes bench/results/bench.json)
+bench: $(VENV)/.installed-test
+	$(PY) bench/bench.py
+
 ## make data: rebuild geodata/snapshot from the data kit in $(KIT)
 data: $(VENV)/.installed
 	$(PY) -m dashboard.data.build --kit $(KIT)
@@ -48,3 +52,8 @@ screenshot: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
+
+## make refresh: download the latest statistics (Eurostat) and boundaries (GISCO), rebuild geodata/snapshot
+refresh: $(VENV)/.installed
+	$(PY) -m dashboard.data.refresh --kit $(KIT)
+.PHONY: refresh

@@ -25,6 +25,11 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+def _nuts_version(value: str | None, default: str = "2021") -> str:
+    value = (value or "").strip()
+    return value if value in {"2021", "2024"} else default
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -37,6 +42,8 @@ class Settings:
     max_keyword_length: int = 200
     max_selected_codes: int = 50
     table_page_size: int = 15
+    # NUTS version of the boundaries the data build and refresh use ("2021" or "2024").
+    nuts_version: str = "2021"
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -52,6 +59,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         debug=_bool(env.get("S3_DEBUG")),
         data_dir=Path(env.get("S3_DATA_DIR") or Settings.data_dir),
         url_prefix=prefix,
+        nuts_version=_nuts_version(env.get("S3_NUTS_VERSION")),
     )
 
 

@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from ..settings import SETTINGS
 from .catalog import INDICATORS
 from .classify import Classifier
 from .schema import (
@@ -42,7 +43,17 @@ from .schema import (
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "geodata" / "sources"
 DEFAULT_OUT = ROOT / "geodata" / "snapshot"
-NUTS_FILE = "nuts/2021/NUTS_RG_20M_2021_4326.geojson"
+NUTS_VERSIONS = ("2021", "2024")
+
+
+def nuts_file(nuts_version: str = "2021") -> str:
+    """The kit's NUTS boundary file (all levels, 1:20 million) for a NUTS version."""
+    if str(nuts_version) not in NUTS_VERSIONS:
+        raise DataError("nuts", f"unknown NUTS version '{nuts_version}' (known: {', '.join(NUTS_VERSIONS)})")
+    return f"nuts/{nuts_version}/NUTS_RG_20M_{nuts_version}_4326.geojson"
+
+
+NUTS_FILE = nuts_file("2021")
 CZ_SOURCE_URL = "https://www.ris3.cz/en/analysis/essential-documents"
 GEOMETRY_DECIMALS = 3  # ~100 m: far below what a 1:20 million map can show
 FIRST_YEAR = 2010  # statistics before this year are left out of the snapshot
@@ -55,8 +66,8 @@ def slug(text: str) -> str:
 
 # --------------------------------------------------------------------------- regions
 
-def load_regions(kit: Path) -> gpd.GeoDataFrame:
-    path = kit / NUTS_FILE
+def load_regions(kit: Path, nuts_version: str = "2021") -> gpd.GeoDataFrame:
+    path = kit / nuts_file(nuts_version)
     if not path.exists():
         raise DataError(path, "file is missing")
     try:
@@ -391,12 +402,13 @@ def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, repor
 
 # --------------------------------------------------------------------------- the whole build
 
-def build(kit: Path, out: Path = DEFAULT_OUT) -> dict:
+def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dict:
     t0 = time.perf_counter()
     kit = Path(kit)
     out = Path(out)
+    nuts_version = str(nuts_version)
     report: dict = {}
-    regions = load_regions(kit)
+    regions = load_regions(kit, nuts_version)
     known = set(regions.nuts_id)
     values, sources = load_indicators(kit, known, report)
     nace, nabs, eco, platforms = load_classifications(kit)
@@ -437,7 +449,7 @@ def build(kit: Path, out: Path = DEFAULT_OUT) -> dict:
         manifest = {
             "version": digest.hexdigest()[:12],
             "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "nuts_version": "2021",
+            "nuts_version": nuts_version,
             "rows": {k: int(len(v)) for k, v in tables.items()},
             "regions_by_level": {str(k): int(v) for k, v in regions.level.value_counts().sort_index().items()},
             "report": report,
@@ -463,9 +475,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kit", type=Path, default=ROOT.parent / "shared" / "data", help="the data kit's data/ folder")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--nuts-version", choices=NUTS_VERSIONS, default=SETTINGS.nuts_version,
+                    help="NUTS version of the boundaries (default: S3_NUTS_VERSION or 2021)")
     args = ap.parse_args(argv)
     try:
-        manifest = build(args.kit, args.out)
+        manifest = build(args.kit, args.out, args.nuts_version)
     except DataError as exc:
         print(f"build failed, snapshot left unchanged: {exc}", file=sys.stderr)
         return 1
