@@ -8,7 +8,7 @@ from ..data.catalog import ATTRIBUTION
 
 
 def navbar(active: str = "") -> dbc.Navbar:
-    links = [("Explorer", "/")]
+    links = [("Explorer", "/"), ("Compare", "/compare")]
     return dbc.Navbar(
         dbc.Container([
             dcc.Link(html.Span("S3 Atlas", className="navbar-brand"), href="/"),

@@ -1,0 +1,189 @@
+"""Side-by-side comparison of 2–5 territories (/compare?regions=ES51,BE3). The URL carries the list."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html, no_update
+
+from ..components.shell import credit_line, notes_alert
+from ..components.table import safe_link
+from ..data.atlas import Atlas
+from ..data.profile import format_value, source_text
+from ..data.similarity import MAX_COMPARE, compare, parse_ids
+from ..figures_profile import COMPARE_COLORS, compare_bars, compare_map
+from .region import region_options
+
+PATH = "/compare"
+
+
+def ids_from_query(atlas: Atlas, query: str) -> tuple[list[str], list[str]]:
+    q = parse_qs((query or "").lstrip("?"), keep_blank_values=False)
+    raw = ",".join(q.get("regions", []))[:400]
+    return parse_ids(atlas, raw)
+
+
+def to_query(ids: list[str]) -> str:
+    return f"?regions={','.join(ids)}" if ids else ""
+
+
+def _swatch(k: int) -> html.Span:
+    return html.Span(className="cmp-swatch", style={"background": COMPARE_COLORS[k % len(COMPARE_COLORS)]})
+
+
+def _head(cmp: dict, prefix: str, first: str = "") -> html.Thead:
+    return html.Thead(html.Tr([html.Th(first)] + [
+        html.Th([_swatch(k), dcc.Link(f"{r['name']} ({r['nuts_id']})", href=f"{prefix}region/{r['nuts_id']}"),
+                 html.Div(r["level_label"], className="small text-muted fw-normal")])
+        for k, r in enumerate(cmp["regions"])]))
+
+
+def stats_table(cmp: dict, prefix: str) -> dbc.Table:
+    rows = []
+    for s in cmp["statistics"]:
+        cells = [html.Td([s["label"]])]
+        for v in s["values"]:
+            if v["value"] is None:
+                cells.append(html.Td(html.Span("no data", className="text-muted")))
+            else:
+                cells.append(html.Td([html.Span(format_value(v), className="text-nowrap"),
+                                      html.Div(f"{v['year']} · {source_text(v)}", className="small text-muted")]))
+        rows.append(html.Tr(cells, **{"data-indicator": s["indicator"]}))
+    return dbc.Table([_head(cmp, prefix, "Indicator"), html.Tbody(rows)], size="sm", bordered=False, hover=True,
+                     responsive=True, className="bg-white cmp-stats", id="cmp-stats")
+
+
+def priorities_block(cmp: dict, prefix: str) -> dbc.Row:
+    cols = []
+    for k, r in enumerate(cmp["regions"]):
+        ps = cmp["priorities"][r["nuts_id"]]
+        items = [html.Li([p["title"] + ("" if p["kind"] == "priority" else f" [{p['kind']}]"), " ",
+                          safe_link(p["source_url"], "source", className="small")]) for p in ps]
+        cols.append(dbc.Col([
+            html.H3([_swatch(k), f"{r['name']} ({r['nuts_id']})"], className="h6"),
+            html.Ul(items, className="small") if items else html.P(
+                "No strategy of its own in the data (see its profile for strategies of larger territories).",
+                className="small text-muted"),
+        ], md=12 // max(1, min(len(cmp["regions"]), 4)) if cmp["regions"] else 12))
+    return dbc.Row(cols, className="cmp-priorities")
+
+
+def _label(item: dict, scheme: str) -> str:
+    return item["name"] if scheme == "ecosystem" else f"{item['code']} {item['name']}"
+
+
+def codes_block(cmp: dict, prefix: str) -> html.Div:
+    blocks = []
+    ids = cmp["ids"]
+    names = {r["nuts_id"]: r["name"] for r in cmp["regions"]}
+    for grp in cmp["codes"]:
+        scheme = grp["scheme"]
+        shared_all = [_label(i, scheme) for i in grp["shared_all"]]
+        rows = [html.Tr([html.Td(_label(m, scheme))] +
+                        [html.Td("●" if m["present"][nid] else "", className="text-center",
+                                 title=names[nid] if m["present"][nid] else "") for nid in ids],
+                        className="cmp-shared-row" if all(m["present"].values()) else "")
+                for m in grp["matrix"]]
+        blocks.append(html.Div([
+            html.H3(grp["label"], className="h6 mt-3"),
+            html.P([html.Strong("Shared by all: "), ", ".join(shared_all) if shared_all else
+                    html.Span("none", className="text-muted")], className="small mb-1",
+                   **{"data-scheme": scheme, "data-shared": ",".join(i["code"] for i in grp["shared_all"])}),
+            html.Details([html.Summary(f"Matrix ({len(rows)} codes)", className="small"),
+                          dbc.Table([_head(cmp, prefix, "Code"), html.Tbody(rows)], size="sm", responsive=True,
+                                    className="bg-white cmp-matrix")]) if rows else None,
+        ]))
+    kw = cmp["keywords"] or {"shared_all": [], "shared_some": [], "distinct": {}}
+    distinct = [html.Li([html.Strong(f"Only {names[nid]}: "), ", ".join(kw["distinct"][nid][:25])
+                         + (" …" if len(kw["distinct"][nid]) > 25 else "") or "—"], className="small")
+                for nid in ids]
+    blocks.append(html.Div([
+        html.H3("Keywords", className="h6 mt-3"),
+        html.P([html.Strong("Shared by all: "), ", ".join(kw["shared_all"]) or html.Span("none", className="text-muted")],
+               className="small mb-1", id="cmp-keywords-shared"),
+        html.P([html.Strong("Shared by some: "), ", ".join(kw["shared_some"])], className="small mb-1")
+        if kw["shared_some"] else None,
+        html.Ul(distinct, className="mb-0"),
+    ]))
+    return html.Div(blocks, id="cmp-codes")
+
+
+def pairs_block(cmp: dict) -> html.Div:
+    names = {r["nuts_id"]: r["name"] for r in cmp["regions"]}
+    items = []
+    for p in cmp["pairs"]:
+        j = p["jaccard"]
+        items.append(html.Li([
+            html.Strong(f"{names[p['a']]} – {names[p['b']]}: {p['score']:.2f}"),
+            html.Span(f"  (text {p['text_cosine']:.2f}; overlap NACE {j['nace']:.2f}, NABS {j['nabs']:.2f}, "
+                      f"ecosystems {j['ecosystem']:.2f})", className="small text-muted"),
+            html.Div(("Shared terms: " + ", ".join(p["shared_terms"])) if p["shared_terms"]
+                     else ("No shared terms." if p["comparable"] else
+                           "Not comparable: at least one has no strategy of its own in the data."),
+                     className="small"),
+        ], className="mb-1"))
+    return html.Div([
+        html.P("Score = 0.6 × TF-IDF cosine of the priority texts + 0.4 × mean Jaccard overlap of NACE divisions, "
+               "NABS chapters and ecosystems (own strategies only).", className="small text-muted"),
+        html.Ul(items, id="cmp-pairs", className="list-unstyled"),
+    ])
+
+
+def body(atlas: Atlas, cmp: dict, geometry_url, prefix: str) -> list:
+    map_graph = dcc.Graph(id="cmp-map", figure=compare_map(atlas, cmp["ids"], geometry_url),
+                          config={"displaylogo": False, "displayModeBar": False}, className="cmp-map")
+    if len(cmp["ids"]) < 2:
+        return [map_graph, html.P("Add at least two regions with the box above to compare them.",
+                                  className="text-muted mt-2", id="cmp-empty")]
+    return [
+        dbc.Row([
+            dbc.Col([html.H2("Statistics", className="h5"), stats_table(cmp, prefix)], lg=7),
+            dbc.Col(map_graph, lg=5),
+        ], className="g-3"),
+        html.H2("Statistics, normalised", className="h5 mt-2"),
+        dcc.Graph(id="cmp-bars", figure=compare_bars(cmp), config={"displaylogo": False, "displayModeBar": False}),
+        html.P("Each bar is the region's latest value as a percentage of the highest value among the compared "
+               "regions; no bar means no data. Years and sources are in the table above and in the hover text.",
+               className="small text-muted"),
+        html.H2("Similarity", className="h5 mt-3"),
+        pairs_block(cmp),
+        html.H2("Shared and distinct codes and keywords", className="h5 mt-3"),
+        codes_block(cmp, prefix),
+        html.H2("Priorities", className="h5 mt-3"),
+        priorities_block(cmp, prefix),
+    ]
+
+
+def view(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> dict:
+    """Everything the page shows for a query; pure, so tests call it directly."""
+    ids, notes = ids_from_query(atlas, query)
+    cmp = compare(atlas, ids)
+    extra = [n for n in cmp["notes"] if n not in notes and (ids or not n.startswith("Choose"))]
+    return {"ids": ids, "notes": notes + extra, "compare": cmp, "body": body(atlas, cmp, geometry_url, prefix)}
+
+
+def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Div:
+    v = view(atlas, query, geometry_url, prefix)
+    return html.Div([
+        dcc.Location(id="cmp-url", refresh=False),
+        html.H1("Compare regions", className="h3 mt-2"),
+        notes_alert(v["notes"], "cmp-notes"),
+        dbc.Label(f"Regions to compare (2 to {MAX_COMPARE}, any NUTS level)", html_for="cmp-regions",
+                  className="fw-bold small mb-0"),
+        dcc.Dropdown(id="cmp-regions", options=region_options(atlas), value=v["ids"], multi=True,
+                     placeholder="Add a region by name or code", className="mb-3"),
+        dcc.Loading(html.Div(v["body"], id="cmp-body"), delay_show=300),
+        credit_line(atlas.version),
+    ], className="compare-page")
+
+
+def register_callbacks(app, atlas: Atlas, geometry_url, prefix: str = "/") -> None:
+    @app.callback(Output("cmp-url", "search"), Output("cmp-body", "children"),
+                  Output("cmp-notes", "children"), Output("cmp-notes", "is_open"), Output("cmp-regions", "value"),
+                  Input("cmp-regions", "value"), prevent_initial_call=True)
+    def update(values):
+        ids, notes = parse_ids(atlas, values or [])
+        v = view(atlas, to_query(ids), geometry_url, prefix)
+        notes = notes + [n for n in v["notes"] if n not in notes]
+        return (to_query(ids) or "?regions=", v["body"], [html.Div(n) for n in notes], bool(notes),
+                ids if ids != list(values or []) else no_update)

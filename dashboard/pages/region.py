@@ -1,0 +1,338 @@
+"""The region profile page (/region/<NUTS_ID>) and its downloads (.pdf, .csv, .json)."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import re
+from urllib.parse import quote
+
+from dash import dcc, html
+from flask import Response, redirect, request
+
+from ..components.shell import credit_line
+from ..components.table import safe_link
+from ..data.atlas import Atlas, fold
+from ..data.profile import (LEVEL_LABELS, UnknownRegion, format_value, normalise_id, profile_csv, profile_json, profile_pdf,
+                            region_profile, resolve, source_text)
+from ..data.similarity import similar_regions, similarity_index
+from ..figures_profile import locator_map, sparkline
+
+PATH_PREFIX = "/region/"
+EXPORTS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+GRAPH_STATIC = {"staticPlot": True, "displayModeBar": False}
+SCHEME_LABEL = {"nace": "NACE", "nabs": "NABS", "ecosystem": "Ecosystem"}
+
+
+def region_options(atlas: Atlas) -> list[dict]:
+    r = atlas.regions.reset_index(drop=True).sort_values(["name_latn", "nuts_id"], key=lambda s: s.str.casefold())
+    return [{"label": f"{n} ({i})" + (f" · {nn}" if nn and nn != n else ""), "value": i}
+            for i, n, nn in zip(r.nuts_id, r.name_latn, r.name_national)]
+
+
+def not_found(atlas: Atlas, raw: str, prefix: str = "/") -> html.Div:
+    """A friendly page with a search box: a plain form (works without callbacks) that the
+    /region-search route resolves by NUTS code or name."""
+    shown = str(raw)[:40]
+    return html.Div([
+        html.H1("Region not found", className="h3 mt-4"),
+        html.P(f"There is no NUTS territory '{shown}' in the data snapshot." if shown.strip()
+               else "No region was given."),
+        html.Form([
+            dbc.Label("Find a region by name or NUTS code", html_for="rg-search", className="fw-bold d-block"),
+            html.Div([
+                dcc.Input(id="rg-search", name="q", type="search", list="rg-regions", autoComplete="off",
+                          placeholder="e.g. Cataluña or ES51", maxLength=120, className="form-control",
+                          style={"maxWidth": "28rem"}),
+                html.Button("Open profile", type="submit", className="btn btn-primary ms-2", id="rg-search-go"),
+            ], className="d-flex"),
+            html.Datalist([html.Option(o["label"], value=o["value"]) for o in region_options(atlas)],
+                          id="rg-regions"),
+        ], action=f"{prefix}region-search", method="GET"),
+        html.P(dcc.Link("Go to the explorer", href=prefix), className="mt-3"),
+    ], className="not-found")
+
+
+def _codes(codes: list[dict]) -> list:
+    if not codes:
+        return [html.Span("no codes assigned", className="text-muted")]
+    return [html.Span(f"{SCHEME_LABEL[c['scheme']]} {c['code']} {c['name']}".strip(),
+                      className=f"badge code-badge code-{c['origin']} me-1 mb-1",
+                      title=("from source" if c["origin"] == "source" else "assigned automatically") + f": {c['rule']}")
+            for c in codes]
+
+
+def _stat_rows(profile: dict) -> list:
+    rows = []
+    for s in profile["statistics"]:
+        missing = s["value"] is None
+        spark = (dcc.Graph(figure=sparkline(s["series"], s["fmt"], s["unit"]), config=GRAPH_STATIC,
+                           className="rg-spark") if len(s["series"]) > 1 else html.Span(""))
+        rank = s["rank"]
+        rows.append(html.Tr([
+            html.Td([s["label"], html.Div(s["note"], className="small text-muted") if s["note"] else None]),
+            html.Td(html.Span("no data", className="text-muted") if missing else format_value(s),
+                    className="text-end text-nowrap rg-value"),
+            html.Td("" if missing else str(s["year"])),
+            html.Td(source_text(s), className="small"),
+            html.Td(spark),
+            html.Td(html.Span(rank["text"], title=f"{rank['among']} in {rank['year']} (1 = highest value)")
+                    if rank else "", className="text-nowrap"),
+        ], **{"data-indicator": s["indicator"]}))
+    return rows
+
+
+def statistics_table(profile: dict) -> html.Div:
+    level = profile["header"]["level"]
+    among = "all countries in the data" if level == 0 else \
+        f"the {profile['header']['level_label']} regions of {profile['header']['country_name']}"
+    return html.Div([
+        html.H2("Statistics", className="h5"),
+        dbc.Table([
+            html.Thead(html.Tr([html.Th("Indicator"), html.Th("Latest value", className="text-end"), html.Th("Year"),
+                                html.Th("Source"), html.Th("Trend"), html.Th("Rank")])),
+            html.Tbody(_stat_rows(profile)),
+        ], size="sm", hover=True, responsive=True, className="rg-stats bg-white", id="rg-stats"),
+        html.P(f"Latest year in the snapshot for each figure. Rank: position by value (1 = highest) among {among} "
+               "with data in the same year. Eurostat flags: b break in series, e estimated, p provisional, "
+               "u low reliability, d definition differs.", className="small text-muted"),
+    ], className="rg-section")
+
+
+def strategies_section(profile: dict) -> html.Div:
+    items = []
+    for s in profile["strategies"]:
+        items.append(html.Li([
+            html.Strong(s["title"]), f" ({s['period']})" if s["period"] else "",
+            html.Div([
+                html.Span("Own strategy" if s["own"] else "Strategy of a larger territory",
+                          className="badge bg-secondary me-2" if s["own"] else "badge bg-light text-dark border me-2"),
+                f"{s['territory_name']} ({s['territory']}, {LEVEL_LABELS[s['territory_level']]}) · ",
+                safe_link(s["source_url"], "source"),
+                *([" · ", safe_link(s["document_url"], "strategy document")] if s["document_url"] else []),
+            ], className="small"),
+        ], className="mb-2"))
+    body = html.Ul(items, className="list-unstyled") if items else html.P(
+        "No strategy for this territory, or for a larger territory containing it, is in the data.",
+        className="text-muted")
+    return html.Div([html.H2("Smart Specialisation Strategies", className="h5"), body], className="rg-section")
+
+
+def priorities_section(profile: dict, prefix: str) -> html.Div:
+    items = []
+    for p in profile["priorities"]:
+        kind = "" if p["kind"] == "priority" else f" [{p['kind']}]"
+        detail = [html.P(p["description"] or html.Span("No description in the source.", className="text-muted"))]
+        if p["title_original"] and p["title_original"] != p["title"]:
+            detail.append(html.P([html.Strong("Original name: "), p["title_original"]]))
+        detail += [
+            html.P([html.Strong("Keywords: "), ", ".join(p["keywords"]) if p["keywords"] else
+                    html.Span("none in the source", className="text-muted")]),
+            html.Div([html.Strong("Codes: ")] + _codes(p["codes"])),
+            html.P([safe_link(p["source_url"], "source of this priority"),
+                    html.Span(f" · {p['source_note']}", className="text-muted") if p["source_note"] else None],
+                   className="small mt-2 mb-0"),
+        ]
+        where = "" if p["own"] else f" · from the strategy of {p['territory']}"
+        items.append(html.Details([
+            html.Summary([html.Span(p["title"] + kind, className="fw-semibold"),
+                          html.Span(f" — {p['strategy_id']}{where}", className="small text-muted")]),
+            html.Div(detail, className="pt-detail"),
+        ], className="pt-item rg-priority", **{"data-priority": p["priority_id"]}))
+    legend = html.P([html.Span("NACE 62", className="badge code-badge code-source me-1"), "from the source · ",
+                     html.Span("NACE 62", className="badge code-badge code-auto me-1"),
+                     "assigned automatically (reviewed keyword map; hover a code for the rule)"],
+                    className="small text-muted mb-1")
+    body = html.Div(items, className="priority-table") if items else html.P("No priorities in the data.",
+                                                                              className="text-muted")
+    return html.Div([html.H2(f"Priorities ({len(items)})", className="h5"), legend, body], className="rg-section")
+
+
+def partnerships_section(profile: dict) -> html.Div:
+    items = [html.Li([
+        html.Strong(m["name"]), html.Span(f" · {m['platform']}" if m["platform"] else "", className="text-muted"),
+        html.Div([html.Span(f"Role: {m['role']}", title=f"as in the source: {m['role_as_in_source']}"),
+                  f" · {m['membership']} · ", safe_link(m["source_url"], "source")], className="small"),
+    ], className="mb-2") for m in profile["partnerships"]]
+    body = html.Ul(items, className="list-unstyled mb-0", id="rg-partnerships") if items else html.P(
+        "No thematic partnership in the data lists this territory or a territory containing it.",
+        className="text-muted")
+    return html.Div([html.H2("Thematic partnerships", className="h5"), body], className="rg-section")
+
+
+def classifications_section(profile: dict) -> html.Div:
+    cl = profile["classifications"]
+    if not cl["has_own_strategy"]:
+        return html.Div([html.H2("Industrial ecosystems, NABS and NACE", className="h5"),
+                         html.P("No strategy of its own in the data, so no ecosystems or codes are derived for it "
+                                "(see the strategies of the larger territories above).", className="text-muted")],
+                        className="rg-section")
+    grid = html.Div([html.Div([html.Span(e["name"]), html.Strong("Yes" if e["present"] else "No")],
+                              className="rg-eco " + ("rg-eco-yes" if e["present"] else "rg-eco-no"),
+                              title=("from the source" if e["origin"] == "source" else "assigned automatically")
+                              if e["present"] else "")
+                     for e in cl["ecosystems"]], className="rg-eco-grid", id="rg-ecosystems")
+    nabs = html.Ul([html.Li(f"{n['code']} — {n['name']}" + (" (assigned automatically)" if n["origin"] == "auto" else ""))
+                    for n in cl["nabs"]]) if cl["nabs"] else html.P("none", className="text-muted")
+    nace = html.Ul([html.Li([html.Strong(f"{s['code']} — {s['name']}"),
+                             html.Ul([html.Li(f"{d['code']} — {d['name']}"
+                                              + (" (assigned automatically)" if d["origin"] == "auto" else ""))
+                                      for d in s["divisions"]])]) for s in cl["nace"]]) \
+        if cl["nace"] else html.P("none", className="text-muted")
+    return html.Div([
+        html.H2("European industrial ecosystems", className="h5"),
+        html.P(cl["basis"], className="small text-muted"),
+        grid,
+        dbc.Row([
+            dbc.Col([html.H3("Scientific domains (NABS 2007)", className="h6 mt-3"), nabs], md=6),
+            dbc.Col([html.H3("Economic domains (NACE Rev. 2)", className="h6 mt-3"), nace], md=6),
+        ]),
+    ], className="rg-section")
+
+
+def similar_section(atlas: Atlas, nid: str, prefix: str) -> html.Div:
+    results = similar_regions(atlas, nid)
+    if not results:
+        return html.Div([html.H2("Similar regions", className="h5"),
+                         html.P("Similar regions are computed only for territories with priorities of their own "
+                                "in the data.", className="text-muted")], className="rg-section")
+    items = []
+    for r in results:
+        codes, full = [], []
+        for scheme, label in (("nace", "NACE"), ("nabs", "NABS"), ("ecosystem", "ecosystems")):
+            shared = r["shared_codes"][scheme]
+            if not shared:
+                continue
+            full.append(f"{label}: " + "; ".join(f"{c['code']} {c['name']}" for c in shared))
+            if scheme == "ecosystem":
+                codes.append(f"{len(shared)} ecosystem{'s' if len(shared) > 1 else ''}")
+            else:
+                codes.append(f"{label} " + ", ".join(c["code"] for c in shared[:8]) + (" …" if len(shared) > 8 else ""))
+        items.append(html.Li([
+            html.Div([
+                dcc.Link(f"{r['name']} ({r['nuts_id']})", href=f"{prefix}region/{r['nuts_id']}"),
+                html.Span(f" score {r['score']:.2f}", className="badge bg-light text-dark ms-2"),
+                dcc.Link("Compare", href=f"{prefix}compare?regions={nid},{r['nuts_id']}",
+                         className="btn btn-sm btn-outline-primary ms-2 py-0 rg-compare-link"),
+            ]),
+            html.Div(("Shared terms: " + ", ".join(r["shared_terms"])) if r["shared_terms"]
+                     else "No shared terms in the priority texts.", className="small"),
+            html.Div(("Shared codes: " + " · ".join(codes)) if codes else "No shared codes.",
+                     className="small text-muted", title="\n".join(full)),
+        ], className="mb-2"))
+    return html.Div([
+        html.H2("Similar regions", className="h5"),
+        html.P("Score = 0.6 × text similarity of the priorities (TF-IDF cosine) + 0.4 × mean overlap (Jaccard) of "
+               "NACE divisions, NABS chapters and ecosystems; own strategies only.", className="small text-muted"),
+        html.Ol(items, id="rg-similar"),
+    ], className="rg-section")
+
+
+def header_section(profile: dict, prefix: str) -> html.Div:
+    h = profile["header"]
+    nid = h["nuts_id"]
+    parts = [h["level_label"], " · ",
+             dcc.Link(f"{h['country_name']} ({h['country']})", href=f"{prefix}region/{h['country']}")
+             if h["country"] != nid else f"{h['country_name']} ({h['country']})"]
+    if h["parent"]:
+        parts += [" · part of ", dcc.Link(f"{h['parent']['name']} ({h['parent']['nuts_id']})",
+                                          href=f"{prefix}region/{h['parent']['nuts_id']}")]
+    children = []
+    if h["children"]:
+        children = [html.Div([html.Span("Sub-regions: ", className="text-muted")] + sum(
+            ([dcc.Link(f"{c['name']} ({c['nuts_id']})", href=f"{prefix}region/{c['nuts_id']}"), ", "]
+             for c in h["children"]), [])[:-1], className="small rg-children")]
+    downloads = html.Div([
+        html.Span("Download: ", className="text-muted"),
+        html.A("PDF", href=f"{prefix}region/{nid}.pdf", id="rg-dl-pdf", className="me-2"),
+        html.A("CSV", href=f"{prefix}region/{nid}.csv", id="rg-dl-csv", className="me-2"),
+        html.A("JSON", href=f"{prefix}region/{nid}.json", id="rg-dl-json", className="me-2"),
+        html.Span(" · ", className="text-muted"),
+        dcc.Link("Show on the map", href=f"{prefix}?region={nid}", className="me-2"),
+        dcc.Link("Compare with…", href=f"{prefix}compare?regions={nid}"),
+    ], className="small mt-2")
+    return html.Div([
+        html.H1([h["name_latn"], html.Small(f" ({nid})", className="text-muted")], className="h3 mb-0",
+                id="rg-title"),
+        html.Div(h["name_national"], className="text-muted") if h["name_national"] != h["name_latn"] else None,
+        html.Div(parts, className="mt-1"),
+        *children,
+        downloads,
+    ], className="rg-header")
+
+
+def contact_section(profile: dict) -> html.Div | None:
+    if not profile["contact_points"]:
+        return None
+    return html.Div([html.H2("Contact points", className="h5"),
+                     html.Ul([html.Li([c.get("name", ""), " ", safe_link(c.get("source_url", ""), "source")])
+                              for c in profile["contact_points"]])], className="rg-section")
+
+
+def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/") -> html.Div:
+    try:
+        profile = region_profile(atlas, nuts_id)
+    except UnknownRegion:
+        return not_found(atlas, nuts_id, prefix)
+    nid = profile["nuts_id"]
+    return html.Div([
+        dbc.Row([
+            dbc.Col(header_section(profile, prefix), lg=7),
+            dbc.Col(dcc.Graph(id="rg-map", figure=locator_map(atlas, nid, geometry_url),
+                              config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False},
+                              className="rg-map"), lg=5),
+        ], className="g-3 align-items-start"),
+        dbc.Row([
+            dbc.Col([statistics_table(profile), strategies_section(profile), priorities_section(profile, prefix)],
+                    lg=8),
+            dbc.Col([similar_section(atlas, nid, prefix), partnerships_section(profile)], lg=4),
+        ], className="g-3 mt-1"),
+        classifications_section(profile),
+        contact_section(profile),
+        credit_line(atlas.version),
+    ], className="region-profile", **{"data-region": nid})
+
+
+def export_response(atlas: Atlas, raw_id: str, fmt: str) -> Response:
+    """The download for /region/<id>.<fmt>; a 404 text page for unknown ids or formats."""
+    nid = resolve(atlas, raw_id)
+    if nid is None or fmt not in EXPORTS:
+        shown = normalise_id(raw_id) or "this id"
+        return Response(f"Not found: no region {shown} in the S3 Atlas data, or no '{fmt[:10]}' download.\n",
+                        status=404, mimetype="text/plain")
+    profile = region_profile(atlas, nid)
+    body = {"pdf": profile_pdf, "csv": profile_csv, "json": profile_json}[fmt](profile)
+    resp = Response(body, mimetype=EXPORTS[fmt].split(";")[0], content_type=EXPORTS[fmt])
+    resp.headers["Content-Disposition"] = f'attachment; filename="s3-atlas-{nid}.{fmt}"'
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+def search_target(atlas: Atlas, query: str) -> str:
+    """The NUTS id for a search: an id, or a name (accent- and case-insensitive, Latin or national)."""
+    q = str(query or "").strip()[:120]
+    nid = resolve(atlas, q.split(" ")[0]) or resolve(atlas, q)
+    if nid:
+        return nid
+    key = fold(q)
+    r = atlas.regions
+    for col in ("name_latn", "name_national"):
+        hits = r.nuts_id[r[col].map(fold) == key]
+        if len(hits):
+            return sorted(hits, key=lambda i: (int(r.at[i, "level"]), i))[0]
+    m = re.search(r"\(([A-Za-z0-9]{2,5})\)", q)  # "Name (ID)" as shown in the list
+    if m and resolve(atlas, m.group(1)):
+        return resolve(atlas, m.group(1))
+    return q or "-"
+
+
+def register_routes(server, atlas: Atlas, prefix: str = "/") -> None:
+    """Flask routes for the downloads; also builds the similarity index once at start-up."""
+    similarity_index(atlas)
+
+    @server.route(f"{prefix}region/<raw_id>.<fmt>", endpoint="region_export")
+    def region_export(raw_id: str, fmt: str):
+        return export_response(atlas, raw_id, fmt)
+
+    @server.route(f"{prefix}region-search", endpoint="region_search")
+    def region_search():
+        target = search_target(atlas, request.args.get("q", ""))
+        return redirect(f"{prefix}region/{quote(target, safe='')}", code=302)

@@ -1,0 +1,81 @@
+"""Region profile and comparison pages in real headless Chromium against a live server."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def wait_for_plot(pg, selector: str):
+    pg.wait_for_selector(f"{selector} .js-plotly-plot", timeout=30000)
+    pg.wait_for_function(
+        "(sel) => { const gd = document.querySelector(sel + ' .js-plotly-plot');"
+        " return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot"
+        " && gd._fullLayout.map._subplot.map && gd._fullLayout.map._subplot.map.loaded(); }",
+        arg=selector, timeout=30000)
+
+
+def test_explorer_to_profile_to_compare(live_server, page, atlas):
+    pg = page.page
+    geometry = []
+    pg.on("response", lambda r: geometry.append(r.status) if "/geometry/" in r.url else None)
+    pg.goto(live_server + "/?region=ES51", wait_until="networkidle")
+    pg.wait_for_selector("#ex-profile-link", timeout=30000)
+    pg.click("#ex-profile-link")
+    pg.wait_for_selector("#rg-title", timeout=30000)
+    assert urlparse(pg.url).path == "/region/ES51"
+    name = atlas.regions.at["ES51", "name_latn"]
+    assert name in pg.inner_text("#rg-title") and "ES51" in pg.inner_text("#rg-title")
+    # every figure shown has a year and a source, or says "no data"
+    for row in pg.locator("#rg-stats tbody tr").all():
+        cells = row.locator("td").all_inner_texts()
+        assert cells[1] == "no data" or (cells[2].isdigit() and "Eurostat" in cells[3]), cells
+    wait_for_plot(pg, "#rg-map")
+    assert geometry and all(s == 200 for s in geometry)
+    assert pg.locator("#rg-dl-pdf").get_attribute("href").endswith("/region/ES51.pdf")
+    # follow the first "Compare" link of the similar regions
+    link = pg.locator("#rg-similar .rg-compare-link").first
+    other = parse_qs(urlparse(link.get_attribute("href")).query)["regions"][0].split(",")[1]
+    link.click()
+    pg.wait_for_selector("#cmp-stats", timeout=30000)
+    assert parse_qs(urlparse(pg.url).query)["regions"] == [f"ES51,{other}"]
+    head = pg.inner_text("#cmp-stats thead")
+    assert "(ES51)" in head and f"({other})" in head
+    assert pg.locator("#cmp-pairs li").count() == 1
+    wait_for_plot(pg, "#cmp-map")
+    assert page.external == [], page.external
+    assert page.errors == [], page.errors
+
+
+def test_compare_dropdown_keeps_the_list_in_the_url(live_server, page):
+    pg = page.page
+    pg.goto(live_server + "/compare?regions=ES51,BE3,NOPE", wait_until="networkidle")
+    pg.wait_for_selector("#cmp-stats", timeout=30000)
+    assert "NOPE" in pg.inner_text("#cmp-notes")
+    pg.click("#cmp-regions")
+    pg.keyboard.type("(ITH5)")
+    pg.wait_for_timeout(300)
+    pg.keyboard.press("Enter")
+    pg.wait_for_function("() => location.search.includes('ITH5')", timeout=15000)
+    assert parse_qs(urlparse(pg.url).query)["regions"] == ["ES51,BE3,ITH5"]
+    pg.wait_for_function("() => document.querySelector('#cmp-stats thead').innerText.includes('(ITH5)')",
+                         timeout=15000)
+    assert pg.locator("#cmp-pairs li").count() == 3
+    assert page.external == [], page.external
+    assert page.errors == [], page.errors
+
+
+def test_unknown_region_is_a_friendly_page_with_search(live_server, page, atlas):
+    pg = page.page
+    resp = pg.goto(live_server + "/region/ZZ9%3Cb%3E", wait_until="networkidle")
+    assert resp.status == 200
+    pg.wait_for_selector(".not-found", timeout=30000)
+    assert "Region not found" in pg.inner_text(".not-found")
+    pg.fill("#rg-search", atlas.regions.at["CZ010", "name_latn"])
+    pg.press("#rg-search", "Enter")
+    pg.wait_for_selector("#rg-title", timeout=30000)
+    assert urlparse(pg.url).path == "/region/CZ010"
+    assert page.external == [], page.external
+    assert page.errors == [], page.errors

@@ -1,0 +1,232 @@
+"""Region profiles, exports, similar regions and comparison against the real snapshot.
+
+Expected values are computed here independently from the snapshot's CSV files
+(read with the csv module), not through the code under test.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+
+import pytest
+from pypdf import PdfReader
+
+from dashboard.data.catalog import INDICATORS
+from dashboard.data.profile import (UnknownRegion, format_value, pdf_text, profile_csv, profile_json, profile_pdf,
+                                    region_profile)
+from dashboard.data.similarity import _build, compare, parse_ids, similar_regions, similarity_index
+from dashboard.settings import SETTINGS
+
+
+def rows(name: str) -> list[dict]:
+    with open(SETTINGS.data_dir / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def raw():
+    ind = defaultdict(dict)  # (nuts_id, indicator) -> {year: row}
+    for r in rows("indicators"):
+        ind[(r["nuts_id"], r["indicator"])][int(r["year"])] = r
+    return {"ind": ind, "sources": {r["source_id"]: r for r in rows("indicator_sources")},
+            "regions": {r["nuts_id"]: r for r in rows("regions")}, "strategies": rows("strategies"),
+            "priorities": rows("priorities"), "codes": rows("priority_codes"),
+            "ecosystems": rows("ecosystems"), "members": rows("partnership_members")}
+
+
+def expected_latest(raw, nid, ind):
+    series = raw["ind"].get((nid, ind))
+    if not series:
+        return None
+    year = max(series)
+    r = series[year]
+    return {"year": year, "value": float(r["value"]), "flag": r["flag"],
+            "dataset": raw["sources"][r["source_id"]]["source_dataset"], "series": len(series)}
+
+
+def check_statistics(profile, raw):
+    nid = profile["nuts_id"]
+    stats = {s["indicator"]: s for s in profile["statistics"]}
+    assert set(stats) == {i.id for i in INDICATORS}
+    for ind in INDICATORS:
+        exp, got = expected_latest(raw, nid, ind.id), stats[ind.id]
+        if exp is None:
+            assert got["value"] is None and got["year"] is None and got["series"] == {}
+            assert format_value(got) == "no data"
+        else:
+            assert got["value"] == pytest.approx(exp["value"]) and got["year"] == exp["year"]
+            assert got["source_dataset"] == exp["dataset"] and got["flag"] == exp["flag"]
+            assert len(got["series"]) == exp["series"]
+
+
+def test_nuts3_profile_matches_the_snapshot(atlas, raw):
+    p = region_profile(atlas, "ES511")
+    h = p["header"]
+    reg = raw["regions"]["ES511"]
+    assert (h["name_latn"], h["level"], h["country"]) == (reg["name_latn"], 3, "ES")
+    assert h["parent"]["nuts_id"] == reg["parent"]
+    assert h["country_name"] == raw["regions"]["ES"]["name_latn"]
+    check_statistics(p, raw)
+    # Some statistics exist only for NUTS 2 and above: the profile has gaps, never zeros.
+    assert any(s["value"] is None for s in p["statistics"])
+    assert any(s["value"] is not None for s in p["statistics"])
+    # Strategies: those of ES511 itself and of every territory containing it.
+    chain, cur = {"ES511"}, "ES511"
+    while raw["regions"][cur]["parent"]:
+        cur = raw["regions"][cur]["parent"]
+        chain.add(cur)
+    exp = {s["strategy_id"] for s in raw["strategies"] if s["nuts_id"] in chain}
+    assert {s["strategy_id"] for s in p["strategies"]} == exp and exp
+    assert not any(s["own"] for s in p["strategies"])
+    exp_p = {r["priority_id"] for r in raw["priorities"] if r["strategy_id"] in exp}
+    assert {x["priority_id"] for x in p["priorities"]} == exp_p
+    # No strategy of its own: ecosystems are not derived (None), not "No".
+    assert p["classifications"]["has_own_strategy"] is False
+    assert all(e["present"] is None for e in p["classifications"]["ecosystems"])
+    # Partnerships through a containing territory, and said so.
+    exp_m = {(m["partnership_id"], m["nuts_id"]) for m in raw["members"] if m["nuts_id"] in chain}
+    assert {(m["partnership_id"], m["member"]) for m in p["partnerships"]} == exp_m
+    assert all("contains this region" in m["membership"] for m in p["partnerships"] if m["member"] != "ES511")
+    assert p["contact_points"] == []
+
+
+def test_rank_among_the_countrys_regions_of_the_same_level(atlas, raw):
+    nid = "ES51"
+    p = region_profile(atlas, nid)
+    s = next(x for x in p["statistics"] if x["indicator"] == "unemployment_rate")
+    peers = [k for k, r in raw["regions"].items() if r["country"] == "ES" and r["level"] == "2"]
+    vals = {k: float(raw["ind"][(k, "unemployment_rate")][s["year"]]["value"]) for k in peers
+            if s["year"] in raw["ind"].get((k, "unemployment_rate"), {})}
+    assert s["rank"]["of"] == len(vals)
+    assert s["rank"]["position"] == 1 + sum(v > vals[nid] for v in vals.values())
+    assert s["rank"]["text"] == f"{s['rank']['position']} of {len(vals)}"
+
+
+def test_country_profile_children_strategies_and_ecosystems(atlas, raw):
+    p = region_profile(atlas, "CZ")
+    check_statistics(p, raw)
+    h = p["header"]
+    assert h["level"] == 0 and h["parent"] is None
+    assert {c["nuts_id"] for c in h["children"]} == {k for k, r in raw["regions"].items() if r["parent"] == "CZ"}
+    own = {s["strategy_id"] for s in raw["strategies"] if s["nuts_id"] == "CZ"}
+    assert {s["strategy_id"] for s in p["strategies"]} == own and all(s["own"] for s in p["strategies"])
+    pids = {r["priority_id"] for r in raw["priorities"] if r["strategy_id"] in own}
+    eco = {c["code"] for c in raw["codes"] if c["priority_id"] in pids and c["scheme"] == "ecosystem"}
+    cl = p["classifications"]
+    assert len(cl["ecosystems"]) == len(raw["ecosystems"]) == 14
+    assert {e["code"] for e in cl["ecosystems"] if e["present"]} == eco
+    assert {e["code"] for e in cl["ecosystems"] if e["present"] is False} == {e["code"] for e in raw["ecosystems"]} - eco
+    nabs = {c["code"] for c in raw["codes"] if c["priority_id"] in pids and c["scheme"] == "nabs"}
+    assert {n["code"] for n in cl["nabs"]} == nabs
+    nace = {c["code"] for c in raw["codes"] if c["priority_id"] in pids and c["scheme"] == "nace"}
+    assert {d["code"] for s in cl["nace"] for d in s["divisions"]} == nace
+    # code origins are kept per priority
+    for x in p["priorities"]:
+        exp = {(c["scheme"], c["code"], c["origin"]) for c in raw["codes"] if c["priority_id"] == x["priority_id"]}
+        assert {(c["scheme"], c["code"], c["origin"]) for c in x["codes"]} == exp
+
+
+def test_exports_csv_json_and_pdf(atlas):
+    p = region_profile(atlas, "ES51")
+    assert json.loads(profile_json(p)) == json.loads(json.dumps(p))
+    table = list(csv.DictReader(io.StringIO(profile_csv(p))))
+    stats = [r for r in table if r["section"] == "statistic"]
+    assert len(stats) == len(INDICATORS)
+    gdp = next(s for s in p["statistics"] if s["indicator"] == "gdp_eur_hab")
+    row = next(r for r in stats if r["id"] == "gdp_eur_hab")
+    assert float(row["value"]) == gdp["value"] and int(row["year"]) == gdp["year"]
+    assert gdp["source_dataset"] in row["source"]
+    reader = PdfReader(io.BytesIO(profile_pdf(p)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert p["header"]["name_latn"] in text  # "Cataluña": Latin-1 kept as is
+    assert format_value(gdp) in text and str(gdp["year"]) in text and gdp["source_dataset"] in text
+    assert p["priorities"][0]["title"] in text
+    assert "EuroGeographics" in text and "Eurostat" in text
+
+
+def test_pdf_handles_czech_and_greek_names(atlas):
+    assert pdf_text("Ελλάδα") == "Ellada" and pdf_text("Středočeský kraj") == "Stredoceský kraj"  # ý is Latin-1
+    for nid in ("CZ020", "EL30", "BG"):
+        p = region_profile(atlas, nid)
+        text = "\n".join(pg.extract_text() for pg in PdfReader(io.BytesIO(profile_pdf(p))).pages)
+        assert pdf_text(p["header"]["name_latn"]) in text
+        assert "transliterated" in text
+
+
+def test_compare_shared_codes_of_a_real_pair(atlas):
+    ids = sorted(set(atlas.strategies.nuts_id))
+    # Pick the first pair (in NUTS id order) that shares at least one NACE division.
+    def divisions(nid):
+        pids = set(atlas.priorities.priority_id[atlas.priorities.nuts_id == nid])
+        c = atlas.codes[(atlas.codes.priority_id.isin(pids))]
+        return {s: set(c.code[c.scheme == s]) for s in ("nace", "nabs", "ecosystem")}
+    pair = next((a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if divisions(a)["nace"] & divisions(b)["nace"])
+    cmp = compare(atlas, list(pair))
+    da, db = divisions(pair[0]), divisions(pair[1])
+    for grp in cmp["codes"]:
+        s = grp["scheme"]
+        assert {c["code"] for c in grp["shared_all"]} == da[s] & db[s]
+        assert {c["code"] for c in grp["distinct"][pair[0]]} == da[s] - db[s]
+        assert {c["code"] for c in grp["distinct"][pair[1]]} == db[s] - da[s]
+    (pr,) = cmp["pairs"]
+    assert {c["code"] for c in pr["shared_codes"]["nace"]} == da["nace"] & db["nace"]
+    assert 0 < pr["score"] <= 1
+    # statistics side by side, with years
+    s = cmp["statistics"][0]
+    assert [v["year"] is None or isinstance(v["year"], int) for v in s["values"]] == [True, True]
+
+
+def test_similar_regions_are_deterministic_and_exclude_the_region(atlas):
+    index = similarity_index(atlas)
+    assert similarity_index(atlas) is index  # computed once
+    rebuilt = _build(atlas)
+    assert len(index.regions) > 10
+    for nid in index.regions:
+        res = similar_regions(atlas, nid)
+        assert 0 < len(res) <= 10
+        assert nid not in [r["nuts_id"] for r in res]
+        keys = [(-round(r["score"], 9), r["nuts_id"]) for r in res]
+        assert keys == sorted(keys)
+        assert [(r["nuts_id"], r["score"]) for r in res] == [(r["nuts_id"], r["score"]) for r in rebuilt.similar[nid]]
+    # shared terms really occur in both regions' texts
+    r = similar_regions(atlas, "ES51")[0]
+    assert r["shared_terms"]
+    for nid in ("ES51", r["nuts_id"]):
+        txt = " ".join(atlas.search_text[(atlas.priorities.nuts_id == nid).to_numpy()])
+        assert all(t in txt for t in r["shared_terms"])
+
+
+def test_bad_ids_are_handled(atlas):
+    for bad in ("XX", "", "es51/../x", "<script>", None, "E" * 300):
+        with pytest.raises(UnknownRegion):
+            region_profile(atlas, bad)
+        assert similar_regions(atlas, bad) == []
+    assert region_profile(atlas, " es51 ")["nuts_id"] == "ES51"
+    ids, notes = parse_ids(atlas, "ES51,XX,ES51,BE3,BE2,BE1,DE1,DE2")
+    assert ids == ["ES51", "BE3", "BE2", "BE1", "DE1"]
+    assert any("XX" in n for n in notes) and any("DE2" in n for n in notes)
+    assert compare(atlas, "ES51")["pairs"] == []
+
+
+def test_pages_and_download_routes(atlas):
+    from dashboard.app import create_app
+    from dashboard.pages import compare as compare_page
+    from dashboard.pages import region as region_page
+
+    geo = lambda level: f"/{atlas.geometry_url(level)}"  # noqa: E731
+    assert "not-found" in str(region_page.layout(atlas, "ZZ9", geo))
+    assert "region-profile" in str(region_page.layout(atlas, "ES511", geo))
+    v = compare_page.view(atlas, "?regions=ES51,<b>,BE3", geo)
+    assert v["ids"] == ["ES51", "BE3"] and any("<b>" in n for n in v["notes"])
+    client = create_app(atlas=atlas).server.test_client()
+    r = client.get("/region/ES51.pdf")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
+    r = client.get("/region/ES51.json")
+    assert r.status_code == 200 and r.get_json()["nuts_id"] == "ES51"
+    assert client.get("/region/ES511.csv").status_code == 200
+    for bad in ("/region/XX.pdf", "/region/ES51.exe", "/region/%3Cscript%3E.json", "/region/es51x.csv"):
+        assert client.get(bad).status_code == 404
+    r = client.get("/region-search?q=catalu%C3%B1a")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/region/ES51")
