@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import dash
 import dash_bootstrap_components as dbc
@@ -13,7 +14,7 @@ from flask import abort, send_from_directory
 
 from .components.shell import navbar
 from .data.atlas import Atlas, get_atlas
-from .pages import explorer, not_found
+from .pages import about_data, compare, explorer, not_found, region
 from .settings import SETTINGS, ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -33,10 +34,14 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         suppress_callback_exceptions=True,
         url_base_pathname=settings.url_prefix,
         update_title=None,
+        compress=True,  # flask-compress: brotli first (smaller and faster than gzip on our payloads, see make bench)
     )
     prefix = settings.url_prefix
     app.config.external_stylesheets = [f"{prefix}vendor/bootstrap/css/bootstrap.min.css"]
     server = app.server
+    server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
+    server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "text/csv", "application/javascript",
+                                           "application/json", "application/geo+json"]
 
     @server.route(f"{prefix}vendor/bootstrap/<path:filename>")
     def vendor_bootstrap(filename: str):
@@ -72,7 +77,16 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         path = "/" + path.strip("/")
         if path == explorer.PATH:
             return explorer.layout(atlas, search or "")
+        if path == about_data.PATH:
+            return about_data.layout(atlas)
+        if path == compare.PATH:
+            return compare.layout(atlas, search or "", geometry_url, prefix=prefix)
+        if path.startswith(region.PATH_PREFIX) or path == region.PATH_PREFIX.rstrip("/"):
+            return region.layout(atlas, unquote(path[len(region.PATH_PREFIX):]), geometry_url, prefix=prefix)
         return not_found.layout(path)
 
     explorer.register_callbacks(app, atlas, geometry_url)
+    explorer.register_routes(server, atlas, prefix)
+    compare.register_callbacks(app, atlas, geometry_url, prefix=prefix)
+    region.register_routes(server, atlas, prefix)
     return app

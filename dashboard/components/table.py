@@ -2,26 +2,10 @@
 expandable to its description, keywords, codes and source."""
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 from dash import html
 
 from ..data.atlas import Atlas
-
-SORT_COLUMNS = {"region": ["region_name", "title"], "priority": ["title", "region_name"],
-                "strategy": ["strategy_title", "title"]}
-
-
-def sort_and_page(df: pd.DataFrame, sort: str, page: int, size: int) -> tuple[pd.DataFrame, int, int]:
-    """(rows of the page, page actually shown, number of pages)."""
-    desc = sort.startswith("-")
-    cols = SORT_COLUMNS.get(sort.lstrip("-"), SORT_COLUMNS["region"])
-    ordered = df.sort_values(cols, ascending=not desc, key=lambda s: s.str.casefold(), kind="stable")
-    pages = max(1, math.ceil(len(df) / size))
-    page = min(max(1, page), pages)
-    return ordered.iloc[(page - 1) * size: page * size], page, pages
-
 
 def safe_link(url: str, text: str, **kw):
     """A link only for http(s) URLs; anything else is shown as plain text."""

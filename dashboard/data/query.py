@@ -1,6 +1,7 @@
 """Pure queries over the atlas: filters -> priorities, regions and values."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,8 +109,22 @@ def counts_by_territory(atlas: Atlas, f: Filters) -> pd.DataFrame:
     return out.sort_values(["level", "nuts_id"]).reset_index(drop=True)
 
 
-def codes_for(atlas: Atlas, priority_ids) -> pd.DataFrame:
-    return atlas.codes[atlas.codes.priority_id.isin(set(priority_ids))]
+def sort_priorities(df: pd.DataFrame, sort: str) -> pd.DataFrame:
+    """The table's order: by region, priority or strategy name; '-' in front for Z to A."""
+    cols = SORT_COLUMNS.get(sort.lstrip("-"), SORT_COLUMNS["region"])
+    return df.sort_values(cols, ascending=not sort.startswith("-"), key=lambda s: s.str.casefold(), kind="stable")
+
+
+SORT_COLUMNS = {"region": ["region_name", "title"], "priority": ["title", "region_name"],
+                "strategy": ["strategy_title", "title"]}
+
+
+def sort_and_page(df: pd.DataFrame, sort: str, page: int, size: int) -> tuple[pd.DataFrame, int, int]:
+    """(rows of the page, page actually shown, number of pages)."""
+    ordered = sort_priorities(df, sort)
+    pages = max(1, math.ceil(len(df) / size))
+    page = min(max(1, page), pages)
+    return ordered.iloc[(page - 1) * size: page * size], page, pages
 
 
 def indicator_values(atlas: Atlas, indicator: str, year: int | None, level: int) -> pd.DataFrame:

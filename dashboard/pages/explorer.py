@@ -7,10 +7,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from ..components.shell import credit_line, notes_alert
-from ..components.table import priority_rows, sort_and_page, table_header
+from ..components.table import priority_rows, table_header
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS
-from ..data.query import indicator_years, matching_priorities
+from ..data.query import indicator_years, matching_priorities, sort_and_page
 from ..figures import explorer_map, map_key, map_values
 from ..settings import SETTINGS
 from ..state import ViewState, parse_query, to_query
@@ -22,6 +22,11 @@ LEVEL_OPTIONS = [{"label": "All levels", "value": "all"}, {"label": "Country (NU
 SORT_OPTIONS = [{"label": "Region", "value": "region"}, {"label": "Priority", "value": "priority"},
                 {"label": "Strategy", "value": "strategy"}, {"label": "Region (Z–A)", "value": "-region"},
                 {"label": "Priority (Z–A)", "value": "-priority"}, {"label": "Strategy (Z–A)", "value": "-strategy"}]
+
+MAP_CONFIG = {"displaylogo": False, "scrollZoom": True,
+              "toImageButtonOptions": {"format": "png", "filename": "s3-atlas-map", "width": 1920, "height": 1080}}
+EXPORTS = (("ex-dl-csv", "export/priorities.csv"), ("ex-dl-xlsx", "export/priorities.xlsx"),
+           ("ex-dl-geojson", "export/regions.geojson"))
 
 # Control id -> ViewState field; the order is the callback's argument order.
 CONTROLS = (("ex-mode", "mode"), ("ex-q", "q"), ("ex-level", "level"), ("ex-nace", "nace"), ("ex-nabs", "nabs"),
@@ -126,8 +131,7 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
             dbc.Col(filter_panel(atlas, state), lg=3, className="side-col"),
             dbc.Col([
                 map_controls(atlas, state),
-                dcc.Loading(dcc.Graph(id="ex-map", config={"displaylogo": False, "scrollZoom": True},
-                                      className="explorer-map"), delay_show=300),
+                dcc.Loading(dcc.Graph(id="ex-map", config=MAP_CONFIG, className="explorer-map"), delay_show=300),
                 credit_line(atlas.version),
                 html.Div([html.Div(id="ex-selected"),
                           dbc.Button("Clear selection", id="ex-clear", size="sm", color="link",
@@ -139,6 +143,13 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
                                            style={"minWidth": "12rem"})], className="d-flex align-items-center"),
                 ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
                 html.Div([table_header(), html.Div(id="ex-table")], className="priority-table", role="table"),
+                html.Div([html.Span("Download this view: ", className="text-muted"),
+                          html.A("priorities (CSV)", id="ex-dl-csv", href="export/priorities.csv"), " · ",
+                          html.A("priorities (Excel)", id="ex-dl-xlsx", href="export/priorities.xlsx"), " · ",
+                          html.A("regions (GeoJSON)", id="ex-dl-geojson", href="export/regions.geojson"), " · ",
+                          html.Span("map image: camera icon on the map (1920×1080, credits included)",
+                                    className="text-muted")],
+                         className="small mt-1 exports"),
                 dbc.Pagination(id="ex-page", max_value=1, active_page=state.page, fully_expanded=False,
                                first_last=True, previous_next=True, className="mt-2"),
             ], lg=9),
@@ -205,7 +216,42 @@ def selected_panel(atlas: Atlas, state: ViewState):
     ])
 
 
+def register_routes(server, atlas: Atlas, prefix: str) -> None:
+    """File exports of a view: the same query string as the explorer's URL."""
+    from flask import Response, request
+
+    from ..data.export import priorities_csv, priorities_xlsx, regions_geojson
+
+    def state():
+        return parse_query(request.query_string.decode("utf-8", "replace"), atlas)[0]
+
+    def attachment(body, mimetype: str, name: str) -> Response:
+        return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @server.route(f"{prefix}export/priorities.csv")
+    def export_csv():
+        return attachment(priorities_csv(atlas, state()), "text/csv; charset=utf-8", "s3-atlas-priorities.csv")
+
+    @server.route(f"{prefix}export/priorities.xlsx")
+    def export_xlsx():
+        return attachment(priorities_xlsx(atlas, state()),
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          "s3-atlas-priorities.xlsx")
+
+    @server.route(f"{prefix}export/regions.geojson")
+    def export_geojson():
+        import orjson
+        return attachment(orjson.dumps(regions_geojson(atlas, state())), "application/geo+json",
+                          "s3-atlas-regions.geojson")
+
+
 def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
+    prefix = app.config.requests_pathname_prefix
+
+    @app.callback([Output(i, "href") for i, _ in EXPORTS], Input("ex-url", "search"))
+    def export_links(search):
+        return [f"{prefix}{path}{search or ''}" for _, path in EXPORTS]
+
     control_ids = [c[0] for c in CONTROLS]
     props = ["value"] * (len(CONTROLS) - 1) + ["active_page"]
 

@@ -1,0 +1,109 @@
+"""Exports of what the explorer shows, as files: priorities (CSV, XLSX) and regions (GeoJSON).
+
+Every export carries the view that produced it (the URL query), the snapshot version, the
+credits, and a source URL on every priority row and a Eurostat dataset on every value.
+Pure functions of (atlas, state); no Dash imports.
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from ..state import ViewState, to_query
+from .atlas import Atlas
+from .catalog import ATTRIBUTION, ATTRIBUTION_LONG, INDICATOR_BY_ID
+from .query import counts_by_territory, indicator_values, matching_priorities, sort_priorities
+
+CREDITS = (f"{ATTRIBUTION_LONG}. Regional statistics: Source: Eurostat. S3 strategies, priorities and "
+           "partnerships: gathered from public pages, source URL on every row; codes marked 'auto' were "
+           "assigned by the S3 Atlas keyword map.")
+
+
+def _codes(atlas: Atlas, pid: str, scheme: str) -> str:
+    return "; ".join(f"{code} ({'source' if origin == 'source' else 'auto'})"
+                     for sch, code, origin, _rule in atlas.codes_by_priority.get(pid, ()) if sch == scheme)
+
+
+def priorities_frame(atlas: Atlas, state: ViewState) -> pd.DataFrame:
+    """The filtered priorities in the table's order, one row each, with codes and sources."""
+    m = sort_priorities(matching_priorities(atlas, state.filters()), state.sort)
+    s = atlas.strategies
+    return pd.DataFrame({
+        "region_name": m.region_name.to_numpy(),
+        "nuts_id": m.nuts_id.to_numpy(),
+        "priority": m.title.to_numpy(),
+        "priority_original_name": m.title_original.to_numpy(),
+        "kind": m.kind.to_numpy(),
+        "description": m.description.to_numpy(),
+        "keywords": m.keywords.str.replace(";", "; ").to_numpy(),
+        "nace": [_codes(atlas, p, "nace") for p in m.priority_id],
+        "nabs": [_codes(atlas, p, "nabs") for p in m.priority_id],
+        "ecosystems": [_codes(atlas, p, "ecosystem") for p in m.priority_id],
+        "strategy": m.strategy_title.to_numpy(),
+        "period": s.period.reindex(m.strategy_id).to_numpy(),
+        "priority_source_url": m.source_url.to_numpy(),
+        "strategy_source_url": s.source_url.reindex(m.strategy_id).to_numpy(),
+        "strategy_document_url": s.document_url.reindex(m.strategy_id).to_numpy(),
+        "priority_id": m.priority_id.to_numpy(),
+    })
+
+
+def about(atlas: Atlas, state: ViewState) -> dict:
+    return {"view": to_query(state) or "(all priorities, no filter)", "snapshot": atlas.version,
+            "snapshot_built_at": atlas.manifest.get("built_at", ""), "credits": CREDITS}
+
+
+def priorities_csv(atlas: Atlas, state: ViewState) -> str:
+    """CSV with the view, snapshot and credits repeated on each row, so no reader loses them."""
+    df = priorities_frame(atlas, state)
+    meta = about(atlas, state)
+    for k in ("view", "snapshot", "credits"):
+        df[k] = meta[k]
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def priorities_xlsx(atlas: Atlas, state: ViewState) -> bytes:
+    """A workbook: sheet 'priorities' and a sheet 'about' with the view, snapshot and credits."""
+    df = priorities_frame(atlas, state)
+    meta = about(atlas, state)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        df.to_excel(xw, sheet_name="priorities", index=False)
+        pd.DataFrame({"field": list(meta), "value": list(meta.values())}).to_excel(xw, sheet_name="about", index=False)
+    return buf.getvalue()
+
+
+def regions_geojson(atlas: Atlas, state: ViewState) -> dict:
+    """The regions on the map with their attributes and geometry (from the snapshot's files)."""
+    if state.mode == "indicator":
+        ind = INDICATOR_BY_ID[state.indicator]
+        level = state.map_level
+        vals = indicator_values(atlas, ind.id, state.year, level).set_index("nuts_id")
+        props = {
+            nid: {"indicator": ind.id, "indicator_label": ind.label, "unit": ind.unit,
+                  "value": None if pd.isna(r.value) else float(r.value),
+                  "year": None if pd.isna(r.year) else int(r.year),
+                  "source": (f"Eurostat, {atlas.sources.at[r.source_id, 'source_dataset']}" if r.source_id else None),
+                  "flag": r.flag or None}
+            for nid, r in vals.iterrows()
+        }
+        levels = {level}
+    else:
+        counts = counts_by_territory(atlas, state.filters()).set_index("nuts_id")
+        props = {nid: {"matching_priorities": int(r.priorities), "strategies_with_matches": int(r.strategies)}
+                 for nid, r in counts.iterrows()}
+        levels = set(counts.level.astype(int))
+    features = []
+    for level in sorted(levels):
+        geo = json.loads(atlas.geometry_files[level][0].read_text(encoding="utf-8"))
+        for f in geo["features"]:
+            if f["id"] in props:
+                reg = atlas.regions.loc[f["id"]]
+                features.append({"type": "Feature", "id": f["id"], "geometry": f["geometry"],
+                                 "properties": {"nuts_id": f["id"], "level": int(reg.level), "name": reg.name_latn,
+                                                "name_national": reg.name_national, **props[f["id"]]}})
+    return {"type": "FeatureCollection", "features": features,
+            "metadata": {**about(atlas, state), "attribution": ATTRIBUTION, "crs": "EPSG:4326",
+                         "boundaries": "GISCO NUTS 2021, 1:20 million, simplified"}}
