@@ -10,7 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 import flask_bootstrap
 from dash import Input, Output, State, dcc, html
-from flask import abort, send_from_directory
+from flask import abort, request, send_from_directory
 
 from .components.shell import navbar
 from .data.atlas import Atlas, get_atlas
@@ -54,8 +54,17 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         if not m or atlas.geometry_files[int(m.group(1))][1] != m.group(2):
             abort(404)
         path = atlas.geometry_files[int(m.group(1))][0]
-        resp = send_from_directory(path.parent, path.name, mimetype="application/geo+json", max_age=YEAR)
+        accepted = request.headers.get("Accept-Encoding", "")
+        for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
+            packed = path.with_name(path.name + suffix)
+            if encoding in accepted and packed.exists():  # pre-compressed by the build
+                resp = send_from_directory(path.parent, packed.name, mimetype="application/geo+json")
+                resp.headers["Content-Encoding"] = encoding
+                break
+        else:
+            resp = send_from_directory(path.parent, path.name, mimetype="application/geo+json")
         resp.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        resp.headers["Vary"] = "Accept-Encoding"
         return resp
 
     @server.route(f"{prefix}healthz")

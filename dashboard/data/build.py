@@ -10,6 +10,7 @@ complete).
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import re
@@ -21,6 +22,7 @@ import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 
+import brotli
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -424,8 +426,12 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dic
     try:
         (tmp / "geometry").mkdir()
         for level in range(4):
-            with open(tmp / "geometry" / f"nuts{level}.geojson", "w", encoding="utf-8") as fh:
-                json.dump(geometry_geojson(regions, level), fh, separators=(",", ":"))
+            raw = json.dumps(geometry_geojson(regions, level), separators=(",", ":")).encode("utf-8")
+            base = tmp / "geometry" / f"nuts{level}.geojson"
+            base.write_bytes(raw)
+            # Pre-compressed once here, so the app serves them without compressing per request.
+            (base.parent / (base.name + ".br")).write_bytes(brotli.compress(raw, quality=11))
+            (base.parent / (base.name + ".gz")).write_bytes(gzip.compress(raw, 9, mtime=0))
         tables = {
             "regions": pd.DataFrame(regions.drop(columns="geometry")),
             "indicators": values,
