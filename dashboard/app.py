@@ -9,13 +9,17 @@ from urllib.parse import unquote
 import dash
 import dash_bootstrap_components as dbc
 import flask_bootstrap
-from dash import Input, Output, State, dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 from flask import abort, request, send_from_directory
 
-from .components.shell import navbar
+from . import security
+from .components.shell import (embed_bar, footer, navbar, present_toggle, shell_classes, stepper_bar,
+                               without)
 from .data.atlas import Atlas, get_atlas
 from .pages import about_data, compare, explorer, not_found, region
-from .settings import SETTINGS, ROOT, Settings
+from .settings import ROOT, SETTINGS, Settings
+from .state import display_of
+from .stories import step_url, stepper, stories_from
 
 log = logging.getLogger(__name__)
 BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
@@ -74,11 +78,15 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     def geometry_url(level: int) -> str:
         return f"{prefix}{atlas.geometry_url(level)}"
 
+    stories = stories_from(str(settings.stories_file))
     app.layout = html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
-        html.Div(navbar(), id="nav-wrap"),
+        navbar(),
+        embed_bar(),
+        html.Div(id="stepper"),
         html.Main(id="page", className="container-fluid"),
-    ])
+        footer(atlas.version, atlas.manifest.get("built_at", "")),
+    ], id="app-shell", className="app-shell")
 
     @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
     def route(pathname, search):
@@ -94,8 +102,25 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
             return region.layout(atlas, unquote(path[len(region.PATH_PREFIX):]), geometry_url, prefix=prefix)
         return not_found.layout(path)
 
+    @app.callback(Output("app-shell", "className"), Output("full-view", "href"), Output("present-link", "href"),
+                  Output("present-link", "children"), Output("stepper", "children"),
+                  Input("url", "pathname"), Input("url", "search"))
+    def chrome(pathname, search):
+        """Display mode classes, the embed's full-view link, the presentation switch and stepper."""
+        search = search or ""
+        pathname = pathname or prefix
+        present_href, present_label = present_toggle(pathname, search)
+        starts = ([(st.title, step_url(st, 1)) for st in stories.values()]
+                  if display_of(search)["present"] else None)
+        return (shell_classes(search), pathname + without(search, {"embed", "controls"}), present_href,
+                present_label, stepper_bar(stepper(stories, search), starts))
+
+    app.clientside_callback(ClientsideFunction("s3", "copyUrl"), Output("copy-link", "content"),
+                            Input("copy-link", "n_clicks"), prevent_initial_call=True)
+
     explorer.register_callbacks(app, atlas, geometry_url)
     explorer.register_routes(server, atlas, prefix)
     compare.register_callbacks(app, atlas, geometry_url, prefix=prefix)
     region.register_routes(server, atlas, prefix)
+    security.install(server, settings, app.csp_hashes())
     return app

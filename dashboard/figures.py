@@ -18,6 +18,7 @@ NO_DATA = "#c8c8c8"
 # ColorBrewer YlGnBu: sequential and safe for the common forms of colour blindness.
 SEQUENTIAL = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 OUTLINE = "#ffffff"
+OUTLINE_PRESENT = "#1a1a1a"
 SELECTED = "#d7301f"
 EUROPE = {"lon": 12.0, "lat": 52.5}
 ZOOM = 2.7
@@ -124,12 +125,12 @@ def _layout(fig: go.Figure, axis: dict, present: bool = False) -> None:
     )
 
 
-def _trace(geometry_url: str, ids, names: pd.DataFrame, z, template: str, line_width: float, text=None):
+def _trace(geometry_url: str, ids, names: pd.DataFrame, z, template: str, line: dict, text=None):
     return go.Choroplethmap(
         geojson=geometry_url, featureidkey="id", locations=list(ids), z=list(z), text=text,
         customdata=np.column_stack([names.name_latn, names.name_national]),
         coloraxis="coloraxis", hovertemplate=template,
-        marker={"line": {"width": line_width, "color": OUTLINE}, "opacity": 0.95},
+        marker={"line": line, "opacity": 1.0 if line["color"] != OUTLINE else 0.95},
     )
 
 
@@ -153,12 +154,13 @@ COUNT_TEMPLATE = NAME + "Matching priorities: %{z}<extra></extra>"
 def map_key(atlas: Atlas, state: ViewState) -> tuple:
     """Two states with the same key draw the same traces over the same regions."""
     if state.mode == "indicator":
-        return ("indicator", state.map_level, state.region)
-    return ("priorities", state.level, state.region)
+        return ("indicator", state.map_level, state.region, state.present)
+    return ("priorities", state.level, state.region, state.present)
 
 
-def map_values(atlas: Atlas, state: ViewState, present: bool = False) -> dict:
+def map_values(atlas: Atlas, state: ViewState) -> dict:
     """What changes with the filters. traces[i] holds ids (structure) and the values to send."""
+    present = state.present
     if state.mode == "indicator":
         ind = INDICATOR_BY_ID[state.indicator]
         vals = indicator_values(atlas, ind.id, state.year, state.map_level)
@@ -201,18 +203,19 @@ def map_values(atlas: Atlas, state: ViewState, present: bool = False) -> dict:
     return {"traces": traces, "coloraxis": coloraxis(COUNT_CLASSES, "Matching priorities", present), "static_axis": True}
 
 
-def explorer_map(atlas: Atlas, state: ViewState, geometry_url: Callable[[int], str],
-                 present: bool = False) -> go.Figure:
+def explorer_map(atlas: Atlas, state: ViewState, geometry_url: Callable[[int], str]) -> go.Figure:
     """The full figure: priorities mode draws strategy territories coloured by matching priorities
     (countries underneath, finer territories on top); indicator mode a classed choropleth of one
     indicator with missing values grey and the EU value in the legend."""
-    values = map_values(atlas, state, present)
-    width = 1.2 if present else 0.5
+    present = state.present
+    values = map_values(atlas, state)
+    # Presentation: darker, thicker outlines so borders survive screen-sharing compression.
+    line = {"width": 1.4, "color": OUTLINE_PRESENT} if present else {"width": 0.5, "color": OUTLINE}
     fig = go.Figure()
     for t in values["traces"]:
         level = state.map_level if state.mode == "indicator" else t["level"]
         names = atlas.regions.loc[t["ids"]]
-        fig.add_trace(_trace(geometry_url(level), t["ids"], names, t["z"], t["hovertemplate"], width, t.get("text")))
+        fig.add_trace(_trace(geometry_url(level), t["ids"], names, t["z"], t["hovertemplate"], line, t.get("text")))
     if state.region:
         level = int(atlas.regions.at[state.region, "level"])
         if state.mode != "indicator" or level == state.map_level:

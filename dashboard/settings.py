@@ -44,6 +44,23 @@ class Settings:
     table_page_size: int = 15
     # NUTS version of the boundaries the data build and refresh use ("2021" or "2024").
     nuts_version: str = "2021"
+    # Origins allowed to show the app in an iframe (Content-Security-Policy frame-ancestors).
+    frame_ancestors: tuple[str, ...] = ("'self'",)
+    # Saved views a presenter steps through with the arrow keys.
+    stories_file: Path = ROOT / "dashboard" / "stories.json"
+    # Largest request body accepted (callback requests are a few kB).
+    max_request_bytes: int = 256 * 1024
+
+
+def _origins(value: str | None) -> tuple[str, ...]:
+    """Space- or comma-separated origins; 'self' and 'none' may be given with or without quotes."""
+    out = []
+    for item in (value or "").replace(",", " ").split():
+        if item.strip("'") in {"self", "none"}:
+            out.append(f"'{item.strip(chr(39))}'")
+        elif item.startswith(("http://", "https://")) and all(c not in item for c in ";'\"\\ "):
+            out.append(item.rstrip("/"))
+    return tuple(out) or ("'self'",)
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -60,7 +77,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         data_dir=Path(env.get("S3_DATA_DIR") or Settings.data_dir),
         url_prefix=prefix,
         nuts_version=_nuts_version(env.get("S3_NUTS_VERSION")),
+        frame_ancestors=_origins(env.get("S3_FRAME_ANCESTORS")),
+        stories_file=Path(env.get("S3_STORIES") or Settings.stories_file),
+        max_request_bytes=_int(env.get("S3_MAX_REQUEST_BYTES"), Settings.max_request_bytes),
     )
+
+
+def path_to(path: str, settings: Settings | None = None) -> str:
+    """An app path under the configured URL prefix ('/compare' -> '/s3/compare')."""
+    return (settings or SETTINGS).url_prefix + path.lstrip("/")
 
 
 SETTINGS = load_settings()

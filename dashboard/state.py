@@ -35,6 +35,10 @@ class ViewState:
     region: str = ""
     sort: str = "region"
     page: int = 1
+    # display: iframe embedding, presentation mode, controls shown
+    embed: bool = False
+    present: bool = False
+    controls: bool = True
 
     def filters(self) -> Filters:
         return Filters(keyword=self.q, level=self.level, nace=self.nace, nabs=self.nabs, ecosystem=self.eco,
@@ -47,6 +51,23 @@ class ViewState:
 
 
 DEFAULT = ViewState()
+DISPLAY_FIELDS = ("embed", "present", "controls")
+PASS_THROUGH = {"regions", "story", "step"}  # read by other pages or the presentation stepper
+
+
+def display_of(query: str) -> dict:
+    """The display flags (embed, present, controls) of any page's query string."""
+    flags = dict(parse_qsl((query or "").lstrip("?")))
+    return {"embed": flags.get("embed") in {"1", "true"}, "present": flags.get("present") in {"1", "true"},
+            "controls": flags.get("controls") not in {"0", "false"}}
+
+
+def display_query(display: dict) -> str:
+    """'embed=1&present=1&controls=0' parts for links that keep the display mode."""
+    parts = [f"{k}=1" for k in ("embed", "present") if display.get(k)]
+    if display.get("controls") is False:
+        parts.append("controls=0")
+    return "&".join(parts)
 _LIST_FIELDS = {"nace", "nabs", "eco"}
 
 
@@ -74,7 +95,7 @@ def parse_query(query: str | dict | None, atlas: Atlas) -> tuple[ViewState, list
     values: dict = {}
     for key, raw in pairs:
         if key not in names:
-            if key not in {"embed", "present", "controls"}:  # other features' parameters pass silently
+            if key not in PASS_THROUGH:  # other pages' parameters pass silently
                 notes.append(f"Unknown parameter '{_short(key)}' was ignored.")
             continue
         raw = raw.strip()
@@ -135,6 +156,13 @@ def parse_query(query: str | dict | None, atlas: Atlas) -> tuple[ViewState, list
                 values["sort"] = raw
             else:
                 notes.append(f"Sort order '{_short(raw)}' is not known.")
+        elif key in {"embed", "present", "controls"}:
+            if raw in {"1", "true", "yes", "on"}:
+                values[key] = True
+            elif raw in {"0", "false", "no", "off"}:
+                values[key] = False
+            else:
+                notes.append(f"'{key}' takes 1 or 0, not '{_short(raw)}'.")
         elif key == "page":
             if raw.isdigit() and 1 <= int(raw) <= 100000:
                 values["page"] = int(raw)
@@ -152,6 +180,8 @@ def to_query(state: ViewState) -> str:
             continue
         if f.name in _LIST_FIELDS:
             v = ",".join(v)
+        elif isinstance(v, bool):
+            v = int(v)
         out.append((f.name, str(v)))
     return "?" + urlencode(out) if out else ""
 

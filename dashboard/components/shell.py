@@ -1,22 +1,96 @@
-"""Page chrome shared by every page: navigation bar, credit line, notes."""
+"""Page chrome shared by every page: navigation bar, footer, embed bar, presentation stepper.
+
+Display modes are classes on the outer #app-shell element (set from the URL): `mode-embed`
+hides the navigation and footer, `mode-present` switches to large, high-contrast type,
+`no-controls` hides the filters in an embed.
+"""
 from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from ..data.catalog import ATTRIBUTION
+from ..settings import path_to
+from ..state import display_of
+
+LINKS = (("Explorer", "/"), ("Compare", "/compare"), ("Partnerships", "/partnerships"), ("About the data", "/about/data"))
 
 
-def navbar(active: str = "") -> dbc.Navbar:
-    links = [("Explorer", "/"), ("Compare", "/compare")]
+def navbar() -> dbc.Navbar:
     return dbc.Navbar(
         dbc.Container([
-            dcc.Link(html.Span("S3 Atlas", className="navbar-brand"), href="/"),
-            dbc.Nav([dbc.NavItem(dcc.Link(label, href=href, className="nav-link" + (" active" if active == href else "")))
-                     for label, href in links], navbar=True),
+            dcc.Link(html.Span("S3 Atlas", className="navbar-brand"), href=path_to("/")),
+            dbc.Nav([dbc.NavItem(dcc.Link(label, href=path_to(href), className="nav-link")) for label, href in LINKS],
+                    navbar=True, className="me-auto"),
+            html.Div([
+                dcc.Clipboard(id="copy-link", title="Copy the link to this view", className="copy-link"),
+                html.Span("Copy link", className="text-light small me-3 ms-1"),
+                html.A("Present", id="present-link", href=path_to("/?present=1"), className="btn btn-sm btn-outline-light",
+                       title="Presentation mode: large type, high contrast (keys: ← → step, m mode, f filters, Esc exit)"),
+            ], className="d-flex align-items-center"),
         ], fluid=True),
-        color="dark", dark=True, className="mb-2 app-navbar",
+        color="dark", dark=True, className="mb-2 app-navbar chrome",
     )
+
+
+def footer(version: str, built: str) -> html.Footer:
+    return html.Footer([
+        html.Span(ATTRIBUTION), " · ",
+        html.Span(f"data snapshot {version} ({built[:10]})"), " · ",
+        dcc.Link("sources, coverage and licences", href=path_to("/about/data")),
+    ], className="app-footer chrome small text-muted")
+
+
+def embed_bar() -> html.Div:
+    return html.Div([
+        html.A("Open full view ↗", id="full-view", href=path_to("/"), target="_blank", rel="noopener"),
+    ], className="embed-bar embed-only small")
+
+
+def shell_classes(search: str) -> str:
+    d = display_of(search or "")
+    classes = ["app-shell"]
+    if d["embed"]:
+        classes.append("mode-embed")
+    if d["present"]:
+        classes.append("mode-present")
+    if not d["controls"]:
+        classes.append("no-controls")
+    return " ".join(classes)
+
+
+def without(search: str, keys: set[str]) -> str:
+    pairs = [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=True) if k not in keys]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def present_toggle(pathname: str, search: str) -> tuple[str, str]:
+    """(href, label) of the navbar's presentation switch for the current view."""
+    if display_of(search)["present"]:
+        return pathname + without(search, {"present", "story", "step"}), "Exit presentation"
+    rest = without(search, {"present"})
+    return pathname + (rest + "&" if rest else "?") + "present=1", "Present"
+
+
+def stepper_bar(step: dict | None, starts: list[tuple[str, str]] | None = None):
+    """‹ previous · step i of n: title · next › — links the arrow keys press. In presentation
+    mode outside a story, links that start each story."""
+    if not step:
+        if not starts:
+            return None
+        return html.Div([html.Span("Saved views: ", className="me-2")] + [
+            dcc.Link(f"▶ {title}", href=path_to(url), className="btn btn-sm btn-light me-2") for title, url in starts
+        ], className="stepper d-flex align-items-center justify-content-center")
+    return html.Div([
+        dcc.Link("‹ Previous", id="step-prev", href=path_to(step["prev"]), className="btn btn-sm btn-light")
+        if step["prev"] else html.Span("‹ Previous", className="btn btn-sm btn-light disabled"),
+        html.Span([html.Strong(step["title"]), f" · {step['story']} · {step['step']} of {step['steps']}"],
+                  className="mx-3", role="status"),
+        dcc.Link("Next ›", id="step-next", href=path_to(step["next"]), className="btn btn-sm btn-light")
+        if step["next"] else html.Span("Next ›", className="btn btn-sm btn-light disabled"),
+    ], className="stepper d-flex align-items-center justify-content-center")
 
 
 def credit_line(version: str) -> html.Div:

@@ -12,8 +12,8 @@ from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS
 from ..data.query import indicator_years, matching_priorities, sort_and_page
 from ..figures import explorer_map, map_key, map_values
-from ..settings import SETTINGS
-from ..state import ViewState, parse_query, to_query
+from ..settings import SETTINGS, path_to
+from ..state import ViewState, display_query, parse_query, to_query
 
 PATH = "/"
 LEVEL_OPTIONS = [{"label": "All levels", "value": "all"}, {"label": "Country (NUTS 0)", "value": "0"},
@@ -119,42 +119,71 @@ def map_controls(atlas: Atlas, state: ViewState) -> html.Div:
                              value=v["ex-indicator"], clearable=False), md=5, id="ex-indicator-col"),
         dbc.Col(dcc.Dropdown(id="ex-year", options=year_options(atlas, state),
                              value=v["ex-year"], clearable=False), md=2, id="ex-year-col"),
-    ], className="g-2 align-items-center mb-2")
+    ], className="g-2 align-items-center mb-2 map-controls")
 
 
 def layout(atlas: Atlas, query: str = "") -> html.Div:
     state, notes = parse_query(query, atlas)
-    return html.Div([
-        dcc.Location(id="ex-url", refresh=False),
-        notes_alert(notes, "ex-notes"),
-        dbc.Row([
-            dbc.Col(filter_panel(atlas, state), lg=3, className="side-col"),
-            dbc.Col([
-                map_controls(atlas, state),
-                dcc.Loading(dcc.Graph(id="ex-map", config=MAP_CONFIG, className="explorer-map"), delay_show=300),
-                credit_line(atlas.version),
-                html.Div([html.Div(id="ex-selected"),
-                          dbc.Button("Clear selection", id="ex-clear", size="sm", color="link",
-                                     className="ms-2 p-0")], className="selected-region d-flex my-2"),
-                html.Div([
-                    html.Div(id="ex-count", className="fw-bold", role="status", **{"aria-live": "polite"}),
-                    html.Div([dbc.Label("Sort by", html_for="ex-sort", className="me-2 mb-0 small"),
-                              dcc.Dropdown(id="ex-sort", options=SORT_OPTIONS, value=state.sort, clearable=False,
-                                           style={"minWidth": "12rem"})], className="d-flex align-items-center"),
-                ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
-                html.Div([table_header(), html.Div(id="ex-table")], className="priority-table", role="table"),
-                html.Div([html.Span("Download this view: ", className="text-muted"),
-                          html.A("priorities (CSV)", id="ex-dl-csv", href="export/priorities.csv"), " · ",
-                          html.A("priorities (Excel)", id="ex-dl-xlsx", href="export/priorities.xlsx"), " · ",
-                          html.A("regions (GeoJSON)", id="ex-dl-geojson", href="export/regions.geojson"), " · ",
-                          html.Span("map image: camera icon on the map (1920×1080, credits included)",
-                                    className="text-muted")],
-                         className="small mt-1 exports"),
-                dbc.Pagination(id="ex-page", max_value=1, active_page=state.page, fully_expanded=False,
-                               first_last=True, previous_next=True, className="mt-2"),
-            ], lg=9),
-        ]),
-    ])
+    compact = state.embed or state.present  # filters folded away above the map
+    panel = filter_panel(atlas, state)
+    main = [
+        map_controls(atlas, state),
+        dcc.Loading(dcc.Graph(id="ex-map", config=MAP_CONFIG, className="explorer-map"), delay_show=300),
+        credit_line(atlas.version),
+        html.Div([html.Div(id="ex-selected"),
+                  dbc.Button("Clear selection", id="ex-clear", size="sm", color="link",
+                             className="ms-2 p-0")], className="selected-region d-flex my-2"),
+        html.Div([
+            html.Div(id="ex-count", className="fw-bold", role="status", **{"aria-live": "polite"}),
+            html.Div([dbc.Label("Sort by", html_for="ex-sort", className="me-2 mb-0 small"),
+                      dcc.Dropdown(id="ex-sort", options=SORT_OPTIONS, value=state.sort, clearable=False,
+                                   style={"minWidth": "12rem"})], className="d-flex align-items-center table-tools"),
+        ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
+        html.Div([table_header(), html.Div(id="ex-table")], className="priority-table secondary", role="table"),
+        html.Div([html.Span("Download this view: ", className="text-muted"),
+                  html.A("priorities (CSV)", id="ex-dl-csv", href="export/priorities.csv"), " · ",
+                  html.A("priorities (Excel)", id="ex-dl-xlsx", href="export/priorities.xlsx"), " · ",
+                  html.A("regions (GeoJSON)", id="ex-dl-geojson", href="export/regions.geojson"), " · ",
+                  html.Span("map image: camera icon on the map (1920×1080, credits included)",
+                            className="text-muted")],
+                 className="small mt-1 exports secondary"),
+        dbc.Pagination(id="ex-page", max_value=1, active_page=state.page, fully_expanded=False,
+                       first_last=True, previous_next=True, className="mt-2 secondary"),
+    ]
+    if compact:
+        body = [
+            dbc.Button("Filters", id="ex-filters-toggle", size="sm", color="secondary", outline=True,
+                       className="mb-2 filters-toggle", n_clicks=0, title="Show or hide the filters (key: f)"),
+            dbc.Collapse(panel, id="ex-filters-collapse", is_open=False, className="mb-2"),
+            *main,
+        ]
+    else:
+        body = [dbc.Row([dbc.Col(panel, lg=3, className="side-col"), dbc.Col(main, lg=9)])]
+    return html.Div([dcc.Location(id="ex-url", refresh=False), notes_alert(notes, "ex-notes"), *body],
+                    className="explorer")
+
+
+def filter_summary(atlas: Atlas, state: ViewState) -> str:
+    """The active filters in words, for the count line (and the audience of a presentation)."""
+    names = atlas.code_names
+    parts = []
+    if state.q:
+        parts.append(f"keywords “{state.q}”")
+    if state.level is not None:
+        parts.append("country level" if state.level == 0 else f"NUTS {state.level}")
+    for label, scheme, codes in (("NACE", "nace", state.nace), ("NABS", "nabs", state.nabs),
+                                 ("ecosystem", "ecosystem", state.eco)):
+        if codes:
+            parts.append(f"{label} " + ", ".join(names[scheme].get(c, c) if scheme == "ecosystem" else c for c in codes))
+    if state.platform:
+        parts.append(dict(zip(atlas.platforms.platform_id, atlas.platforms.name)).get(state.platform, state.platform)
+                     + " platform")
+    if state.partnership:
+        parts.append(dict(zip(atlas.partnerships.partnership_id, atlas.partnerships.name)).get(
+            state.partnership, state.partnership) + " partnership")
+    if state.region:
+        parts.append(f"in {atlas.region_name(state.region)} ({state.region})")
+    return " · ".join(parts)
 
 
 def map_patch(atlas: Atlas, state: ViewState) -> Patch:
@@ -188,6 +217,9 @@ def table_view(atlas: Atlas, state: ViewState) -> dict:
     n_strat = matches.strategy_id.nunique()
     count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
              f"strateg{'y' if n_strat == 1 else 'ies'} match")
+    summary = filter_summary(atlas, state)
+    if summary:
+        count += f" — {summary}"
     return {"rows": priority_rows(atlas, rows), "count": count, "page": page, "pages": pages}
 
 
@@ -203,6 +235,11 @@ def view(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState | Non
             "year_options": year_options(atlas, state)}
 
 
+def display_suffix(state: ViewState) -> str:
+    q = display_query({"embed": state.embed, "present": state.present, "controls": state.controls})
+    return "?" + q if q else ""
+
+
 def selected_panel(atlas: Atlas, state: ViewState):
     if not state.region:
         return html.Span("Click a region on the map to narrow the table to it.", className="text-muted small")
@@ -212,7 +249,7 @@ def selected_panel(atlas: Atlas, state: ViewState):
         html.Strong(f"{r.name_latn} ({r.nuts_id})"),
         html.Span(f" · {r.name_national}" if r.name_national != r.name_latn else ""),
         " · ",
-        dcc.Link("Region profile →", href=f"/region/{r.nuts_id}", id="ex-profile-link"),
+        dcc.Link("Region profile →", href=path_to(f"/region/{r.nuts_id}") + display_suffix(state), id="ex-profile-link"),
     ])
 
 
@@ -247,6 +284,11 @@ def register_routes(server, atlas: Atlas, prefix: str) -> None:
 
 def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
     prefix = app.config.requests_pathname_prefix
+
+    @app.callback(Output("ex-filters-collapse", "is_open"), Input("ex-filters-toggle", "n_clicks"),
+                  State("ex-filters-collapse", "is_open"), prevent_initial_call=True)
+    def toggle_filters(_n, is_open):
+        return not is_open
 
     @app.callback([Output(i, "href") for i, _ in EXPORTS], Input("ex-url", "search"))
     def export_links(search):
@@ -284,7 +326,8 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
                 region = loc if loc in atlas.regions.index else region
             elif trig == "ex-clear":
                 region = ""
-            state = state_from_controls(atlas, values, region)
+            state = replace(state_from_controls(atlas, values, region),
+                            embed=prev.embed, present=prev.present, controls=prev.controls)
             if trig != "ex-page":
                 state = replace(state, page=1)  # a new filter or selection starts at the first page
             out_controls = [no_update] * len(CONTROLS)
