@@ -31,7 +31,7 @@ run: $(VENV)/.installed
 
 ## make serve: production server (gunicorn, $(WORKERS) workers)
 serve: $(VENV)/.installed-test
-	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:server
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(VENV)/bin/gunicorn --config gunicorn.conf.py app:server
 
 ## make test: the whole suite, browser tests included (needs Debian's chromium)
 test: $(VENV)/.installed-test

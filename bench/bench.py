@@ -345,8 +345,13 @@ def scaled_atlas(atlas: Atlas, factor: int) -> Atlas:
         m = np.zeros(len(big), dtype=bool)
         m[pos[grp.priority_id].to_numpy()] = True
         index[(scheme, code)] = m
-    return replace(atlas, priorities=big, codes=codes, search_text=np.tile(atlas.search_text, factor),
-                   code_index=index)
+    by_priority = {}
+    for r in codes.itertuples(index=False):
+        by_priority.setdefault(r.priority_id, []).append((r.scheme, r.code, r.origin, r.rule))
+    # a version of its own, so no cached view of the real snapshot is taken for it
+    manifest = {**atlas.manifest, "version": f"{atlas.version}-synthetic-x{factor}"}
+    return replace(atlas, manifest=manifest, priorities=big, codes=codes,
+                   search_text=np.tile(atlas.search_text, factor), code_index=index, codes_by_priority=by_priority)
 
 
 def bench_growth(atlas: Atlas, n: int) -> dict:

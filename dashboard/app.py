@@ -13,10 +13,11 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html
 from flask import abort, request, send_from_directory
 
 from . import security
+from .cache import init_cache
 from .components.shell import (embed_bar, footer, navbar, present_toggle, shell_classes, stepper_bar,
                                without)
 from .data.atlas import Atlas, get_atlas
-from .pages import about_data, compare, explorer, not_found, region
+from .pages import about_data, compare, explorer, not_found, partnership, partnerships, region
 from .settings import ROOT, SETTINGS, Settings
 from .state import display_of
 from .stories import step_url, stepper, stories_from
@@ -96,6 +97,10 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
             return explorer.layout(atlas, search or "")
         if path == about_data.PATH:
             return about_data.layout(atlas)
+        if path == partnerships.PATH:
+            return partnerships.layout(atlas, search or "", geometry_url, prefix=prefix)
+        if path.startswith(partnership.PATH_PREFIX):
+            return partnership.layout(atlas, unquote(path[len(partnership.PATH_PREFIX):]), geometry_url, prefix=prefix)
         if path == compare.PATH:
             return compare.layout(atlas, search or "", geometry_url, prefix=prefix)
         if path.startswith(region.PATH_PREFIX) or path == region.PATH_PREFIX.rstrip("/"):
@@ -121,6 +126,8 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     explorer.register_callbacks(app, atlas, geometry_url)
     explorer.register_routes(server, atlas, prefix)
     compare.register_callbacks(app, atlas, geometry_url, prefix=prefix)
+    partnerships.register_callbacks(app, atlas, geometry_url, prefix=prefix)
     region.register_routes(server, atlas, prefix)
+    init_cache(server, settings)
     security.install(server, settings, app.csp_hashes())
     return app

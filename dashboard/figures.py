@@ -153,9 +153,10 @@ COUNT_TEMPLATE = NAME + "Matching priorities: %{z}<extra></extra>"
 
 def map_key(atlas: Atlas, state: ViewState) -> tuple:
     """Two states with the same key draw the same traces over the same regions."""
+    overlay = (state.platform, state.partnership)
     if state.mode == "indicator":
-        return ("indicator", state.map_level, state.region, state.present)
-    return ("priorities", state.level, state.region, state.present)
+        return ("indicator", state.map_level, state.region, state.present, overlay)
+    return ("priorities", state.level, state.region, state.present, overlay)
 
 
 def map_values(atlas: Atlas, state: ViewState) -> dict:
@@ -216,6 +217,18 @@ def explorer_map(atlas: Atlas, state: ViewState, geometry_url: Callable[[int], s
         level = state.map_level if state.mode == "indicator" else t["level"]
         names = atlas.regions.loc[t["ids"]]
         fig.add_trace(_trace(geometry_url(level), t["ids"], names, t["z"], t["hovertemplate"], line, t.get("text")))
+    if state.partnership or state.platform:
+        # Partnership members on top of whatever is underneath: outlines by role, links to the leads.
+        from .data.partnerships import resolve_ids
+        from .figures_partnership import overlay_traces
+
+        for tr in overlay_traces(atlas, resolve_ids(atlas, state.partnership or state.platform), geometry_url):
+            fig.add_trace(tr)
+        fig.update_layout(showlegend=True, legend={
+            "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.88)",
+            "font": {"size": 16 if present else 12}, "title": {"text": "Partnership members"}})
+    else:
+        fig.update_layout(showlegend=False)
     if state.region:
         level = int(atlas.regions.at[state.region, "level"])
         if state.mode != "indicator" or level == state.map_level:

@@ -50,6 +50,8 @@ class Settings:
     stories_file: Path = ROOT / "dashboard" / "stories.json"
     # Largest request body accepted (callback requests are a few kB).
     max_request_bytes: int = 256 * 1024
+    # Shared server-side cache; empty means a small in-process cache per worker.
+    redis_url: str = ""
 
 
 def _origins(value: str | None) -> tuple[str, ...]:
@@ -80,6 +82,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         frame_ancestors=_origins(env.get("S3_FRAME_ANCESTORS")),
         stories_file=Path(env.get("S3_STORIES") or Settings.stories_file),
         max_request_bytes=_int(env.get("S3_MAX_REQUEST_BYTES"), Settings.max_request_bytes),
+        redis_url=env.get("S3_REDIS_URL", "").strip(),
     )
 
 

@@ -124,3 +124,22 @@ def test_unknown_page_is_friendly(live_server, page):
     pg.goto(live_server + "/no/such/page", wait_until="networkidle")
     pg.wait_for_selector(".not-found")
     assert "Page not found" in pg.inner_text(".not-found")
+
+
+def test_choosing_a_partnership_draws_its_members_over_the_map(live_server, page, atlas):
+    pg = page.page
+    pg.goto(live_server + "/?mode=indicator&indicator=gerd_pct_gdp", wait_until="networkidle")
+    wait_for_map(pg)
+    pg.click("#ex-partnership")
+    pg.keyboard.type("Water Smart")
+    pg.keyboard.press("Enter")
+    pg.wait_for_function("() => location.search.includes('partnership=water-smart-territories')")
+    pg.wait_for_function("() => document.querySelector('#ex-map .js-plotly-plot').data.length > 2")
+    legend = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot')._fullData"
+                         ".filter(t => t.showlegend).map(t => t.name)")
+    assert "Lead / co-lead" in legend and "Partner" in legend and "Link to lead" in legend
+    outlined = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').data.slice(1)"
+                           ".filter(t => t.type === 'choroplethmap').flatMap(t => t.locations)")
+    members = set(atlas.members.nuts_id[atlas.members.partnership_id == "water-smart-territories"])
+    assert set(outlined) == members
+    assert page.external == [] and page.errors == []

@@ -39,7 +39,7 @@ def test_oversize_input_is_cut_or_refused(atlas):
 
 def test_controls_round_trip_through_the_parser(atlas):
     s = ViewState(mode="indicator", q="energy", level=1, eco=("8",), year=2022, sort="strategy", page=2)
-    assert state_from_controls(atlas, control_values(s), "") == s
+    assert state_from_controls(atlas, control_values(s), "") == (s, [])
 
 
 def test_map_references_geometry_by_url_and_keeps_missing_regions(atlas):
@@ -111,3 +111,19 @@ def test_same_map_structure_sends_values_only(atlas):
     # a new level changes the structure: a full figure
     full = view(atlas, ViewState(level=2), geometry_url, previous=ViewState())["figure"]
     assert isinstance(full, go.Figure)
+
+
+def test_partnership_overlay_sits_on_top_of_the_choropleth(atlas):
+    state = ViewState(mode="indicator", indicator="gerd_pct_gdp", partnership="water-smart-territories")
+    fig = explorer_map(atlas, state, geometry_url)
+    assert fig.data[0].type == "choroplethmap" and len(fig.data[0].locations) == 334  # GERD underneath
+    members = atlas.members[atlas.members.partnership_id == "water-smart-territories"]
+    outlined = {loc for t in fig.data[1:] if t.type == "choroplethmap" for loc in t.locations}
+    assert outlined == set(members.nuts_id)
+    leads = {loc for t in fig.data[1:] if t.type == "choroplethmap" and t.name == "Lead / co-lead" for loc in t.locations}
+    assert leads == set(members.nuts_id[members.role.isin(["lead", "co-lead"])])
+    assert all(isinstance(t.geojson, str) for t in fig.data if t.type == "choroplethmap")
+    assert fig.layout.showlegend
+    # choosing another partnership changes the structure: a full figure, not a Patch
+    other = ViewState(mode="indicator", indicator="gerd_pct_gdp", partnership="social-economy")
+    assert isinstance(view(atlas, other, geometry_url, previous=state)["figure"], go.Figure)

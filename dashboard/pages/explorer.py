@@ -6,6 +6,7 @@ from dataclasses import replace
 import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
+from ..cache import cache
 from ..components.shell import credit_line, notes_alert
 from ..components.table import priority_rows, table_header
 from ..data.atlas import Atlas
@@ -57,17 +58,27 @@ def control_values(state: ViewState) -> list:
             state.indicator, "latest" if state.year is None else str(state.year), state.sort, state.page]
 
 
-def state_from_controls(atlas: Atlas, values: list, region: str) -> ViewState:
-    """Build the state from control values by passing them through the URL parser (one validation path)."""
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _codes(value) -> str:
+    items = value if isinstance(value, list) else []
+    return ",".join(v for v in items[: SETTINGS.max_selected_codes + 1] if isinstance(v, str) and "," not in v)
+
+
+def state_from_controls(atlas: Atlas, values: list, region: str) -> tuple[ViewState, list[str]]:
+    """The state from control values, passed through the URL parser (one validation path).
+    Values of the wrong type (a forged request) count as empty."""
     mode, q, level, nace, nabs, eco, platform, partnership, indicator, year, sort, page = values
     query = {
-        "mode": mode or "", "q": (q or "")[: SETTINGS.max_keyword_length], "level": level or "",
-        "nace": ",".join(nace or []), "nabs": ",".join(nabs or []), "eco": ",".join(eco or []),
-        "platform": platform or "", "partnership": partnership or "", "indicator": indicator or "",
-        "year": year or "", "region": region or "", "sort": sort or "", "page": str(page or 1),
+        "mode": _text(mode), "q": _text(q)[: SETTINGS.max_keyword_length + 1], "level": _text(level),
+        "nace": _codes(nace), "nabs": _codes(nabs), "eco": _codes(eco), "platform": _text(platform),
+        "partnership": _text(partnership), "indicator": _text(indicator), "year": _text(year),
+        "region": _text(region), "sort": _text(sort),
+        "page": str(page) if isinstance(page, int) and not isinstance(page, bool) else "1",
     }
-    state, _ = parse_query({k: v for k, v in query.items() if v}, atlas)
-    return state
+    return parse_query({k: v for k, v in query.items() if v}, atlas)
 
 
 def year_options(atlas: Atlas, state: ViewState) -> list[dict]:
@@ -223,14 +234,15 @@ def table_view(atlas: Atlas, state: ViewState) -> dict:
     return {"rows": priority_rows(atlas, rows), "count": count, "page": page, "pages": pages}
 
 
-def view(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState | None = None) -> dict:
+def view(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState | None = None,
+         table=None) -> dict:
     """Everything the explorer shows for a state; pure, so tests call it directly. Given the
     previous state, parts that did not change are `no_update` and a map with the same structure
     is a Patch of values only."""
     same_table = previous is not None and (previous.filters(), previous.sort, previous.page) == (
         state.filters(), state.sort, state.page)
     table = ({"rows": no_update, "count": no_update, "page": state.page, "pages": no_update} if same_table
-             else table_view(atlas, state))
+             else (table or table_view)(atlas, state))
     return {"figure": map_figure(atlas, state, geometry_url, previous), **table,
             "year_options": year_options(atlas, state)}
 
@@ -285,6 +297,13 @@ def register_routes(server, atlas: Atlas, prefix: str) -> None:
 def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
     prefix = app.config.requests_pathname_prefix
 
+    @cache.memoize()
+    def cached_table(version: str, query: str) -> dict:
+        return table_view(atlas, parse_query(query, atlas)[0])
+
+    def table(atlas_: Atlas, state: ViewState) -> dict:
+        return cached_table(atlas_.version, to_query(replace(state, embed=False, present=False, controls=True)))
+
     @app.callback(Output("ex-filters-collapse", "is_open"), Input("ex-filters-toggle", "n_clicks"),
                   State("ex-filters-collapse", "is_open"), prevent_initial_call=True)
     def toggle_filters(_n, is_open):
@@ -322,18 +341,20 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
             prev, _ = parse_query(current_search or "", atlas)
             region = prev.region
             if trig == "ex-map":
-                loc = ((click or {}).get("points") or [{}])[0].get("location")
-                region = loc if loc in atlas.regions.index else region
+                points = click.get("points") if isinstance(click, dict) else None
+                first = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
+                loc = first.get("location") or first.get("customdata")  # regions, or partnership member points
+                region = loc if isinstance(loc, str) and loc in atlas.regions.index else region
             elif trig == "ex-clear":
                 region = ""
-            state = replace(state_from_controls(atlas, values, region),
-                            embed=prev.embed, present=prev.present, controls=prev.controls)
+            state, notes = state_from_controls(atlas, values, region)
+            state = replace(state, embed=prev.embed, present=prev.present, controls=prev.controls)
             if trig != "ex-page":
                 state = replace(state, page=1)  # a new filter or selection starts at the first page
             out_controls = [no_update] * len(CONTROLS)
             q = to_query(state)
             out_search = q if q != (current_search or "") else no_update
-        v = view(atlas, state, geometry_url, previous=prev)
+        v = view(atlas, state, geometry_url, previous=prev, table=table)
         if v["page"] != state.page:
             out_controls[-1] = v["page"]
         else:

@@ -1,0 +1,366 @@
+"""Thematic Smart Specialisation partnerships: counts, member lists, theme matches, map overlay.
+
+Pure functions of the atlas (no Dash). Every number is computed from the
+snapshot's ``partnerships``, ``partnership_members`` and ``regions`` tables;
+nothing is typed in. Members are the rows of the snapshot: a member whose name
+has no NUTS code is not a member row, it is listed in the build report
+(``manifest["report"]["partnership_names_not_mapped"]``) and shown as such.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .atlas import Atlas, fold
+
+# The 27 member states of the European Union (Eurostat country codes: Greece is EL).
+EU27 = frozenset({"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "EL", "HU", "IE", "IT",
+                  "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"})
+
+LEAD_ROLES = ("lead", "co-lead")
+ROLE_ORDER = {"lead": 0, "co-lead": 1, "partner": 2, "member": 3}
+ROLE_LABEL = {"lead": "Lead", "co-lead": "Co-lead", "partner": "Partner", "member": "Member (role not stated)"}
+NO_PLATFORM = "none"  # filter value for partnerships whose platform the sources do not state
+NO_PLATFORM_LABEL = "Platform not stated in the sources"
+
+
+# --------------------------------------------------------------------------- selections
+
+def platform_name(atlas: Atlas, platform_id: str) -> str:
+    hit = atlas.platforms[atlas.platforms.platform_id == platform_id]
+    return hit.name.iloc[0] if len(hit) else NO_PLATFORM_LABEL
+
+
+def partnership_name(atlas: Atlas, pid: str) -> str:
+    hit = atlas.partnerships[atlas.partnerships.partnership_id == pid]
+    return hit.name.iloc[0] if len(hit) else pid
+
+
+def is_partnership(atlas: Atlas, pid: str) -> bool:
+    return isinstance(pid, str) and pid in set(atlas.partnerships.partnership_id)
+
+
+def resolve_ids(atlas: Atlas, pid_or_platform=None) -> list[str]:
+    """Partnership ids for: None/"" (all), a partnership id, a platform id (its partnerships),
+    NO_PLATFORM, or an iterable of partnership ids (unknown ids dropped)."""
+    p = atlas.partnerships
+    if pid_or_platform is None or pid_or_platform == "":
+        return list(p.partnership_id)
+    if isinstance(pid_or_platform, str):
+        if is_partnership(atlas, pid_or_platform):
+            return [pid_or_platform]
+        if pid_or_platform == NO_PLATFORM:
+            return list(p.partnership_id[p.platform_id == ""])
+        return list(p.partnership_id[p.platform_id == pid_or_platform])
+    known = set(p.partnership_id)
+    return [x for x in dict.fromkeys(pid_or_platform) if x in known]
+
+
+def _members_with_country(atlas: Atlas, members: pd.DataFrame | None = None) -> pd.DataFrame:
+    m = atlas.members if members is None else members
+    m = m.copy()
+    m["country"] = m.nuts_id.map(atlas.regions.country)
+    m["level"] = m.nuts_id.map(atlas.regions.level)
+    return m
+
+
+def filter_partnerships(atlas: Atlas, platform: str | None = None, country: str | None = None) -> list[str]:
+    """Partnership ids on a platform (NO_PLATFORM: platform not stated) and/or with a member in a country."""
+    ids = resolve_ids(atlas, platform or None)
+    if country:
+        m = _members_with_country(atlas)
+        with_country = set(m.partnership_id[m.country == country])
+        ids = [i for i in ids if i in with_country]
+    return ids
+
+
+# --------------------------------------------------------------------------- counts
+
+def _country_counts(countries: Iterable[str]) -> dict:
+    cs = sorted({c for c in countries if isinstance(c, str) and c})
+    eu = [c for c in cs if c in EU27]
+    non_eu = [c for c in cs if c not in EU27]
+    return {"countries": len(cs), "eu_member_states": len(eu), "non_eu_countries": len(non_eu),
+            "country_codes": cs, "eu_codes": eu, "non_eu_codes": non_eu}
+
+
+def partnership_counts(atlas: Atlas, members: pd.DataFrame | None = None,
+                       partnership_ids: Iterable[str] | None = None) -> dict:
+    """Headline counts from the member rows (default: all of them).
+
+    partnerships: partnerships in the selection (``partnership_ids``; default every
+    partnership of the snapshot when ``members`` is None, else those present in
+    ``members``), including any without members. territories: unique NUTS ids.
+    countries split into EU member states (EU27) and non-EU countries (e.g. UK today).
+    """
+    m = _members_with_country(atlas, members)
+    if partnership_ids is not None:
+        pids = list(dict.fromkeys(partnership_ids))
+        m = m[m.partnership_id.isin(pids)]
+    elif members is None:
+        pids = list(atlas.partnerships.partnership_id)
+    else:
+        pids = list(dict.fromkeys(m.partnership_id))
+    out = {
+        "partnerships": len(pids),
+        "partnerships_with_members": int(m.partnership_id.nunique()),
+        "member_rows": len(m),
+        "territories": int(m.nuts_id.nunique()),
+        "by_level": {int(k): int(v) for k, v in m.drop_duplicates("nuts_id").level.value_counts().sort_index().items()},
+        **_country_counts(m.country),
+    }
+    plat = atlas.partnerships.set_index("partnership_id").platform_id
+    out["by_partnership"] = {pid: int(m.nuts_id[m.partnership_id == pid].nunique()) for pid in pids}
+    by_platform = {}
+    for pid in pids:
+        by_platform.setdefault(plat.get(pid, "") or NO_PLATFORM, []).append(pid)
+    out["by_platform"] = {
+        k: {"partnerships": len(v), "territories": int(m.nuts_id[m.partnership_id.isin(v)].nunique()),
+            "member_rows": int(m.partnership_id.isin(v).sum())}
+        for k, v in by_platform.items()}
+    return out
+
+
+def unmapped_names(atlas: Atlas, pid: str | None = None) -> list[dict]:
+    """Member names of the sources with no NUTS code (from the build report)."""
+    rows = list(atlas.manifest.get("report", {}).get("partnership_names_not_mapped", []) or [])
+    if pid is not None:
+        name = partnership_name(atlas, pid)
+        rows = [r for r in rows if r.get("partnership") == name]
+    return rows
+
+
+def partnerships_without_members(atlas: Atlas) -> list[str]:
+    have = set(atlas.members.partnership_id)
+    return [p for p in atlas.partnerships.partnership_id if p not in have]
+
+
+# --------------------------------------------------------------------------- tables
+
+def partnership_members(atlas: Atlas, pid: str) -> pd.DataFrame:
+    """One row per member territory of a partnership, leads first: region, NUTS id, level,
+    country, role (normalised and as in the source), source URL and date, note."""
+    m = _members_with_country(atlas, atlas.members[atlas.members.partnership_id == pid])
+    out = pd.DataFrame({
+        "region": m.nuts_id.map(atlas.regions.name_latn).fillna(m.nuts_id),
+        "nuts_id": m.nuts_id,
+        "level": m.level.astype("Int64"),
+        "country": m.country,
+        "role": m.role,
+        "role_as_in_source": m.role_as_in_source,
+        "name_as_in_source": m.name_as_in_source,
+        "source_url": m.source_url,
+        "source_date": m.source_date if "source_date" in m else "",
+        "note": m.note if "note" in m else "",
+    })
+    out["_order"] = out.role.map(ROLE_ORDER).fillna(9)
+    out["_name"] = out.region.map(fold)
+    return out.sort_values(["_order", "_name"], kind="stable").drop(columns=["_order", "_name"]).reset_index(drop=True)
+
+
+def partnerships_table(atlas: Atlas, platform: str | None = None, country: str | None = None) -> pd.DataFrame:
+    """One row per partnership (filtered by platform and/or member country): platform, member
+    territories, leads/co-leads, countries, source URLs, and members in the chosen country."""
+    ids = filter_partnerships(atlas, platform, country)
+    m = _members_with_country(atlas)
+    p = atlas.partnerships.set_index("partnership_id")
+    rows = []
+    for pid in ids:
+        mm = m[m.partnership_id == pid]
+        cc = _country_counts(mm.country)
+        plat = p.at[pid, "platform_id"]
+        rows.append({
+            "partnership_id": pid, "name": p.at[pid, "name"],
+            "platform_id": plat or NO_PLATFORM,
+            "platform": platform_name(atlas, plat) if plat else NO_PLATFORM_LABEL,
+            "platform_as_in_source": p.at[pid, "platform_as_in_source"] if "platform_as_in_source" in p else "",
+            "members": int(mm.nuts_id.nunique()),
+            "leads": int(mm.nuts_id[mm.role.isin(LEAD_ROLES)].nunique()),
+            "countries": cc["countries"], "country_codes": cc["country_codes"],
+            "members_in_country": int(mm.nuts_id[mm.country == country].nunique()) if country else None,
+            "unmapped_names": len(unmapped_names(atlas, pid)),
+            "source_urls": list(dict.fromkeys(mm.source_url)),
+        })
+    cols = ["partnership_id", "name", "platform_id", "platform", "platform_as_in_source", "members", "leads",
+            "countries", "country_codes", "members_in_country", "unmapped_names", "source_urls"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def country_options(atlas: Atlas) -> list[tuple[str, str]]:
+    """(code, name) of every country with a member territory, by name."""
+    m = _members_with_country(atlas)
+    codes = sorted(set(m.country.dropna()))
+    return sorted(((c, atlas.region_name(c)) for c in codes), key=lambda t: fold(t[1]))
+
+
+# --------------------------------------------------------------------------- theme matching
+
+# Words of partnership names that say nothing about the theme (reviewed by hand against the
+# 20 names of the snapshot: generic words, organisational words, and words so common in
+# strategies that they would match almost every priority).
+THEME_STOP_WORDS = frozenset({
+    # grammar
+    "a", "an", "and", "de", "for", "in", "of", "on", "or", "re", "the", "to", "with",
+    # organisational
+    "partnership", "partnerships", "s3", "european", "europe", "smart", "region", "regions", "regional",
+    "territories", "valleys", "investments", "involvement", "initiative", "cluster", "clusters",
+    # too generic to mark a theme
+    "innovation", "innovations", "new", "high", "tech", "big", "sustainable", "efficient", "economy",
+    "industry", "industries", "related", "services", "products", "enabled",
+})
+_TOKEN = re.compile(r"[0-9a-z]+")
+
+
+def _significant(token: str) -> bool:
+    if token in THEME_STOP_WORDS:
+        return False
+    has_digit = any(ch.isdigit() for ch in token)
+    if has_digit:  # "3d" is a theme, a bare number ("4") is not
+        return any(ch.isalpha() for ch in token)
+    return len(token) >= 3
+
+
+def _stem(word: str) -> str:
+    """The form searched for: a plural 's' dropped so "sensors" also finds "sensor"."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def theme_words(name: str) -> list[str]:
+    """Theme keywords of a partnership name: its words (accents and case folded, split at
+    anything not a letter or digit, so "Agri-food" gives "agri" and "food") minus the stop
+    words above, words under 3 letters and bare numbers; in name order, without repeats."""
+    return [t for t in dict.fromkeys(_TOKEN.findall(fold(name))) if _significant(t)]
+
+
+def _word_pattern(word: str) -> re.Pattern:
+    # the word at the start of a word of the text: "water" finds "water" and "waters",
+    # not "wastewater"; "agri" finds "agriculture" and "agri-food".
+    return re.compile(r"(?<![0-9a-z])" + re.escape(_stem(word)))
+
+
+def member_strategy_links(atlas: Atlas, pid: str) -> pd.DataFrame:
+    """Which strategies count for a partnership's members (the rule used by theme_priorities):
+
+    - the member's own strategy (strategy territory == member);
+    - strategies of territories inside the member (a country member takes in its regions'
+      strategies; NUTS ids nest by prefix);
+    - for a NUTS 3 member only: the NUTS 2 and NUTS 1 strategies of the regions containing it
+      (NUTS 3 areas seldom have their own strategy; their region's strategy applies to them).
+
+    Returns strategy_id, territory (strategy NUTS id), member (NUTS id) and relation
+    ('own', 'inside', 'above').
+    """
+    members = list(dict.fromkeys(atlas.members.nuts_id[atlas.members.partnership_id == pid]))
+    s = atlas.strategies
+    rows = []
+    for member in members:
+        level = int(atlas.regions.at[member, "level"]) if member in atlas.regions.index else -1
+        above = [a for a in atlas.ancestors(member)
+                 if level == 3 and int(atlas.regions.at[a, "level"]) in (1, 2)]
+        for sid, territory in zip(s.strategy_id, s.nuts_id):
+            if territory == member:
+                rel = "own"
+            elif territory.startswith(member):
+                rel = "inside"
+            elif territory in above:
+                rel = "above"
+            else:
+                continue
+            rows.append({"strategy_id": sid, "territory": territory, "member": member, "relation": rel})
+    return pd.DataFrame(rows, columns=["strategy_id", "territory", "member", "relation"])
+
+
+def theme_priorities(atlas: Atlas, pid: str) -> pd.DataFrame:
+    """Priorities of the members' strategies (see member_strategy_links) whose title, original
+    title, description or keywords contain a theme word of the partnership's name (see
+    theme_words), as a starting point for joint projects.
+
+    One row per priority: priority_id, title, region (strategy territory) name and NUTS id,
+    strategy title, source_url, matched (the theme words found, in name order), members (the
+    member NUTS ids it comes through) and relation. Sorted by number of words matched, region.
+    """
+    cols = ["priority_id", "title", "nuts_id", "region_name", "strategy_id", "strategy_title", "source_url",
+            "matched", "n_matched", "members", "relation"]
+    words = theme_words(partnership_name(atlas, pid))
+    links = member_strategy_links(atlas, pid)
+    if not words or links.empty:
+        return pd.DataFrame(columns=cols)
+    by_strategy = links.groupby("strategy_id").agg(members=("member", lambda v: sorted(set(v))),
+                                                   relation=("relation", lambda v: sorted(set(v))))
+    p = atlas.priorities
+    pos = np.flatnonzero(p.strategy_id.isin(set(by_strategy.index)).to_numpy())
+    patterns = [(w, _word_pattern(w)) for w in words]
+    rows = []
+    for i in pos:
+        text = atlas.search_text[i]
+        matched = [w for w, pat in patterns if pat.search(text)]
+        if not matched:
+            continue
+        r = p.iloc[i]
+        link = by_strategy.loc[r.strategy_id]
+        rows.append({"priority_id": r.priority_id, "title": r.title, "nuts_id": r.nuts_id,
+                     "region_name": r.region_name, "strategy_id": r.strategy_id, "strategy_title": r.strategy_title,
+                     "source_url": r.source_url, "matched": matched, "n_matched": len(matched),
+                     "members": link.members, "relation": ", ".join(link.relation)})
+    out = pd.DataFrame(rows, columns=cols)
+    if out.empty:
+        return out
+    out["_r"] = out.region_name.str.casefold()
+    return out.sort_values(["n_matched", "_r", "title"], ascending=[False, True, True],
+                           kind="stable").drop(columns="_r").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- map overlay
+
+def overlay(atlas: Atlas, partnership_ids: Iterable[str]) -> dict:
+    """What the map overlay draws for some partnerships.
+
+    members: one entry per member territory (unique NUTS id) with nuts_id, name, level, country,
+    role (its strongest role over the partnerships: lead > co-lead > partner > member),
+    roles ({partnership name: role}), partnerships (names), lon/lat (a point inside the region).
+    segments: for each partnership, a line from each lead/co-lead's point to each other member's
+    point (a pair once per partnership); partnerships without a stated lead have no lines.
+    """
+    ids = resolve_ids(atlas, list(partnership_ids))
+    names = dict(zip(atlas.partnerships.partnership_id, atlas.partnerships.name))
+    m = atlas.members[atlas.members.partnership_id.isin(ids)]
+    m = m[m.nuts_id.isin(atlas.regions.index)]
+    reg = atlas.regions
+    members: dict[str, dict] = {}
+    for r in m.itertuples(index=False):
+        e = members.get(r.nuts_id)
+        if e is None:
+            e = members[r.nuts_id] = {
+                "nuts_id": r.nuts_id, "name": reg.at[r.nuts_id, "name_latn"], "level": int(reg.at[r.nuts_id, "level"]),
+                "country": reg.at[r.nuts_id, "country"], "lon": float(reg.at[r.nuts_id, "lon"]),
+                "lat": float(reg.at[r.nuts_id, "lat"]), "role": r.role, "roles": {}, "partnerships": [],
+                "partnership_ids": []}
+        pname = names[r.partnership_id]
+        prev = e["roles"].get(pname)
+        if prev is None or ROLE_ORDER.get(r.role, 9) < ROLE_ORDER.get(prev, 9):
+            e["roles"][pname] = r.role
+        if r.partnership_id not in e["partnership_ids"]:
+            e["partnership_ids"].append(r.partnership_id)
+            e["partnerships"].append(pname)
+        if ROLE_ORDER.get(r.role, 9) < ROLE_ORDER.get(e["role"], 9):
+            e["role"] = r.role
+    segments = []
+    for pid in ids:
+        mm = m[m.partnership_id == pid]
+        leads = list(dict.fromkeys(mm.nuts_id[mm.role.isin(LEAD_ROLES)]))
+        others = list(dict.fromkeys(mm.nuts_id))
+        seen = set()
+        for a in leads:
+            for b in others:
+                if a == b or frozenset((a, b)) in seen:
+                    continue
+                seen.add(frozenset((a, b)))
+                segments.append({"partnership_id": pid, "from": a, "to": b,
+                                 "lon": (members[a]["lon"], members[b]["lon"]),
+                                 "lat": (members[a]["lat"], members[b]["lat"])})
+    return {"partnership_ids": ids, "members": list(members.values()), "segments": segments}

@@ -1,0 +1,142 @@
+"""Pure plotly builders for thematic partnerships: a map overlay and a standalone map.
+
+No Dash imports. Region shapes are referenced by URL (``geometry_url(level)``) and
+only NUTS ids are sent; lines and points use the regions' lon/lat (a point inside
+each region). Markers and lines only: no text labels, which would make MapLibre
+fetch glyphs from the network.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+
+from .data.atlas import Atlas
+from .data.catalog import ATTRIBUTION
+from .data.partnerships import LEAD_ROLES, ROLE_LABEL, overlay, resolve_ids
+from .figures import EUROPE, OUTLINE, ZOOM
+
+TRANSPARENT = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
+# Okabe–Ito colours (safe for the common forms of colour blindness) plus near-black.
+GROUPS = (  # (key, legend name, roles, outline width, outline colour, marker size)
+    ("lead", "Lead / co-lead", LEAD_ROLES, 3.5, "#1a1a1a", 11),
+    ("partner", "Partner", ("partner",), 1.6, "#0072B2", 8),
+    ("member", ROLE_LABEL["member"], ("member",), 1.6, "#D55E00", 8),
+)
+LINK_COLOR = "#555555"
+COUNTRY_FILL = "#e4e7eb"
+
+
+def _hover(e: dict) -> str:
+    parts = [f"{ROLE_LABEL.get(role, role).lower()} in {name}" for name, role in e["roles"].items()]
+    return f"{e['name']} ({e['nuts_id']}) — " + "; ".join(parts)
+
+
+def overlay_traces(atlas: Atlas, partnership_ids, geometry_url: Callable[[int], str]) -> list:
+    """Traces to draw some partnerships' members on top of any map of the app.
+
+    - outline-only choroplethmap traces (transparent fill) per role group × NUTS level: lead/co-lead
+      thick near-black, partner and member (role not stated) thinner in blue / orange;
+      locations are NUTS ids, geojson the level's URL;
+    - "Link to lead": one Scattermap line trace, lon/lat pairs separated by None;
+    - "Member point": one Scattermap marker trace, hover "Region (NUTS) — role in Partnership",
+      customdata the NUTS id (for a click handler: points have no ``location``);
+    - one legend entry per role group ("Lead / co-lead", "Partner", ...): a point-less line trace in the
+      group's outline style sharing the group's legendgroup; legendrank orders the legend.
+    """
+    ov = overlay(atlas, partnership_ids)
+    members = ov["members"]
+    traces = []
+    shown = set()
+    # coarse levels first, and within a level leads last, so finer and lead outlines are on top
+    for level in sorted({e["level"] for e in members}):
+        for rank, (key, label, roles, width, color, _size) in reversed(list(enumerate(GROUPS, start=1))):
+            sub = [e for e in members if e["role"] in roles and e["level"] == level]
+            if not sub:
+                continue
+            traces.append(go.Choroplethmap(
+                geojson=geometry_url(level), featureidkey="id", locations=[e["nuts_id"] for e in sub],
+                z=[1] * len(sub), colorscale=TRANSPARENT, showscale=False,
+                marker={"line": {"width": width, "color": color}, "opacity": 1},
+                customdata=[e["nuts_id"] for e in sub], text=[_hover(e) for e in sub],
+                hovertemplate="%{text}<extra></extra>",
+                name=label, legendgroup=key, showlegend=False, meta={"role_group": key, "level": level},
+            ))
+            shown.add(key)
+    # A transparent choropleth has an invisible legend swatch: each group's legend entry is a
+    # point-less line trace in the group's outline style (clicking it toggles the group).
+    for rank, (key, label, _roles, width, color, _size) in enumerate(GROUPS, start=1):
+        if key in shown:
+            traces.append(go.Scattermap(
+                lon=[None], lat=[None], mode="lines", line={"width": width, "color": color}, hoverinfo="skip",
+                name=label, legendgroup=key, legendrank=rank, showlegend=True,
+                meta={"role_group": key, "legend_only": True},
+            ))
+    lon, lat = [], []
+    for s in ov["segments"]:
+        lon += [s["lon"][0], s["lon"][1], None]
+        lat += [s["lat"][0], s["lat"][1], None]
+    if ov["segments"]:
+        traces.append(go.Scattermap(
+            lon=lon, lat=lat, mode="lines", line={"width": 1.2, "color": LINK_COLOR}, opacity=0.7,
+            hoverinfo="skip", name="Link to lead", legendgroup="link", legendrank=len(GROUPS) + 1, showlegend=True,
+            meta={"role_group": "link"},
+        ))
+    if members:
+        style = {role: (color, size) for _k, _l, roles, _w, color, size in GROUPS for role in roles}
+        looks = [style.get(e["role"], style["member"]) for e in members]
+        traces.append(go.Scattermap(
+            lon=[e["lon"] for e in members], lat=[e["lat"] for e in members], mode="markers",
+            marker={"size": [s for _c, s in looks], "color": [c for c, _s in looks], "opacity": 0.95},
+            text=[_hover(e) for e in members], customdata=[e["nuts_id"] for e in members],
+            hovertemplate="%{text}<extra></extra>", name="Member point",
+            legendgroup="points", legendrank=len(GROUPS) + 2, showlegend=True, meta={"role_group": "points"},
+        ))
+    return traces
+
+
+def _countries(atlas: Atlas, geometry_url: Callable[[int], str]) -> go.Choroplethmap:
+    c = atlas.regions[atlas.regions.level == 0]
+    return go.Choroplethmap(
+        geojson=geometry_url(0), featureidkey="id", locations=list(c.nuts_id), z=[0] * len(c),
+        colorscale=[[0, COUNTRY_FILL], [1, COUNTRY_FILL]], showscale=False, customdata=list(c.name_latn),
+        hovertemplate="%{customdata} (%{location})<extra></extra>", marker={"line": {"width": 0.6, "color": OUTLINE}},
+        name="Countries", showlegend=False,
+    )
+
+
+def _view(members: list[dict]) -> tuple[dict, float]:
+    """Centre and zoom showing every member point (Europe when there are none)."""
+    if not members:
+        return EUROPE, ZOOM
+    lons = [e["lon"] for e in members]
+    lats = [e["lat"] for e in members]
+    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.6, 1.0)
+    zoom = 2.7
+    for limit, z in ((4, 5.5), (8, 4.6), (16, 3.8), (28, 3.1)):
+        if span <= limit:
+            zoom = z
+            break
+    return {"lon": (max(lons) + min(lons)) / 2, "lat": (max(lats) + min(lats)) / 2}, zoom
+
+
+def partnership_map(atlas: Atlas, pid_or_platform, geometry_url: Callable[[int], str],
+                    height: int = 520) -> go.Figure:
+    """Countries in grey, the overlay of one partnership, a platform's partnerships (platform id),
+    a list of partnership ids, or all (None / ""), and the credit line inside the map."""
+    ids = resolve_ids(atlas, pid_or_platform)
+    fig = go.Figure(_countries(atlas, geometry_url))
+    for t in overlay_traces(atlas, ids, geometry_url):
+        fig.add_trace(t)
+    center, zoom = _view(overlay(atlas, ids)["members"])
+    fig.update_layout(
+        map={"style": "white-bg", "center": center, "zoom": zoom},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0}, paper_bgcolor="#ffffff", height=height,
+        showlegend=True, uirevision="partnership-map",
+        legend={"x": 0.99, "xanchor": "right", "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"},
+        annotations=[{"text": ATTRIBUTION, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.005,
+                      "y": 0.005, "xanchor": "left", "yanchor": "bottom", "font": {"size": 11, "color": "#222"},
+                      "bgcolor": "rgba(255,255,255,0.85)"}],
+        hoverlabel={"font": {"size": 14}},
+    )
+    return fig

@@ -1,0 +1,187 @@
+"""Thematic partnerships overview (/partnerships?platform=...&country=...).
+
+Headline counts, a combined map and the platforms with their partnerships, all
+computed from the snapshot. Filters go into the query string (page-local
+``dcc.Location(id="pt-url")``); one callback rewrites the URL and the content.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, quote, urlencode
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html
+
+from ..components.shell import credit_line, notes_alert
+from ..components.table import safe_link
+from ..data.atlas import Atlas
+from ..data.partnerships import (NO_PLATFORM, NO_PLATFORM_LABEL, country_options, filter_partnerships,
+                                 partnership_counts, partnerships_table, partnerships_without_members, unmapped_names)
+from ..figures_partnership import partnership_map
+
+PATH = "/partnerships"
+GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]}
+HEADLINE = (("partnerships", "Partnerships"), ("territories", "Unique member regions"), ("countries", "Countries"),
+            ("eu_member_states", "EU member states"), ("non_eu_countries", "Non-EU countries"))
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def parse_query(atlas: Atlas, query: str) -> tuple[str, str, list[str]]:
+    """(platform, country, notes) from the query string; unknown values dropped with a note."""
+    q = parse_qs((query or "").lstrip("?"))
+    platform = (q.get("platform") or [""])[0].strip()
+    country = (q.get("country") or [""])[0].strip().upper()
+    notes = []
+    if platform and platform != NO_PLATFORM and platform not in set(atlas.platforms.platform_id):
+        notes.append(f"Unknown platform '{_short(platform)}': showing all platforms.")
+        platform = ""
+    if country and country not in {c for c, _ in country_options(atlas)}:
+        notes.append(f"No partnership member in the data for country '{_short(country)}': showing all countries.")
+        country = ""
+    return platform, country, notes
+
+
+def to_query(platform: str, country: str) -> str:
+    params = {k: v for k, v in (("platform", platform), ("country", country)) if v}
+    return "?" + urlencode(params) if params else ""
+
+
+def platform_options(atlas: Atlas) -> list[dict]:
+    opts = [{"label": r.name, "value": r.platform_id} for r in atlas.platforms.itertuples()]
+    if (atlas.partnerships.platform_id == "").any():
+        opts.append({"label": NO_PLATFORM_LABEL, "value": NO_PLATFORM})
+    return opts
+
+
+def headline(counts: dict) -> html.Div:
+    cards = []
+    for key, label in HEADLINE:
+        extra = ""
+        if key == "non_eu_countries" and counts["non_eu_codes"]:
+            extra = ", ".join(counts["non_eu_codes"])
+        cards.append(html.Div([
+            html.Div(str(counts[key]), className="h3 mb-0 tp-number"),
+            html.Div(label, className="small"),
+            html.Div(extra, className="small text-muted") if extra else None,
+        ], className="tp-count border rounded bg-white px-3 py-2 me-2 mb-2", **{"data-count": key}))
+    return html.Div(cards, className="d-flex flex-wrap", id="pt-counts")
+
+
+def _partnership_rows(table, prefix: str, country: str) -> list:
+    rows = []
+    for r in table.itertuples():
+        cells = [
+            html.Td(dcc.Link(r.name, href=f"{prefix}partnerships/{quote(r.partnership_id)}")),
+            html.Td(str(r.members), className="text-end"),
+            html.Td(str(r.leads), className="text-end"),
+            html.Td(str(r.countries), className="text-end", title=", ".join(r.country_codes)),
+        ]
+        if country:
+            cells.append(html.Td(str(r.members_in_country), className="text-end"))
+        cells.append(html.Td(dcc.Link("Open in explorer", href=f"{prefix}?partnership={quote(r.partnership_id)}")))
+        rows.append(html.Tr(cells, **{"data-partnership": r.partnership_id}))
+    return rows
+
+
+def platforms_block(atlas: Atlas, platform: str, country: str, prefix: str) -> html.Div:
+    """Each platform (in the snapshot's order, then 'not stated') with its partnerships."""
+    table = partnerships_table(atlas, platform or None, country or None)
+    blocks = []
+    keys = [(r.platform_id, r.name, r.source_url) for r in atlas.platforms.itertuples()]
+    keys.append((NO_PLATFORM, NO_PLATFORM_LABEL, ""))
+    for pid, name, url in keys:
+        if platform and pid != platform:
+            continue
+        sub = table[table.platform_id == pid]
+        all_of_platform = filter_partnerships(atlas, pid)
+        if sub.empty and (country or pid == NO_PLATFORM and not all_of_platform):
+            continue
+        c = partnership_counts(atlas, partnership_ids=list(sub.partnership_id))
+        head = [html.H2(name, className="h5 mb-1"),
+                html.Div([f"{c['partnerships']} partnership{'s' if c['partnerships'] != 1 else ''}, "
+                          f"{c['territories']} member region{'s' if c['territories'] != 1 else ''} in the data",
+                          *([" · ", safe_link(url, "platform page")] if url else [])], className="small text-muted mb-2")]
+        if sub.empty:
+            body = html.P("No partnership of this platform is in the data.", className="text-muted small")
+        else:
+            th = [html.Th("Partnership"), html.Th("Members", className="text-end"),
+                  html.Th("Leads / co-leads", className="text-end"), html.Th("Countries", className="text-end")]
+            if country:
+                th.append(html.Th(f"Members in {country}", className="text-end"))
+            th.append(html.Th(""))
+            body = dbc.Table([html.Thead(html.Tr(th)), html.Tbody(_partnership_rows(sub, prefix, country))],
+                             size="sm", hover=True, responsive=True, className="bg-white tp-table")
+        blocks.append(html.Section(head + [body], className="mb-3", **{"data-platform": pid}))
+    if not blocks:
+        blocks = [html.P("No partnership matches these filters.", className="text-muted")]
+    return html.Div(blocks, id="pt-platforms")
+
+
+def content(atlas: Atlas, platform: str, country: str, geometry_url, prefix: str = "/") -> list:
+    ids = filter_partnerships(atlas, platform or None, country or None)
+    c = partnership_counts(atlas, partnership_ids=ids)
+    filtered = bool(platform or country)
+    summary = (f"Showing {c['partnerships']} partnership{'s' if c['partnerships'] != 1 else ''} with "
+               f"{c['territories']} member region{'s' if c['territories'] != 1 else ''} in "
+               f"{c['countries']} countr{'ies' if c['countries'] != 1 else 'y'}"
+               + (" (filtered)." if filtered else "."))
+    return [
+        html.P(summary, id="pt-summary", className="small mb-1"),
+        dcc.Graph(id="pt-map", figure=partnership_map(atlas, ids, geometry_url), config=GRAPH_CONFIG,
+                  className="tp-map mb-3"),
+        platforms_block(atlas, platform, country, prefix),
+    ]
+
+
+def missing_block(atlas: Atlas) -> html.Div:
+    empty = partnerships_without_members(atlas)
+    names = dict(zip(atlas.partnerships.partnership_id, atlas.partnerships.name))
+    unmapped = unmapped_names(atlas)
+    return html.Div([
+        html.H2("Not on the map", className="h5"),
+        html.P("Partnerships without any member found in the data:", className="mb-1"),
+        html.Ul([html.Li(names[p]) for p in empty], id="pt-empty") if empty else
+        html.P("None: every partnership in the data has at least one member region.", id="pt-empty",
+               className="text-muted small"),
+        html.P("Member names in the sources that have no NUTS code (not counted above):", className="mb-1 mt-2"),
+        html.Ul([html.Li([f"{u.get('name', '')} ({u.get('country', '')}) in {u.get('partnership', '')} · ",
+                          safe_link(u.get("source_url", ""), "source")]) for u in unmapped], id="pt-unmapped")
+        if unmapped else html.P("None.", id="pt-unmapped", className="text-muted small"),
+    ], className="tp-missing mb-3")
+
+
+def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Div:
+    platform, country, notes = parse_query(atlas, query)
+    counts = partnership_counts(atlas)
+    return html.Div([
+        dcc.Location(id="pt-url", refresh=False),
+        html.H1("Thematic Smart Specialisation partnerships", className="h3 mt-3"),
+        html.P("Regions working together on a theme within the S3 thematic platforms. Member lists are those "
+               "published on the partnerships' pages and may be incomplete; roles are as stated in the sources.",
+               className="small text-muted"),
+        headline(counts),
+        notes_alert(notes, "pt-notes"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Thematic platform", html_for="pt-platform", className="mb-0 small fw-bold"),
+                     dcc.Dropdown(id="pt-platform", options=platform_options(atlas), value=platform or None,
+                                  placeholder="All platforms", clearable=True)], md=4),
+            dbc.Col([dbc.Label("Country of a member", html_for="pt-country", className="mb-0 small fw-bold"),
+                     dcc.Dropdown(id="pt-country", options=[{"label": f"{n} ({c})", "value": c}
+                                                            for c, n in country_options(atlas)],
+                                  value=country or None, placeholder="All countries", clearable=True)], md=4),
+        ], className="mb-2"),
+        html.Div(content(atlas, platform, country, geometry_url, prefix), id="pt-content"),
+        missing_block(atlas),
+        credit_line(atlas.version),
+    ], className="tp-page")
+
+
+def register_callbacks(app, atlas: Atlas, geometry_url, prefix: str = "/") -> None:
+    @app.callback(Output("pt-url", "search"), Output("pt-content", "children"),
+                  Input("pt-platform", "value"), Input("pt-country", "value"), prevent_initial_call=True)
+    def _filter(platform, country):
+        platform, country, _ = parse_query(atlas, to_query(platform or "", country or ""))
+        return to_query(platform, country) or "", content(atlas, platform, country, geometry_url, prefix)

@@ -1,0 +1,98 @@
+"""Thematic partnership pages in real headless Chromium against a live server on loopback."""
+from __future__ import annotations
+
+import pytest
+
+from dashboard.data.partnerships import partnership_counts
+
+pytestmark = pytest.mark.browser
+
+PID = "water-smart-territories"
+
+
+def wait_for_map(pg, container: str):
+    sel = f"{container} .js-plotly-plot"
+    pg.wait_for_selector(sel, timeout=30000)
+    pg.wait_for_function(
+        "(sel) => { const gd = document.querySelector(sel);"
+        " return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot"
+        " && gd._fullLayout.map._subplot.map && gd._fullLayout.map._subplot.map.loaded(); }",
+        arg=sel, timeout=30000)
+    pg.wait_for_timeout(300)
+    return sel
+
+
+def legend_names(pg, sel: str) -> list[str]:
+    return pg.evaluate("(sel) => document.querySelector(sel)._fullData"
+                       ".filter(t => t.showlegend).map(t => t.name)", sel)
+
+
+def test_overview_shows_computed_counts_and_the_map(live_server, page, atlas):
+    pg = page.page
+    pg.goto(live_server + "/partnerships", wait_until="networkidle")
+    sel = wait_for_map(pg, "#pt-map")
+    c = partnership_counts(atlas)
+    for key in ("partnerships", "territories", "countries", "eu_member_states", "non_eu_countries"):
+        assert pg.inner_text(f"#pt-counts [data-count={key}] .tp-number").strip() == str(c[key])
+    assert {"Lead / co-lead", "Partner", "Link to lead"} <= set(legend_names(pg, sel))
+    drawn = pg.evaluate(
+        "(sel) => { const m = document.querySelector(sel)._fullLayout.map._subplot.map;"
+        " const layers = m.getStyle().layers.filter(l => l.type === 'line' || l.type === 'fill').map(l => l.id);"
+        " return m.queryRenderedFeatures({layers}).length; }", sel)
+    assert drawn > 30
+    assert "EuroGeographics" in pg.inner_text("#credit-line")
+    assert pg.locator(f"#pt-platforms a[href='/partnerships/{PID}']").count() == 1
+    assert page.external == [], page.external
+    assert page.errors == [], page.errors
+
+
+def test_platform_filter_goes_into_the_url(live_server, page, atlas):
+    pg = page.page
+    pg.goto(live_server + "/partnerships?platform=energy", wait_until="networkidle")
+    wait_for_map(pg, "#pt-map")
+    energy = set(atlas.partnerships.partnership_id[atlas.partnerships.platform_id == "energy"])
+    shown = set(pg.eval_on_selector_all("#pt-platforms [data-partnership]",
+                                        "rows => rows.map(r => r.dataset.partnership)"))
+    assert shown == energy
+    before = pg.inner_text("#pt-summary")
+    pg.click("#pt-country")
+    pg.locator(".dash-dropdown-search").fill("(EL)")
+    pg.locator("[role=option]", has_text="(EL)").first.click()
+    pg.wait_for_function("() => location.search.includes('country=EL')", timeout=15000)
+    assert "platform=energy" in pg.url
+    greek = set(atlas.members.partnership_id[atlas.members.nuts_id.str.startswith("EL")])
+    pg.wait_for_function("(b) => document.querySelector('#pt-summary').innerText !== b", arg=before)
+    pg.wait_for_timeout(300)
+    shown = set(pg.eval_on_selector_all("#pt-platforms [data-partnership]",
+                                        "rows => rows.map(r => r.dataset.partnership)"))
+    assert shown == energy & greek
+    assert page.external == [] and page.errors == []
+
+
+def test_partnership_page_members_and_legend(live_server, page, atlas):
+    pg = page.page
+    pg.goto(live_server + f"/partnerships/{PID}", wait_until="networkidle")
+    sel = wait_for_map(pg, "#pp-map")
+    members = atlas.members[atlas.members.partnership_id == PID]
+    assert pg.locator("#pp-members tbody tr").count() == len(members)
+    leads = set(members.nuts_id[members.role.isin(["lead", "co-lead"])])
+    assert set(pg.eval_on_selector_all("#pp-members tbody tr[data-role=lead], #pp-members tbody tr[data-role=co-lead]",
+                                       "rows => rows.map(r => r.dataset.nuts)")) == leads
+    assert {"Lead / co-lead", "Partner", "Link to lead"} <= set(legend_names(pg, sel))
+    lead_locs = pg.evaluate("(sel) => document.querySelector(sel)._fullData"
+                            ".filter(t => t.type === 'choroplethmap' && t.legendgroup === 'lead').flatMap(t => Array.from(t.locations))", sel)
+    assert set(lead_locs) == leads
+    annotations = pg.evaluate("(sel) => document.querySelector(sel)._fullLayout.annotations.map(a => a.text)", sel)
+    assert any("EuroGeographics" in a for a in annotations)
+    assert pg.get_attribute("#pp-explorer", "href").endswith(f"/?partnership={PID}")
+    assert page.external == [], page.external
+    assert page.errors == [], page.errors
+
+
+def test_unknown_partnership_is_friendly(live_server, page):
+    pg = page.page
+    pg.goto(live_server + "/partnerships/no-such-thing", wait_until="networkidle")
+    pg.wait_for_selector(".not-found")
+    assert "Partnership not found" in pg.inner_text(".not-found")
+    assert pg.get_attribute("#pp-back", "href").endswith("/partnerships")
+    assert page.errors == []

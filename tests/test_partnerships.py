@@ -1,0 +1,343 @@
+"""Thematic partnerships on the real snapshot: mapping of the source lists, counts, overlay, theme matches."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from dash import dcc, html
+from plotly.utils import PlotlyJSONEncoder
+
+from dashboard.data.catalog import ATTRIBUTION
+from dashboard.data.partnerships import (NO_PLATFORM, overlay, partnership_counts, partnership_members,
+                                         partnerships_table, partnerships_without_members, theme_priorities,
+                                         theme_words)
+from dashboard.figures_partnership import overlay_traces, partnership_map
+from dashboard.pages import partnership as page_one
+from dashboard.pages import partnerships as page_all
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT = ROOT / "geodata" / "snapshot"
+SOURCES = ROOT / "geodata" / "sources"
+# Written out here on purpose (not imported), so the test checks the module's list.
+EU27 = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "EL", "HU", "IE", "IT", "LV", "LT", "LU",
+        "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"}
+LEADS = {"lead", "co-lead"}
+
+
+def geometry_url(level: int) -> str:
+    return f"/geometry/nuts{level}.test.geojson"
+
+
+def read(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def member_rows():
+    return read(SNAPSHOT / "partnership_members.csv")
+
+
+@pytest.fixture(scope="module")
+def region_country():
+    return {r["nuts_id"]: r["country"] for r in read(SNAPSHOT / "regions.csv")}
+
+
+# --------------------------------------------------------------------------- every source row mapped or reported
+
+def test_every_member_name_is_covered_by_the_reviewed_name_list(atlas):
+    names = {(r["name_as_in_source"], r["country"]): r["nuts_id"] for r in read(SOURCES / "partnership_region_names.csv")}
+    for r in atlas.members.itertuples():
+        country = atlas.regions.at[r.nuts_id, "country"]
+        assert (r.name_as_in_source, country) in names, (r.partnership_id, r.name_as_in_source, country)
+        assert names[(r.name_as_in_source, country)] == r.nuts_id
+    unmapped = atlas.manifest["report"]["partnership_names_not_mapped"]
+    for u in unmapped:  # reported names are exactly those the reviewed list leaves without a code
+        assert names.get((u["name"], u["country"])) == "", u
+        assert u["partnership"] in set(atlas.partnerships.name)
+        assert u["source_url"].startswith(("http://", "https://"))
+    used = {(r.name_as_in_source, atlas.regions.at[r.nuts_id, "country"]) for r in atlas.members.itertuples()}
+    used |= {(u["name"], u["country"]) for u in unmapped}
+    assert used <= set(names)
+
+
+def test_project_additions_are_all_in_the_snapshot_or_reported(atlas):
+    names = {(r["name_as_in_source"], r["country"]): r["nuts_id"] for r in read(SOURCES / "partnership_region_names.csv")}
+    by_name = dict(zip(atlas.partnerships.name, atlas.partnerships.partnership_id))
+    have = {(r.partnership_id, r.nuts_id) for r in atlas.members.itertuples()}
+    reported = {(u["partnership"], u["name"], u["country"])
+                for u in atlas.manifest["report"]["partnership_names_not_mapped"]}
+    for r in read(SOURCES / "s3" / "partnerships.csv"):
+        nuts = names[(r["region_name_as_in_source"], r["country"])]
+        if nuts:
+            assert (by_name[r["partnership"]], nuts) in have, r
+        else:
+            assert (r["partnership"], r["region_name_as_in_source"], r["country"]) in reported
+
+
+def test_member_rows_are_honest(atlas, member_rows):
+    assert len(atlas.members) == len(member_rows)
+    assert set(atlas.members.partnership_id) <= set(atlas.partnerships.partnership_id)
+    assert set(atlas.members.nuts_id) <= set(atlas.regions.index)
+    assert set(atlas.members.role) <= {"lead", "co-lead", "partner", "member"}
+    assert all(u.startswith(("http://", "https://")) for u in atlas.members.source_url)
+
+
+# --------------------------------------------------------------------------- counts
+
+def test_counts_for_water_smart_territories_from_the_csv(atlas, member_rows, region_country):
+    pid = "water-smart-territories"
+    rows = [r for r in member_rows if r["partnership_id"] == pid]
+    members = {r["nuts_id"] for r in rows}
+    countries = {region_country[n] for n in members}
+    leads = {r["nuts_id"] for r in rows if r["role"] in LEADS}
+    # hand-checked against the source page (ZINNAE, 2019): 3 leads, 17 partners, 12 countries
+    assert leads == {"ES24", "FRB0", "NL12"} and len(members) == 20 and len(countries) == 12
+
+    c = partnership_counts(atlas, partnership_ids=[pid])
+    assert c["partnerships"] == 1
+    assert c["territories"] == len(members) == c["by_partnership"][pid]
+    assert c["countries"] == len(countries)
+    assert c["eu_member_states"] == len(countries & EU27)
+    assert c["non_eu_countries"] == len(countries - EU27)
+    t = partnerships_table(atlas).set_index("partnership_id").loc[pid]
+    assert (t.members, t.leads, t.countries) == (len(members), len(leads), len(countries))
+    table = partnership_members(atlas, pid)
+    assert set(table.nuts_id) == members and len(table) == len(rows)
+    assert set(table.nuts_id[table.role.isin(LEADS)]) == leads
+    assert list(table.role[: len(leads)]) == ["lead"] * len(leads)  # leads first
+    assert set(table.columns) >= {"region", "nuts_id", "level", "country", "role", "source_url", "note"}
+
+
+def test_total_counts_from_the_csv(atlas, member_rows, region_country):
+    partnerships = read(SNAPSHOT / "partnerships.csv")
+    members = {r["nuts_id"] for r in member_rows}
+    countries = {region_country[n] for n in members}
+    c = partnership_counts(atlas)
+    assert c["partnerships"] == len(partnerships)
+    assert c["territories"] == len(members)
+    assert c["countries"] == len(countries)
+    assert c["eu_member_states"] == len(countries & EU27)
+    assert c["non_eu_countries"] == len(countries - EU27)
+    assert c["eu_member_states"] + c["non_eu_countries"] == c["countries"]
+    for p in partnerships:
+        assert c["by_partnership"][p["partnership_id"]] == len(
+            {r["nuts_id"] for r in member_rows if r["partnership_id"] == p["partnership_id"]})
+    for platform, v in c["by_platform"].items():
+        pids = {p["partnership_id"] for p in partnerships if (p["platform_id"] or NO_PLATFORM) == platform}
+        assert v["partnerships"] == len(pids)
+        assert v["territories"] == len({r["nuts_id"] for r in member_rows if r["partnership_id"] in pids})
+    with_members = {r["partnership_id"] for r in member_rows}
+    assert partnerships_without_members(atlas) == [p["partnership_id"] for p in partnerships
+                                                   if p["partnership_id"] not in with_members]
+
+
+def test_table_filters(atlas, region_country, member_rows):
+    energy = partnerships_table(atlas, platform="energy")
+    assert set(energy.partnership_id) == set(atlas.partnerships.partnership_id[atlas.partnerships.platform_id == "energy"])
+    greek = partnerships_table(atlas, country="EL")
+    expected = {r["partnership_id"] for r in member_rows if region_country[r["nuts_id"]] == "EL"}
+    assert set(greek.partnership_id) == expected and all(greek.members_in_country > 0)
+    assert partnerships_table(atlas, platform="energy", country="EL").empty == (not expected & set(energy.partnership_id))
+
+
+# --------------------------------------------------------------------------- overlay
+
+def _fig_json(traces) -> dict:
+    return json.loads(json.dumps([t.to_plotly_json() for t in traces], cls=PlotlyJSONEncoder))
+
+
+@pytest.mark.parametrize("pid", ["water-smart-territories", "traceability-and-big-data",
+                                 "smart-regional-investments-in-textile-innovation", "high-tech-farming"])
+def test_overlay_traces_hold_exactly_the_members_with_their_roles(atlas, member_rows, pid):
+    rows = [r for r in member_rows if r["partnership_id"] == pid]
+    want = {"lead": {r["nuts_id"] for r in rows if r["role"] in LEADS},
+            "partner": {r["nuts_id"] for r in rows if r["role"] == "partner"},
+            "member": {r["nuts_id"] for r in rows if r["role"] == "member"}}
+    traces = overlay_traces(atlas, [pid], geometry_url)
+    got = {"lead": set(), "partner": set(), "member": set()}
+    for t in traces:
+        if t.type == "choroplethmap":
+            group = t.meta["role_group"]
+            ids = list(t.locations)
+            assert not got[group] & set(ids)
+            got[group] |= set(ids)
+            assert isinstance(t.geojson, str) and t.geojson == geometry_url(t.meta["level"])
+            assert all(atlas.regions.at[i, "level"] == t.meta["level"] for i in ids)
+    assert got == want
+    widths = {t.meta["role_group"]: t.marker.line.width for t in traces if t.type == "choroplethmap"}
+    if "lead" in widths and "partner" in widths:
+        assert widths["lead"] > widths["partner"]
+    points = [t for t in traces if t.type == "scattermap" and t.meta["role_group"] == "points"][0]
+    assert sorted(points.customdata) == sorted({r["nuts_id"] for r in rows})
+    assert all(" — " in s and " in " in s for s in points.text)
+    lines = [t for t in traces if t.type == "scattermap" and t.meta["role_group"] == "link"]
+    n_leads, n_all = len(want["lead"]), len({r["nuts_id"] for r in rows})
+    expected_segments = n_leads * (n_all - n_leads) + n_leads * (n_leads - 1) // 2
+    if expected_segments:
+        assert list(lines[0].lon).count(None) == expected_segments
+    else:
+        assert not lines
+    for t in traces:
+        assert "text" not in (getattr(t, "mode", None) or "")  # no glyphs to fetch
+    dumped = json.dumps(_fig_json(traces))
+    assert '"coordinates"' not in dumped and "Polygon" not in dumped
+
+
+def test_overlay_of_everything_and_the_standalone_map(atlas):
+    ov = overlay(atlas, list(atlas.partnerships.partnership_id))
+    assert {e["nuts_id"] for e in ov["members"]} == set(atlas.members.nuts_id)
+    for e in ov["members"]:
+        roles = set(atlas.members.role[atlas.members.nuts_id == e["nuts_id"]])
+        strongest = min(roles, key=["lead", "co-lead", "partner", "member"].index)
+        assert e["role"] == strongest
+        assert (e["lon"], e["lat"]) == (atlas.regions.at[e["nuts_id"], "lon"], atlas.regions.at[e["nuts_id"], "lat"])
+    for s in ov["segments"]:
+        pid_members = atlas.members[atlas.members.partnership_id == s["partnership_id"]]
+        assert s["from"] in set(pid_members.nuts_id[pid_members.role.isin(LEADS)])
+        assert s["to"] in set(pid_members.nuts_id)
+    fig = partnership_map(atlas, None, geometry_url)
+    assert any(a.text == ATTRIBUTION for a in fig.layout.annotations)
+    assert fig.layout.map.style == "white-bg"
+    assert all(isinstance(t.geojson, str) for t in fig.data if t.type == "choroplethmap")
+    legend = {t.name for t in fig.data if t.showlegend}
+    assert {"Lead / co-lead", "Partner", "Link to lead"} <= legend
+    assert '"coordinates"' not in fig.to_json()
+    energy = partnership_map(atlas, "energy", geometry_url)
+    pts = [t for t in energy.data if t.type == "scattermap" and t.meta["role_group"] == "points"][0]
+    energy_ids = set(atlas.partnerships.partnership_id[atlas.partnerships.platform_id == "energy"])
+    assert set(pts.customdata) == set(atlas.members.nuts_id[atlas.members.partnership_id.isin(energy_ids)])
+
+
+# --------------------------------------------------------------------------- theme priorities
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def test_theme_words_from_the_name():
+    assert theme_words("Water Smart Territories") == ["water"]
+    assert theme_words("Smart Sensors 4 Agri-food") == ["sensors", "agri", "food"]
+    assert theme_words("3D Printing") == ["3d", "printing"]
+    assert theme_words("Mining industry, related industries and services") == ["mining"]
+
+
+def _covered(atlas, territory: str, member: str) -> bool:
+    if territory.startswith(member):
+        return True
+    level = atlas.regions.at[member, "level"]
+    return level == 3 and member.startswith(territory) and atlas.regions.at[territory, "level"] in (1, 2)
+
+
+def test_theme_priorities_match_by_the_reported_word(atlas):
+    p = atlas.priorities.set_index("priority_id")
+    total = 0
+    for pid, name in zip(atlas.partnerships.partnership_id, atlas.partnerships.name):
+        words = theme_words(name)
+        members = set(atlas.members.nuts_id[atlas.members.partnership_id == pid])
+        for r in theme_priorities(atlas, pid).itertuples():
+            total += 1
+            assert r.matched and set(r.matched) <= set(words)
+            src = p.loc[r.priority_id]
+            text = _fold(" ".join([src.title, src.title_original, src.description, src.keywords]))
+            for w in r.matched:
+                stem = w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+                assert re.search(r"(?<![0-9a-z])" + re.escape(stem), text), (pid, r.priority_id, w)
+            for w in set(words) - set(r.matched):
+                stem = w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+                assert not re.search(r"(?<![0-9a-z])" + re.escape(stem), text)
+            assert set(r.members) <= members
+            assert all(_covered(atlas, r.nuts_id, m) for m in r.members)
+            assert r.source_url == src.source_url
+    assert total > 0
+
+
+def test_theme_priorities_are_complete_for_water(atlas):
+    pid = "water-smart-territories"
+    members = set(atlas.members.nuts_id[atlas.members.partnership_id == pid])
+    strategies = {s for s, t in zip(atlas.strategies.strategy_id, atlas.strategies.nuts_id)
+                  if any(_covered(atlas, t, m) for m in members)}
+    expected = set()
+    for r in atlas.priorities.itertuples():
+        text = _fold(" ".join([r.title, r.title_original, r.description, r.keywords]))
+        if r.strategy_id in strategies and re.search(r"(?<![0-9a-z])water", text):
+            expected.add(r.priority_id)
+    got = theme_priorities(atlas, pid)
+    assert set(got.priority_id) == expected and expected
+    assert all(m == ["water"] for m in got.matched)
+
+
+# --------------------------------------------------------------------------- pages (rendered as component trees)
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if children is None:
+        return
+    for c in children if isinstance(children, (list, tuple)) else [children]:
+        if c is not None and not isinstance(c, (str, int, float)):
+            yield from walk(c)
+
+
+def text_of(component) -> str:
+    out = []
+    for c in walk(component):
+        ch = getattr(c, "children", None)
+        for x in ch if isinstance(ch, (list, tuple)) else [ch]:
+            if isinstance(x, (str, int, float)):
+                out.append(str(x))
+    return " ".join(out)
+
+
+def find(component, id_):
+    return next(c for c in walk(component) if getattr(c, "id", None) == id_)
+
+
+def test_overview_page_shows_computed_counts_and_links(atlas):
+    lay = page_all.layout(atlas, "", geometry_url)
+    c = partnership_counts(atlas)
+    counts = find(lay, "pt-counts")
+    values = {getattr(card, "data-count"): card.children[0].children for card in counts.children}
+    assert values == {k: str(c[k]) for k, _ in page_all.HEADLINE}
+    links = {c.href for c in walk(lay) if isinstance(c, dcc.Link)}
+    for pid in atlas.partnerships.partnership_id:
+        assert f"/partnerships/{pid}" in links and f"/?partnership={pid}" in links
+    assert any(isinstance(c, dcc.Location) and c.id == "pt-url" and c.refresh is False for c in walk(lay))
+    assert isinstance(find(lay, "pt-map"), dcc.Graph)
+    for u in atlas.manifest["report"]["partnership_names_not_mapped"]:
+        assert u["name"] in text_of(find(lay, "pt-unmapped"))
+    assert not any("dangerously_allow_html" in (getattr(c, "_prop_names", []) or []) and
+                   getattr(c, "dangerously_allow_html", False) for c in walk(lay))
+
+
+def test_overview_filters_and_bad_query(atlas):
+    lay = page_all.layout(atlas, "?platform=energy", geometry_url)
+    shown = {getattr(t, "data-partnership") for t in walk(find(lay, "pt-platforms")) if hasattr(t, "data-partnership")}
+    assert shown == set(atlas.partnerships.partnership_id[atlas.partnerships.platform_id == "energy"])
+    assert page_all.parse_query(atlas, "?platform=energy&country=el") == ("energy", "EL", [])
+    platform, country, notes = page_all.parse_query(atlas, "?platform=<script>&country=ZZ")
+    assert (platform, country) == ("", "") and len(notes) == 2
+    assert page_all.to_query("energy", "EL") == "?platform=energy&country=EL" and page_all.to_query("", "") == ""
+
+
+def test_partnership_page_members_sources_and_not_found(atlas):
+    pid = "water-smart-territories"
+    lay = page_one.layout(atlas, pid, geometry_url)
+    table = find(lay, "pp-members")
+    rows = table.children[1].children
+    members = atlas.members[atlas.members.partnership_id == pid]
+    assert len(rows) == len(members)
+    for row in rows:
+        assert any(isinstance(c, html.A) and c.href.startswith("http") for c in walk(row))  # every row has its source
+        role = getattr(row, "data-role")
+        assert role == members.role[members.nuts_id == getattr(row, "data-nuts")].iloc[0]
+    assert find(lay, "pp-explorer").href == f"/?partnership={pid}"
+    themes = find(lay, "pp-themes")
+    assert "water" in text_of(themes)
+    missing = page_one.layout(atlas, "<no-such>", geometry_url)
+    assert "not-found" in missing.className and find(missing, "pp-back").href == "/partnerships"
