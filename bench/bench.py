@@ -8,6 +8,7 @@ Parts (each can be skipped with --skip NAME): updates, firstload, load, memory, 
 from __future__ import annotations
 
 import argparse
+import warnings
 import gzip
 import json
 import os
@@ -33,12 +34,15 @@ from dashboard.data.atlas import Atlas, load_atlas  # noqa: E402
 from dashboard.data.catalog import INDICATOR_BY_ID  # noqa: E402
 from dashboard.data.query import indicator_values  # noqa: E402
 from dashboard.figures import map_values  # noqa: E402
-from dashboard.pages.explorer import CONTROLS, control_values  # noqa: E402
+from dashboard.pages.explorer import map_figure  # noqa: E402
+from plotly.io.json import to_json_plotly  # noqa: E402
+from dashboard.callback_requests import body_for_states  # noqa: E402
 from dashboard.settings import SETTINGS  # noqa: E402
 from dashboard.state import ViewState, to_query  # noqa: E402
 
 from bench.naive_app import create_naive_app  # noqa: E402
 
+warnings.filterwarnings("ignore", message=".*NullCache.*")
 KEYWORDS = ["health", "energy", "digital", "food", "materials", "mobility", "tourism", "water", "ict", ""]
 YEARS = [2021, 2020, 2019, 2018, 2017, 2016, 2022, 2015]
 OUT = ROOT / "bench" / "results"
@@ -54,30 +58,8 @@ def sizes(body: bytes) -> dict:
 
 # --------------------------------------------------------------------------- request bodies
 
-def explorer_callback(app):
-    for key, cb in app.callback_map.items():
-        if "ex-map.figure" in key:
-            return key, cb
-    raise RuntimeError("explorer callback not found")
-
-
 def ours_body(app, prev: ViewState, new: ViewState, changed: str) -> dict:
-    """The JSON body Dash's renderer posts when control `changed` moves from prev to new."""
-    key, cb = explorer_callback(app)
-    values = dict(zip([c[0] for c in CONTROLS], control_values(new)))
-    props = {c[0]: ("active_page" if c[0] == "ex-page" else "value") for c in CONTROLS}
-    inputs = []
-    for i in cb["inputs"]:
-        if i["id"] == "ex-url":
-            v = to_query(prev)
-        elif i["id"] in values:
-            v = values[i["id"]]
-        else:
-            v = None
-        inputs.append({"id": i["id"], "property": i["property"], "value": v})
-    return {"output": key, "outputs": [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...") if o],
-            "inputs": inputs, "changedPropIds": [f"{changed}.{props[changed]}"],
-            "state": [{"id": "ex-url", "property": "search", "value": to_query(prev)}]}
+    return body_for_states(app, prev, new, changed)
 
 
 def naive_body(app, q: str, level: int, indicator: str = "", year: int | None = None) -> dict:
@@ -127,7 +109,8 @@ def scenario_states(level: int, kind: str, n: int):
 
 
 def bench_updates(atlas: Atlas, n: int) -> dict:
-    app = create_app(atlas=atlas)
+    # the server-side view cache is off here: both sides compute every update
+    app = create_app(replace(SETTINGS, cache=False), atlas=atlas)
     client = app.server.test_client()
     naive_app = create_naive_app(atlas)
     naive = naive_app.server.test_client()
@@ -135,12 +118,15 @@ def bench_updates(atlas: Atlas, n: int) -> dict:
     for kind in ("filter", "indicator"):
         for level in (2, 3):
             states, changed = scenario_states(level, kind, n)
-            t_ours, b_ours, m_ours, t_naive, b_naive, floors = [], [], [], [], [], []
+            t_ours, b_ours, m_ours, t_map, t_naive, b_naive, floors = [], [], [], [], [], [], []
             for prev, new in zip(states, states[1:]):
                 dt, body = post(client, ours_body(app, prev, new, changed))
                 t_ours.append(dt)
                 b_ours.append(body)
                 m_ours.append(json.dumps(json.loads(body)["response"]["ex-map"], separators=(",", ":")).encode())
+                t0 = time.perf_counter()  # the map's share of our callback: build the Patch and serialise it
+                to_json_plotly(map_figure(atlas, new, lambda lv: f"/geometry/nuts{lv}.geojson", prev))
+                t_map.append(time.perf_counter() - t0)
                 if kind == "filter":
                     dt, body = post(naive, naive_body(naive_app, new.q, level))
                 else:
@@ -156,6 +142,7 @@ def bench_updates(atlas: Atlas, n: int) -> dict:
             out[name] = {
                 "updates": n,
                 "ours_ms": {"median": 1000 * statistics.median(t_ours), "p95": 1000 * pct(t_ours, 95)},
+                "ours_map_part_ms": {"median": 1000 * statistics.median(t_map), "p95": 1000 * pct(t_map, 95)},
                 "naive_ms": {"median": 1000 * statistics.median(t_naive), "p95": 1000 * pct(t_naive, 95)},
                 "ours_bytes": {k: med(so, k) for k in ("raw", "gzip", "brotli")},
                 "naive_bytes": {k: med(sn, k) for k in ("raw", "gzip", "brotli")},
@@ -164,6 +151,7 @@ def bench_updates(atlas: Atlas, n: int) -> dict:
             }
             r = out[name]
             r["ratio_time_naive_over_ours"] = r["naive_ms"]["median"] / r["ours_ms"]["median"]
+            r["ratio_time_naive_over_ours_map_part"] = r["naive_ms"]["median"] / r["ours_map_part_ms"]["median"]
             r["ratio_bytes_naive_over_ours"] = r["naive_bytes"]["raw"] / r["ours_bytes"]["raw"]
             r["ratio_bytes_naive_over_ours_gzip"] = r["naive_bytes"]["gzip"] / r["ours_bytes"]["gzip"]
             r["ratio_ours_over_floor"] = r["ours_bytes"]["raw"] / r["floor_bytes"]
@@ -232,11 +220,16 @@ def http_post(url: str, body: dict) -> tuple[int, float, int]:
         return 0, time.perf_counter() - t, 0
 
 
-def bench_load(atlas: Atlas, clients: int, seconds: float, updates_for_memory: int) -> dict:
+def bench_load(atlas: Atlas, clients: int, seconds: float, updates_for_memory: int,
+               kill_at: float | None = None) -> dict:
+    """Concurrent clients doing filter changes against gunicorn (workers = cores) on loopback.
+    With kill_at, one worker is killed (SIGKILL) that many seconds in; the master replaces it."""
+    import signal
+
     port = free_port()
     workers = os.cpu_count() or 2
-    proc, started = start([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-                           f"127.0.0.1:{port}", "app:server"], port)
+    proc, started = start([sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:server"], port,
+                          {"WORKERS": str(workers)})
     try:
         time.sleep(1.0)
         pids = children(proc.pid)
@@ -262,6 +255,13 @@ def bench_load(atlas: Atlas, clients: int, seconds: float, updates_for_memory: i
         t0 = time.perf_counter()
         for t in threads:
             t.start()
+        killed = None
+        if kill_at is not None:
+            time.sleep(kill_at)
+            victims = children(proc.pid)
+            if victims:
+                killed = victims[0]
+                os.kill(killed, signal.SIGKILL)
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - t0
@@ -278,6 +278,8 @@ def bench_load(atlas: Atlas, clients: int, seconds: float, updates_for_memory: i
             "rss_mb_per_worker_after_start": [round(v / 1024, 1) for v in mem_start.values()],
             "rss_mb_per_worker_after_updates": [round(v / 1024, 1) for v in mem_after.values()],
             "updates_for_memory": updates_for_memory,
+            "killed_worker_at_s": kill_at if killed else None,
+            "workers_after": len(children(proc.pid)),
         }
     finally:
         proc.terminate()
@@ -358,7 +360,7 @@ def bench_growth(atlas: Atlas, n: int) -> dict:
     out = {}
     for factor in (1, 10, 100):
         a = atlas if factor == 1 else scaled_atlas(atlas, factor)
-        app = create_app(atlas=a)
+        app = create_app(replace(SETTINGS, cache=False), atlas=a)
         client = app.server.test_client()
         naive_app = create_naive_app(a)
         naive = naive_app.server.test_client()
@@ -388,8 +390,8 @@ def bench_startup() -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--updates", type=int, default=60)
-    ap.add_argument("--clients", type=int, default=20)
-    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--skip", action="append", default=[])
     args = ap.parse_args()
     atlas = load_atlas(SETTINGS.data_dir)
@@ -400,7 +402,8 @@ def main() -> None:
           f"import + load + create app {res['startup']['import_load_and_create_app_s']:.2f} s")
     if "updates" not in args.skip:
         res["updates"] = u = bench_updates(atlas, args.updates)
-        print("\nfilter/indicator update, server side (Flask test client), median of", args.updates)
+        print("\nfilter/indicator update, server side (Flask test client, view cache off), median of", args.updates)
+        print("(ours: the whole callback - map Patch, priorities table, controls; naive: the map alone)")
         print("(bytes: the map's part of each response; ours is a Patch of values, naive embeds the GeoJSON)")
         print(f"{'scenario':18s} {'ours ms':>8s} {'naive ms':>9s} {'x faster':>8s} {'ours B':>8s} "
               f"{'naive B':>9s} {'x smaller':>9s} {'gz ours':>8s} {'gz naive':>8s} {'floor B':>8s} {'ours/floor':>10s}")
@@ -414,6 +417,8 @@ def main() -> None:
             print(f"{'':18s} p95: ours {r['ours_ms']['p95']:.1f} ms, naive {r['naive_ms']['p95']:.1f} ms; "
                   f"our whole response incl. table {r['ours_whole_response_bytes']['raw']:.0f} B "
                   f"({r['ours_whole_response_bytes']['gzip']:.0f} B gzip)")
+            print(f"{'':18s} map part of our callback alone: {r['ours_map_part_ms']['median']:.1f} ms median, "
+                  f"{r['ratio_time_naive_over_ours_map_part']:.0f}x faster than naive")
         c = u["compression"]
         print(f"compression of {c['payloads']} payloads: raw {c['raw']} B, gzip-6 {c['gzip6']} B "
               f"({c['gzip_ms_per_payload']:.2f} ms each), brotli-5 {c['brotli5']} B ({c['brotli_ms_per_payload']:.2f} ms each)")
@@ -428,6 +433,10 @@ def main() -> None:
               f"p50 {ld['p50_ms']:.0f} ms, p95 {ld['p95_ms']:.0f} ms, errors {ld['errors']} of {ld['requests']}")
         print(f"memory (RSS per worker): after start {ld['rss_mb_per_worker_after_start']} MB, "
               f"after the load and {ld['updates_for_memory']} more updates {ld['rss_mb_per_worker_after_updates']} MB")
+        half = args.seconds / 2
+        res["load_kill"] = lk = bench_load(atlas, args.clients, half, 0, kill_at=half / 2)
+        print(f"load with one worker killed after {half / 2:.0f} s: {lk['rps']:.1f} req/s, p95 {lk['p95_ms']:.0f} ms, "
+              f"failed {lk['errors']} of {lk['requests']}; workers afterwards: {lk['workers_after']}")
     if "growth" not in args.skip:
         res["growth"] = g = bench_growth(atlas, max(10, args.updates // 3))
         print("\ngrowth (SYNTHETIC scaled priorities, filter update at NUTS 2, median ms):")

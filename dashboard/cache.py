@@ -14,6 +14,8 @@ cache = Cache()
 
 
 def cache_config(settings: Settings) -> dict:
+    if not settings.cache:
+        return {"CACHE_TYPE": "NullCache"}
     if settings.redis_url:
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.redis_url,
                 "CACHE_DEFAULT_TIMEOUT": 24 * 3600, "CACHE_KEY_PREFIX": "s3atlas:"}

@@ -52,6 +52,7 @@ class Settings:
     max_request_bytes: int = 256 * 1024
     # Shared server-side cache; empty means a small in-process cache per worker.
     redis_url: str = ""
+    cache: bool = True
 
 
 def _origins(value: str | None) -> tuple[str, ...]:
@@ -83,6 +84,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         stories_file=Path(env.get("S3_STORIES") or Settings.stories_file),
         max_request_bytes=_int(env.get("S3_MAX_REQUEST_BYTES"), Settings.max_request_bytes),
         redis_url=env.get("S3_REDIS_URL", "").strip(),
+        cache=_bool(env.get("S3_CACHE"), True),
     )
 
 

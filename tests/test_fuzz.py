@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callbacks import body_for_states, explorer_body
+from dashboard.callback_requests import body_for_states, explorer_body
 from dashboard.app import create_app
 from dashboard.data.atlas import get_atlas
 from dashboard.settings import SETTINGS

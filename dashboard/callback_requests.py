@@ -1,9 +1,9 @@
-"""Build the JSON body Dash's renderer posts for the explorer's callback (for tests that
-drive the server without a browser)."""
+"""The JSON body Dash's renderer posts for the explorer's callback, so the benchmark and the
+tests can drive a server the way a browser does, without one."""
 from __future__ import annotations
 
-from dashboard.pages.explorer import CONTROLS, control_values
-from dashboard.state import ViewState, to_query
+from .pages.explorer import CONTROLS, control_values
+from .state import ViewState, to_query
 
 
 def explorer_callback(app):
