@@ -125,21 +125,14 @@ def parse_query(query: str | dict | None, atlas: Atlas) -> tuple[ViewState, list
                 notes.append(f"Only the first {SETTINGS.max_selected_codes} {key} codes were kept.")
                 good = good[: SETTINGS.max_selected_codes]
             values[key] = good
-        elif key == "platform":
-            if raw in set(atlas.platforms.platform_id):
-                values["platform"] = raw
+        elif key in ("platform", "partnership", "indicator"):
+            allowed, label = {"platform": (set(atlas.platforms.platform_id), "thematic platform"),
+                              "partnership": (set(atlas.partnerships.partnership_id), "partnership"),
+                              "indicator": (set(INDICATOR_BY_ID), "indicator")}[key]
+            if raw in allowed:
+                values[key] = raw
             else:
-                notes.append(f"Unknown thematic platform '{_short(raw)}'.")
-        elif key == "partnership":
-            if raw in set(atlas.partnerships.partnership_id):
-                values["partnership"] = raw
-            else:
-                notes.append(f"Unknown partnership '{_short(raw)}'.")
-        elif key == "indicator":
-            if raw in INDICATOR_BY_ID:
-                values["indicator"] = raw
-            else:
-                notes.append(f"Unknown indicator '{_short(raw)}'.")
+                notes.append(f"Unknown {label} '{_short(raw)}'.")
         elif key == "year":
             if raw.isdigit() and 1990 <= int(raw) <= 2100:
                 values["year"] = int(raw)

@@ -26,8 +26,8 @@ def main() -> None:
         page.on("console", lambda m: print("console:", m.type, m.text) if m.type in ("error", "warning") else None)
         page.on("request", lambda r: print("request:", r.url) if not r.url.startswith(("http://127.0.0.1", "http://localhost", "data:")) else None)
         page.goto(args.url, wait_until="networkidle")
-        page.wait_for_selector(".js-plotly-plot .choroplethmap, .js-plotly-plot", timeout=20000)
-        page.wait_for_timeout(2500)
+        page.wait_for_selector("#page > *", timeout=20000)
+        page.wait_for_timeout(3000)  # maps draw after the page's callbacks answer
         page.screenshot(path=args.out, full_page=args.full)
         browser.close()
 

@@ -231,32 +231,29 @@ def _read_priorities(path: Path, known: set[str], strategy_ids: set[str]) -> pd.
     return p
 
 
+def _append_new(base: pd.DataFrame, more: pd.DataFrame, id_col: str, path: Path) -> pd.DataFrame:
+    """The project's additions after the kit's rows; an id the kit already has is an error."""
+    clash = more[id_col].isin(set(base[id_col]))
+    if clash.any():
+        i = more.index[clash.to_numpy()][0]
+        raise DataError(path, f"id '{more[id_col][i]}' is already in the kit", row=sheet_row(i), column=id_col)
+    return pd.concat([base, more], ignore_index=True)
+
+
 def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, extra: Path | None = None):
     """Strategies and priorities: the kit's list, then the project's own additions in
     geodata/sources/s3/ (same columns, plus an optional gathered_on date), then the Czech domains."""
     s = _read_strategies(kit / "s3" / "priorities" / "strategies.csv", known)
     s["gathered_on"] = ""
-    extra_s = extra / "strategies.csv" if extra else None
-    if extra_s and extra_s.exists():
-        more = _read_strategies(extra_s, known)
+    if extra and (extra / "strategies.csv").exists():
+        more = _read_strategies(extra / "strategies.csv", known)
         if "gathered_on" not in more:
             more["gathered_on"] = ""
-        clash = more.strategy_id.isin(set(s.strategy_id))
-        if clash.any():
-            i = more.index[clash.to_numpy()][0]
-            raise DataError(extra_s, f"strategy id '{more.strategy_id[i]}' is already in the kit",
-                            row=sheet_row(i), column="strategy_id")
-        s = pd.concat([s, more], ignore_index=True)
+        s = _append_new(s, more, "strategy_id", extra / "strategies.csv")
     p = _read_priorities(kit / "s3" / "priorities" / "priorities.csv", known, set(s.strategy_id))
-    extra_p = extra / "priorities.csv" if extra else None
-    if extra_p and extra_p.exists():
-        more = _read_priorities(extra_p, known, set(s.strategy_id))
-        clash = more.priority_id.isin(set(p.priority_id))
-        if clash.any():
-            i = more.index[clash.to_numpy()][0]
-            raise DataError(extra_p, f"priority id '{more.priority_id[i]}' is already in the kit",
-                            row=sheet_row(i), column="priority_id")
-        p = pd.concat([p, more], ignore_index=True)
+    if extra and (extra / "priorities.csv").exists():
+        more = _read_priorities(extra / "priorities.csv", known, set(s.strategy_id))
+        p = _append_new(p, more, "priority_id", extra / "priorities.csv")
     strategies = pd.DataFrame({
         "strategy_id": s.strategy_id, "nuts_id": s.nuts_id, "territory_name": s.region_name,
         "title": s.strategy_title, "period": s.period, "document_url": s.document_url,
