@@ -6,6 +6,7 @@ the defaults, in a fixed order, so one view has one URL.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from urllib.parse import parse_qsl, urlencode
 
@@ -134,7 +135,7 @@ def parse_query(query: str | dict | None, atlas: Atlas) -> tuple[ViewState, list
             else:
                 notes.append(f"Unknown {label} '{_short(raw)}'.")
         elif key == "year":
-            if raw.isdigit() and 1990 <= int(raw) <= 2100:
+            if _whole(raw) and 1990 <= int(raw) <= 2100:
                 values["year"] = int(raw)
             elif raw not in {"", "latest"}:
                 notes.append(f"Year '{_short(raw)}' is not a year.")
@@ -157,7 +158,7 @@ def parse_query(query: str | dict | None, atlas: Atlas) -> tuple[ViewState, list
             else:
                 notes.append(f"'{key}' takes 1 or 0, not '{_short(raw)}'.")
         elif key == "page":
-            if raw.isdigit() and 1 <= int(raw) <= 100000:
+            if _whole(raw) and 1 <= int(raw) <= 100000:
                 values["page"] = int(raw)
             else:
                 notes.append(f"Page '{_short(raw)}' is not a page number.")
@@ -177,6 +178,11 @@ def to_query(state: ViewState) -> str:
             v = int(v)
         out.append((f.name, str(v)))
     return "?" + urlencode(out) if out else ""
+
+
+def _whole(text: str) -> bool:
+    """A plain ASCII whole number of at most 9 digits (str.isdigit also accepts '²' and '٣')."""
+    return re.fullmatch(r"[0-9]{1,9}", text) is not None
 
 
 def _short(text: str, n: int = 40) -> str:

@@ -71,7 +71,8 @@ def stepper(stories: dict[str, Story], query: str) -> dict | None:
     story = stories.get(q.get("story", ""))
     if story is None:
         return None
-    step = int(q["step"]) if q.get("step", "").isdigit() else 1
+    raw = q.get("step", "")
+    step = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
     step = min(max(step, 1), len(story.views))
     return {
         "story": story.title, "step": step, "steps": len(story.views), "title": story.views[step - 1].title,

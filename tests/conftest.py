@@ -10,6 +10,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI replays the same generated cases every run (a fixed seed per test); elsewhere each run draws
+# new ones (FUZZ_SCALE=10 in the environment draws ten times as many, see test_fuzz.py).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 from dashboard.data.atlas import get_atlas
 from dashboard.settings import SETTINGS

@@ -4,6 +4,7 @@ Never an exception, never a 500."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,7 @@ from dashboard.data.atlas import get_atlas
 from dashboard.settings import SETTINGS
 from dashboard.state import MODES, SORTS, ViewState, parse_query, to_query
 
+SCALE = int(os.environ.get("FUZZ_SCALE", "1") or 1)  # more cases for a deeper local run
 ATLAS = get_atlas(str(SETTINGS.data_dir))
 NASTY = st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "' OR 1=1 --", "../../etc/passwd",
                          "%00", "\u202e\u0000", "😀" * 50, "a" * 10000, "{\"__proto__\": 1}", "javascript:alert(1)"])
@@ -23,7 +25,7 @@ ANY = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=Tru
                 st.lists(st.one_of(TEXT, st.integers()), max_size=60), st.dictionaries(TEXT, TEXT, max_size=3))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400 * SCALE, deadline=None)
 @given(st.one_of(TEXT, st.lists(st.tuples(TEXT, TEXT), max_size=12).map(
     lambda kv: "&".join(f"{k}={v}" for k, v in kv))))
 def test_parser_never_raises_and_returns_a_valid_state(query):
@@ -55,7 +57,7 @@ valid_states = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300 * SCALE, deadline=None)
 @given(valid_states)
 def test_valid_states_round_trip_through_the_url(state):
     back, notes = parse_query(to_query(state), ATLAS)
@@ -72,7 +74,7 @@ CONTROL_IDS = ["ex-mode", "ex-q", "ex-level", "ex-nace", "ex-nabs", "ex-eco", "e
                "ex-indicator", "ex-year", "ex-sort", "ex-page"]
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=250 * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(CONTROL_IDS), ANY, max_size=6), st.sampled_from(CONTROL_IDS), TEXT)
 def test_callback_with_garbage_inputs_never_fails(client_app, values, changed, search):
     app, client = client_app
@@ -81,7 +83,7 @@ def test_callback_with_garbage_inputs_never_fails(client_app, values, changed, s
     assert r.status_code in (200, 204), r.data[:500]
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120 * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(valid_states, valid_states, st.sampled_from(CONTROL_IDS))
 def test_callback_with_valid_combinations_answers(client_app, prev, new, changed):
     app, client = client_app

@@ -127,3 +127,8 @@ def test_partnership_overlay_sits_on_top_of_the_choropleth(atlas):
     # choosing another partnership changes the structure: a full figure, not a Patch
     other = ViewState(mode="indicator", indicator="gerd_pct_gdp", partnership="social-economy")
     assert isinstance(view(atlas, other, geometry_url, previous=state)["figure"], go.Figure)
+
+
+def test_unicode_digits_are_not_numbers(atlas):
+    state, notes = parse_query("?year=²&page=٣", atlas)
+    assert state.year is None and state.page == 1 and len(notes) == 2

@@ -131,7 +131,7 @@ def _code_names(atlas: Atlas) -> dict[str, dict[str, str]]:
 
 
 def _sort_code(code: str):
-    return (0, int(code), code) if code.isdigit() else (1, 0, code)
+    return (0, int(code), code) if code.isascii() and code.isdigit() else (1, 0, code)
 
 
 def strategies_and_priorities(atlas: Atlas, nid: str) -> tuple[list[dict], list[dict]]:

@@ -153,7 +153,7 @@ def _code_names(atlas: Atlas) -> dict[str, dict[str, str]]:
 
 
 def _sorted_codes(codes) -> list[str]:
-    return sorted(codes, key=lambda c: (0, int(c), c) if c.isdigit() else (1, 0, c))
+    return sorted(codes, key=lambda c: (0, int(c), c) if c.isascii() and c.isdigit() else (1, 0, c))
 
 
 def _pair(atlas: Atlas, index: SimilarityIndex, a: str, b: str) -> dict:
