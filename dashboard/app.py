@@ -120,6 +120,21 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         return (shell_classes(search), pathname + without(search, {"embed", "controls"}), present_href,
                 present_label, stepper_bar(stepper(stories, search), starts))
 
+    def open_profile(click):
+        """A click on a region (or a partnership member point) of a page's map opens its profile."""
+        points = click.get("points") if isinstance(click, dict) else None
+        first = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
+        rid = first.get("location") or first.get("customdata")
+        if isinstance(rid, list):
+            rid = rid[0] if rid else None
+        if not isinstance(rid, str) or rid not in atlas.regions.index:
+            return dash.no_update
+        return f"{prefix}region/{rid}"
+
+    for graph in ("pt-map", "pp-map", "cmp-map"):
+        app.callback(Output("url", "pathname", allow_duplicate=True), Input(graph, "clickData"),
+                     prevent_initial_call=True)(open_profile)
+
     app.clientside_callback(ClientsideFunction("s3", "copyUrl"), Output("copy-link", "content"),
                             Input("copy-link", "n_clicks"), prevent_initial_call=True)
 

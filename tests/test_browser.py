@@ -143,3 +143,39 @@ def test_choosing_a_partnership_draws_its_members_over_the_map(live_server, page
     members = set(atlas.members.nuts_id[atlas.members.partnership_id == "water-smart-territories"])
     assert set(outlined) == members
     assert page.external == [] and page.errors == []
+
+
+def test_back_and_forward_step_through_views(live_server, page):
+    pg = page.page
+    pg.goto(live_server + "/", wait_until="networkidle")
+    wait_for_map(pg)
+    pg.fill("#ex-q", "energy")
+    pg.wait_for_function("() => location.search.includes('q=energy')")
+    pg.fill("#ex-q", "health")
+    pg.wait_for_function("() => location.search.includes('q=health')")
+    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.includes('health')")
+    pg.go_back()
+    pg.wait_for_function("() => location.search.includes('q=energy')")
+    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.includes('energy')")
+    assert pg.input_value("#ex-q") == "energy"
+    pg.go_forward()
+    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.includes('health')")
+    assert pg.input_value("#ex-q") == "health"
+
+
+def test_map_image_export_is_presentation_size(live_server, page):
+    pg = page.page
+    pg.goto(live_server + "/?mode=indicator&indicator=gerd_pct_gdp", wait_until="networkidle")
+    wait_for_map(pg)
+    pg.wait_for_timeout(500)
+    size = pg.evaluate("""async () => {
+        const gd = document.querySelector('#ex-map .js-plotly-plot');
+        const opts = gd._context.toImageButtonOptions;
+        const url = await Plotly.toImage(gd, opts);
+        const img = new Image();
+        await new Promise(r => { img.onload = r; img.src = url; });
+        return [opts.format, img.naturalWidth, img.naturalHeight, url.length];
+    }""")
+    assert size[:3] == ["png", 1920, 1080] and size[3] > 50000
+    credit = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').layout.annotations[0].text")
+    assert "EuroGeographics" in credit  # drawn inside the figure, so inside the image

@@ -96,3 +96,18 @@ def test_unknown_partnership_is_friendly(live_server, page):
     assert "Partnership not found" in pg.inner_text(".not-found")
     assert pg.get_attribute("#pp-back", "href").endswith("/partnerships")
     assert page.errors == []
+
+
+def test_clicking_a_member_opens_its_profile(live_server, page, atlas):
+    pg = page.page
+    pg.goto(live_server + f"/partnerships/{PID}", wait_until="networkidle")
+    sel = wait_for_map(pg, "#pp-map")
+    lead = atlas.members[(atlas.members.partnership_id == PID) & (atlas.members.role == "lead")].nuts_id.iloc[0]
+    lon, lat = atlas.regions.loc[lead, ["lon", "lat"]]
+    box = pg.locator(f"{sel} canvas").first.bounding_box()
+    x, y = pg.evaluate("([sel, lon, lat]) => { const m = document.querySelector(sel)._fullLayout.map._subplot.map;"
+                       " const p = m.project([lon, lat]); return [p.x, p.y]; }", [sel, float(lon), float(lat)])
+    pg.mouse.click(box["x"] + x, box["y"] + y)
+    pg.wait_for_function(f"() => location.pathname.endsWith('/region/{lead}')", timeout=15000)
+    pg.wait_for_selector("#page h1, #page h2")
+    assert lead in pg.inner_text("#page")
