@@ -172,7 +172,8 @@ def map_values(atlas: Atlas, state: ViewState) -> dict:
         classes = Classes.uniform(("No data",) + tuple(labels), (NO_DATA,) + tuple(colors))
         have = vals.value.notna()
         years = set(vals.year[have].astype(int))
-        datasets = sorted({atlas.sources.at[s, "source_dataset"] for s in vals.source_id[have] if s})
+        used = [sid for sid in pd.unique(vals.source_id[have]) if sid]
+        datasets = sorted(set(atlas.sources.source_dataset.reindex(used)))
         one_year = len(years) <= 1
         text = []
         for v, y, flag in zip(vals.value, vals.year, vals.flag):

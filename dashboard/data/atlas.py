@@ -29,6 +29,16 @@ def fold(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class LevelGrid:
+    """One indicator over the regions of one NUTS level, as arrays (regions x years)."""
+    ids: np.ndarray
+    years: np.ndarray
+    values: np.ndarray
+    sources: np.ndarray
+    flags: np.ndarray
+
+
+@dataclass(frozen=True)
 class Atlas:
     manifest: dict
     regions: pd.DataFrame  # index nuts_id
@@ -52,6 +62,8 @@ class Atlas:
     children: dict = field(repr=False)  # nuts_id -> tuple of child ids
     codes_by_priority: dict = field(repr=False)  # priority_id -> tuple of (scheme, code, origin, rule)
     code_names: dict = field(repr=False)  # scheme -> {code: name}
+    level_grids: dict = field(repr=False)  # (indicator, level) -> LevelGrid, for map lookups
+    territory_index: dict = field(repr=False)  # arrays to count matches per strategy territory
 
     @property
     def version(self) -> str:
@@ -149,6 +161,30 @@ def load_atlas(data_dir: Path) -> Atlas:
 
     members = _read(data_dir, "partnership_members", ["partnership_id", "nuts_id", "role", "role_as_in_source",
                                                         "name_as_in_source", "source_url"])
+    grids = {}
+    for ind, wide in ind_values.items():
+        for level in LEVELS:
+            ids = regions.nuts_id[regions.level == level].to_numpy()
+            grid = [frame.reindex(index=ids, columns=wide.columns) for frame in
+                    (wide, ind_sources[ind], ind_flags[ind])]
+            grids[(ind, level)] = LevelGrid(ids, np.asarray(wide.columns, dtype=int), grid[0].to_numpy(dtype=float),
+                                            grid[1].fillna("").to_numpy(dtype=object),
+                                            grid[2].fillna("").to_numpy(dtype=object))
+
+    # Strategy territories as codes, so counting matches per territory is a bincount.
+    territories = np.array(sorted(set(strategies.nuts_id)), dtype=object)
+    code_of = {t: i for i, t in enumerate(territories)}
+    strategy_ids = np.array(sorted(set(p.strategy_id)), dtype=object)
+    strategy_code = {sid: i for i, sid in enumerate(strategy_ids)}
+    territory_index = {
+        "territories": territories,
+        "levels": regions.level.reindex(territories).to_numpy(),
+        "of_priority": np.array([code_of[t] for t in p.nuts_id], dtype=np.int64),
+        "strategy_of_priority": np.array([strategy_code[sid] for sid in p.strategy_id], dtype=np.int64),
+        "territory_of_strategy": np.array([code_of[strategies.at[sid, "nuts_id"]] for sid in strategy_ids],
+                                          dtype=np.int64),
+    }
+
     nace = _read(data_dir, "nace", ["code", "level", "section", "name"])
     nabs = _read(data_dir, "nabs", ["code", "name"])
     ecosystems = _read(data_dir, "ecosystems", ["code", "name"])
@@ -175,6 +211,8 @@ def load_atlas(data_dir: Path) -> Atlas:
         codes_by_priority=MappingProxyType({k: tuple(v) for k, v in by_priority.items()}),
         code_names=MappingProxyType({"nace": dict(zip(nace.code, nace.name)), "nabs": dict(zip(nabs.code, nabs.name)),
                                      "ecosystem": dict(zip(ecosystems.code, ecosystems.name))}),
+        level_grids=MappingProxyType(grids),
+        territory_index=MappingProxyType(territory_index),
     )
 
 

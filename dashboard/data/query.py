@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -94,19 +94,17 @@ def counts_by_territory(atlas: Atlas, f: Filters) -> pd.DataFrame:
     can tell them from territories with no strategy in the data. The region
     selection does not narrow the map, only the table.
     """
-    f_map = Filters(**{**f.__dict__, "region": ""})
-    m = priority_mask(atlas, f_map)
-    p = atlas.priorities
-    s = atlas.strategies
+    ti = atlas.territory_index
+    m = priority_mask(atlas, replace(f, region=""))
+    n = len(ti["territories"])
+    priorities = np.bincount(ti["of_priority"][m], minlength=n)
+    matched_strategies = np.unique(ti["strategy_of_priority"][m])
+    strategies = np.bincount(ti["territory_of_strategy"][matched_strategies], minlength=n)
+    out = pd.DataFrame({"nuts_id": ti["territories"], "priorities": priorities, "strategies": strategies,
+                        "level": ti["levels"]})
     if f.level is not None:
-        s = s[s.level == f.level]
-    base = pd.DataFrame({"nuts_id": s.nuts_id.unique()})
-    hits = p[m].groupby("nuts_id").agg(priorities=("priority_id", "size"), strategies=("strategy_id", "nunique"))
-    out = base.join(hits, on="nuts_id").fillna({"priorities": 0, "strategies": 0})
-    out["priorities"] = out.priorities.astype(int)
-    out["strategies"] = out.strategies.astype(int)
-    out["level"] = out.nuts_id.map(atlas.regions.level)
-    return out.sort_values(["level", "nuts_id"]).reset_index(drop=True)
+        out = out[out.level == f.level]
+    return out.sort_values(["level", "nuts_id"], kind="stable").reset_index(drop=True)
 
 
 def sort_priorities(df: pd.DataFrame, sort: str) -> pd.DataFrame:
@@ -133,20 +131,15 @@ def indicator_values(atlas: Atlas, indicator: str, year: int | None, level: int)
     With year None, each region's latest year. Regions with no value are kept
     (value NaN) so the map can show them as missing.
     """
-    regions = atlas.regions[atlas.regions.level == level]
-    out = pd.DataFrame({"nuts_id": regions.nuts_id.to_numpy()})
-    wide = atlas.indicator_values.get(indicator)
-    if wide is None:
-        out["value"], out["year"], out["source_id"], out["flag"] = np.nan, pd.NA, "", ""
-        return out
-    src = atlas.indicator_sources[indicator].reindex(index=out.nuts_id, columns=wide.columns)
-    flags = atlas.indicator_flags[indicator].reindex(index=out.nuts_id, columns=wide.columns)
-    values = wide.reindex(out.nuts_id).to_numpy(dtype=float)
-    years = np.asarray(wide.columns, dtype=int)
-    rows = np.arange(len(out))
+    grid = atlas.level_grids.get((indicator, level))
+    if grid is None:
+        ids = atlas.regions.nuts_id[atlas.regions.level == level].to_numpy()
+        return pd.DataFrame({"nuts_id": ids, "value": np.nan, "year": pd.array([pd.NA] * len(ids), dtype="Int64"),
+                             "source_id": "", "flag": ""})
+    values, years, rows = grid.values, grid.years, np.arange(len(grid.ids))
     if year is not None:
         col = np.flatnonzero(years == year)
-        pick = np.full(len(out), col[0] if len(col) else -1)
+        pick = np.full(len(rows), col[0] if len(col) else -1)
     else:  # each region's latest year with a value
         has = ~np.isnan(values)
         last = values.shape[1] - 1 - np.argmax(has[:, ::-1], axis=1)
@@ -154,14 +147,13 @@ def indicator_values(atlas: Atlas, indicator: str, year: int | None, level: int)
     safe = np.maximum(pick, 0)
     val = values[rows, safe]
     ok = (pick >= 0) & ~np.isnan(val)
-    out["value"] = np.where(ok, val, np.nan)
-    out["year"] = pd.array(np.where(ok, years[safe], 0), dtype="Int64")
-    out.loc[~ok, "year"] = pd.NA
-    out["source_id"] = np.where(ok, src.to_numpy(dtype=object)[rows, safe], "")
-    out["flag"] = np.where(ok, flags.to_numpy(dtype=object)[rows, safe], "")
-    out["source_id"] = out.source_id.fillna("")
-    out["flag"] = out.flag.fillna("")
-    return out
+    return pd.DataFrame({
+        "nuts_id": grid.ids,
+        "value": np.where(ok, val, np.nan),
+        "year": pd.array([int(y) if k else pd.NA for y, k in zip(years[safe], ok)], dtype="Int64"),
+        "source_id": np.where(ok, grid.sources[rows, safe], ""),
+        "flag": np.where(ok, grid.flags[rows, safe], ""),
+    })
 
 
 def indicator_years(atlas: Atlas, indicator: str, level: int) -> list[int]:
