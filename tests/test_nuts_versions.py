@@ -111,3 +111,16 @@ def test_nuts_version_setting():
 
 def test_committed_snapshot_stays_nuts_2021():
     assert json.loads((SETTINGS.data_dir / "manifest.json").read_text())["nuts_version"] == "2021"
+
+
+def test_strategy_territories_are_drawn_on_the_same_region_in_nuts_2024():
+    from dashboard.data.nuts_versions import display_codes, load_changes
+
+    changes = load_changes()
+    codes_2024 = set(changes.code_2024)
+    shown = display_codes(changes, codes_2024)
+    assert shown["FI197"] == "FI19B"  # Pirkanmaa, recoded with a slightly redrawn boundary
+    assert shown["PT16"] == "PT19"  # Centro keeps its name and most of its territory
+    assert shown["NL33C"] == "NL366"  # one-to-one recoding
+    assert "PT17" not in shown  # Lisbon was split: no single region to draw it on
+    assert all(v in codes_2024 for v in shown.values())

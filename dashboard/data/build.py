@@ -1,6 +1,6 @@
 """Build the committed snapshot (geodata/snapshot) from the data kit.
 
-    python -m dashboard.data.build --kit ../shared/data [--out geodata/snapshot]
+    python -m dashboard.data.build [--kit KIT/data] [--out geodata/snapshot]
 
 The kit is read only here. Every input is validated; a fault stops the build
 with the file, row and column named, and the previous snapshot stays in place
@@ -30,6 +30,7 @@ import shapely
 from ..settings import SETTINGS
 from .catalog import INDICATORS
 from .classify import Classifier
+from .nuts_versions import display_codes, harmonise, load_changes
 from .schema import (
     DataError,
     read_csv,
@@ -158,7 +159,8 @@ def read_indicator_file(path: Path) -> pd.DataFrame:
     return df
 
 
-def load_indicators(kit: Path, known: set[str], report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_indicators(kit: Path, known: set[str], report: dict, nuts_version: str = "2021"
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Long table (nuts_id, indicator, year, value, flag, source_id) and the sources table.
 
     Regions outside NUTS 2021 are listed in the report; the EU-27 aggregate is kept for legends.
@@ -166,12 +168,16 @@ def load_indicators(kit: Path, known: set[str], report: dict) -> tuple[pd.DataFr
     known = known | {EU_AGGREGATE}
     frames, sources = [], {}
     cache: dict[str, pd.DataFrame] = {}
-    outside = report.setdefault("statistics_rows_outside_nuts2021", {})
+    outside = report.setdefault(f"statistics_rows_outside_nuts{nuts_version}", {})
     for ind in INDICATORS:
         for rank, inp in enumerate(ind.inputs):
             path = kit / "eurostat" / inp.file
             if inp.file not in cache:
-                cache[inp.file] = read_indicator_file(path)
+                # Rows under the other NUTS version's codes: mapped where one-to-one, else left out.
+                df, notes = harmonise(read_indicator_file(path), nuts_version)
+                if len(notes):
+                    report.setdefault("statistics_other_nuts_version", {})[inp.file] = notes.to_dict("records")
+                cache[inp.file] = df
             df = cache[inp.file]
             sel = df[df.indicator == inp.indicator]
             if inp.unit:
@@ -356,7 +362,10 @@ def normalise_role(text: str) -> str:
     return "member"
 
 
-def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, report: dict):
+def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, report: dict, strict: bool = True):
+    """Partnerships and NUTS-coded members. The name table's codes are NUTS 2021: with ``strict``
+    (a NUTS 2021 build) every code must exist; otherwise members whose region is not in the
+    build's NUTS version (e.g. the UK in NUTS 2024) are listed in the report, not drawn."""
     path = kit / "s3" / "s3_partnerships_partial_from_pages.csv"
     df = read_csv(path, PARTNERSHIP_COLS + ["source_date_hint", "note"])
     require_values(df, ["partnership", "region_name_as_in_source", "source_url"], path)
@@ -370,8 +379,8 @@ def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, repor
     np_ = SOURCES / "partnership_region_names.csv"
     names = read_csv(np_, ["name_as_in_source", "country", "nuts_id", "note"])
     require_unique(names, ["name_as_in_source", "country"], np_)
-    mapped = names[names.nuts_id != ""]
-    require_known(mapped, "nuts_id", known, np_)
+    if strict:
+        require_known(names[names.nuts_id != ""], "nuts_id", known, np_)
     lookup = {(r.name_as_in_source, r.country): r.nuts_id for r in names.itertuples()}
     by_name = {r.name: r.platform_id for r in platforms.itertuples()}
 
@@ -387,9 +396,10 @@ def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, repor
             raise DataError(np_, f"no entry for region name '{key[0]}' ({key[1]}) used in "
                                  f"{path.name} row {sheet_row(i)}; add it (with an empty nuts_id if it has no NUTS code)")
         nuts = lookup[key]
-        if not nuts:
+        if not nuts or nuts not in known:
             unmapped.append({"partnership": r.partnership, "name": key[0], "country": key[1],
-                             "source_url": r.source_url})
+                             "source_url": r.source_url,
+                             **({"nuts_2021": nuts, "reason": "region not in this NUTS version"} if nuts else {})})
             continue
         members.append({"partnership_id": pid, "nuts_id": nuts, "role": normalise_role(r.role),
                         "role_as_in_source": r.role, "name_as_in_source": key[0],
@@ -409,11 +419,21 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dic
     report: dict = {}
     regions = load_regions(kit, nuts_version)
     known = set(regions.nuts_id)
-    values, sources = load_indicators(kit, known, report)
+    # Strategy and partnership sources use NUTS 2021 codes; on other versions they are drawn on
+    # the same region's code (kept as nuts_id_source beside it).
+    display = {} if nuts_version == "2021" else display_codes(load_changes(), known)
+    if display:
+        report["s3_codes_drawn_on_nuts_" + nuts_version] = display
+    territories = known | set(display)
+    values, sources = load_indicators(kit, known, report, nuts_version)
     nace, nabs, eco, platforms = load_classifications(kit)
     nace_divisions = set(nace.code[nace.level == "division"])
-    strategies, priorities, source_codes = load_s3(kit, known, nace_divisions, report, extra=SOURCES / "s3")
-    partnerships, members = load_partnerships(kit, known, platforms, report)
+    strategies, priorities, source_codes = load_s3(kit, territories, nace_divisions, report, extra=SOURCES / "s3")
+    partnerships, members = load_partnerships(kit, territories, platforms, report, strict=nuts_version == "2021")
+    strategies["nuts_id_source"] = strategies.nuts_id
+    strategies["nuts_id"] = strategies.nuts_id.replace(display)
+    members["nuts_id_source"] = members.nuts_id
+    members["nuts_id"] = members.nuts_id.replace(display)
     classifier = Classifier.from_files(SOURCES / "classification_rules.csv", SOURCES / "nace_ecosystem_map.csv",
                                        nace_divisions, set(nabs.code), set(eco.code))
     codes = classifier.classify(priorities, source_codes)
@@ -493,8 +513,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  partnership member names not mapped to NUTS: {len(rep['partnership_names_not_mapped'])}")
     for u in rep["partnership_names_not_mapped"]:
         print(f"    - {u['name']} ({u['country']}) in {u['partnership']}")
-    outside = rep["statistics_rows_outside_nuts2021"]
-    print(f"  statistics codes outside NUTS 2021 (kept out of the map): "
+    outside = rep[f"statistics_rows_outside_nuts{manifest['nuts_version']}"]
+    print(f"  statistics codes outside NUTS {manifest['nuts_version']} (kept out of the map): "
           f"{sum(len(v) for v in outside.values())} across {len(outside)} files")
     return 0
 

@@ -96,3 +96,26 @@ def harmonise(stats: pd.DataFrame, target: str, changes: pd.DataFrame | None = N
                               "note": f"also reported under the NUTS {target} code: native value kept"})
             out = out[~dup]
     return out.reset_index(drop=True), pd.DataFrame(notes, columns=NOTE_COLUMNS)
+
+
+def display_codes(changes: pd.DataFrame, target_codes: set[str], min_share: float = 0.8) -> dict[str, str]:
+    """NUTS 2021 codes of strategy territories -> the NUTS 2024 region to draw them on.
+
+    A strategy keeps the code its source uses; for display in NUTS 2024 a code absent from it is
+    drawn on the 2024 region that is the same region: a one-to-one recoding, or the single region
+    with the same name whose territory overlaps at least ``min_share`` both ways (a region that
+    was recoded with a slightly redrawn boundary, e.g. Pirkanmaa FI197 -> FI19B). Anything else
+    is not mapped.
+    """
+    out = {}
+    for code, rows in changes.groupby("code_2021"):
+        if code in target_codes:
+            continue
+        same = rows[(rows.one_to_one == "yes") | (
+            (rows.name_2021.str.strip() == rows.name_2024.str.strip())
+            & (pd.to_numeric(rows.share_of_2021_area, errors="coerce") >= min_share)
+            & (pd.to_numeric(rows.share_of_2024_area, errors="coerce") >= min_share))]
+        same = same[same.code_2024.isin(target_codes)]
+        if len(same) == 1:
+            out[code] = same.code_2024.iloc[0]
+    return out

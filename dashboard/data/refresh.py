@@ -1,7 +1,7 @@
 """Refresh the snapshot from Eurostat's dissemination API and GISCO's NUTS boundaries.
 
     python -m dashboard.data.refresh [--nuts-version 2021|2024] [--scale 20M] [--cache DIR]
-                                     [--out geodata/snapshot] [--kit ../shared/data]
+                                     [--out geodata/snapshot] [--kit KIT/data]
 
 Downloads the regional statistics (JSON-stat 2.0 from the "statistics" API) and the NUTS
 boundaries, converts them into a temporary folder laid out like the data kit (the tidy CSVs
