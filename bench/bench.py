@@ -352,7 +352,10 @@ def scaled_atlas(atlas: Atlas, factor: int) -> Atlas:
         by_priority.setdefault(r.priority_id, []).append((r.scheme, r.code, r.origin, r.rule))
     # a version of its own, so no cached view of the real snapshot is taken for it
     manifest = {**atlas.manifest, "version": f"{atlas.version}-synthetic-x{factor}"}
-    return replace(atlas, manifest=manifest, priorities=big, codes=codes,
+    ti = dict(atlas.territory_index)
+    ti["of_priority"] = np.tile(ti["of_priority"], factor)
+    ti["strategy_of_priority"] = np.tile(ti["strategy_of_priority"], factor)
+    return replace(atlas, manifest=manifest, priorities=big, codes=codes, territory_index=ti,
                    search_text=np.tile(atlas.search_text, factor), code_index=index, codes_by_priority=by_priority)
 
 
