@@ -19,7 +19,7 @@ from .components.shell import (embed_bar, footer, navbar, present_toggle, shell_
 from .data.atlas import Atlas, get_atlas
 from .pages import about_data, compare, explorer, not_found, partnership, partnerships, region
 from .settings import ROOT, SETTINGS, Settings
-from .state import display_of
+from .state import clicked_region, display_of
 from .stories import step_url, stepper, stories_from
 
 log = logging.getLogger(__name__)
@@ -122,14 +122,8 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
 
     def open_profile(click):
         """A click on a region (or a partnership member point) of a page's map opens its profile."""
-        points = click.get("points") if isinstance(click, dict) else None
-        first = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
-        rid = first.get("location") or first.get("customdata")
-        if isinstance(rid, list):
-            rid = rid[0] if rid else None
-        if not isinstance(rid, str) or rid not in atlas.regions.index:
-            return dash.no_update
-        return f"{prefix}region/{rid}"
+        rid = clicked_region(click, atlas.regions.index)
+        return f"{prefix}region/{rid}" if rid else dash.no_update
 
     for graph in ("pt-map", "pp-map", "cmp-map"):
         app.callback(Output("url", "pathname", allow_duplicate=True), Input(graph, "clickData"),

@@ -180,6 +180,17 @@ def to_query(state: ViewState) -> str:
     return "?" + urlencode(out) if out else ""
 
 
+def clicked_region(click, regions) -> str | None:
+    """The NUTS id a map click names (a region's location, or a member point's customdata),
+    if it is a known region; None for anything else (including forged requests)."""
+    points = click.get("points") if isinstance(click, dict) else None
+    first = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
+    rid = first.get("location") or first.get("customdata")
+    if isinstance(rid, list):
+        rid = rid[0] if rid else None
+    return rid if isinstance(rid, str) and rid in regions else None
+
+
 def _whole(text: str) -> bool:
     """A plain ASCII whole number of at most 9 digits (str.isdigit also accepts '²' and '٣')."""
     return re.fullmatch(r"[0-9]{1,9}", text) is not None

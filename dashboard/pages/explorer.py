@@ -14,7 +14,7 @@ from ..data.catalog import INDICATORS
 from ..data.query import indicator_years, matching_priorities, sort_and_page
 from ..figures import explorer_map, map_key, map_values
 from ..settings import SETTINGS, path_to
-from ..state import ViewState, display_query, parse_query, to_query
+from ..state import ViewState, clicked_region, display_query, parse_query, to_query
 
 PATH = "/"
 LEVEL_OPTIONS = [{"label": "All levels", "value": "all"}, {"label": "Country (NUTS 0)", "value": "0"},
@@ -341,10 +341,7 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
             prev, _ = parse_query(current_search or "", atlas)
             region = prev.region
             if trig == "ex-map":
-                points = click.get("points") if isinstance(click, dict) else None
-                first = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
-                loc = first.get("location") or first.get("customdata")  # regions, or partnership member points
-                region = loc if isinstance(loc, str) and loc in atlas.regions.index else region
+                region = clicked_region(click, atlas.regions.index) or region
             elif trig == "ex-clear":
                 region = ""
             state, notes = state_from_controls(atlas, values, region)
