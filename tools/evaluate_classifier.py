@@ -80,7 +80,11 @@ def evaluate(data_dir: Path, rules_path: Path) -> dict:
     full = nace_sets(clf, df)
     ids = list(df.priority_id)
     n = len(ids)
-    res: dict = {"rules_file": str(rules_path), "rules": len(clf.rules), "domains_evaluated": n,
+    try:
+        shown = str(Path(rules_path).resolve().relative_to(ROOT))
+    except ValueError:
+        shown = Path(rules_path).name
+    res: dict = {"rules_file": shown, "rules": len(clf.rules), "domains_evaluated": n,
                  "source_codes": sum(len(gold[i]) for i in ids), "at_k": {}}
     for k in KS:
         p_sum = r_sum = 0.0
