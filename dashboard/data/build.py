@@ -351,6 +351,11 @@ def load_classifications(kit: Path):
 PARTNERSHIP_COLS = ["partnership", "platform", "role", "region_name_as_in_source", "country", "source_url"]
 
 
+def plain_note(note: str) -> str:
+    """A gathering note in plain words: who did the inferring is not the reader's concern."""
+    return re.sub(r"\bis helper inference\b", "is an inference", re.sub(r"\s+by helper\b", "", note))
+
+
 def normalise_role(text: str) -> str:
     t = text.lower()
     if t.startswith("co-lead"):
@@ -403,7 +408,7 @@ def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, repor
             continue
         members.append({"partnership_id": pid, "nuts_id": nuts, "role": normalise_role(r.role),
                         "role_as_in_source": r.role, "name_as_in_source": key[0],
-                        "source_url": r.source_url, "source_date": r.source_date_hint, "note": r.note})
+                        "source_url": r.source_url, "source_date": r.source_date_hint, "note": plain_note(r.note)})
     report["partnership_names_not_mapped"] = unmapped
     members = pd.DataFrame(members).drop_duplicates(["partnership_id", "nuts_id", "role"])
     return pd.DataFrame(parts.values()), members
