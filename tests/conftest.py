@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -39,17 +40,19 @@ def free_port() -> int:
 
 
 def start_server(env_extra: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """app.py on a free loopback port. Its log goes to a file (a pipe nobody reads would fill up
+    and stall the server once enough requests were logged)."""
     port = free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **(env_extra or {})}
     env.pop("S3_DEBUG", None)
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = tempfile.NamedTemporaryFile(prefix=f"s3-atlas-{port}-", suffix=".log", delete=False)
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     prefix = (env_extra or {}).get("S3_URL_PREFIX", "/")
     deadline = time.time() + 60
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stdout.read().decode(errors='replace')}")
+            raise RuntimeError(f"server exited: {Path(log.name).read_text(errors='replace')[-3000:]}")
         try:
             with urllib.request.urlopen(f"{base}{prefix}healthz", timeout=1) as r:
                 if r.status == 200:
