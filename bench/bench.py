@@ -38,7 +38,7 @@ from dashboard.pages.explorer import map_figure  # noqa: E402
 from plotly.io.json import to_json_plotly  # noqa: E402
 from dashboard.callback_requests import body_for_states  # noqa: E402
 from dashboard.settings import SETTINGS  # noqa: E402
-from dashboard.state import ViewState, to_query  # noqa: E402
+from dashboard.state import ViewState  # noqa: E402
 
 from bench.naive_app import create_naive_app  # noqa: E402
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import dash
-import dash_bootstrap_components as dbc
 import flask_bootstrap
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 from flask import abort, request, send_from_directory

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from .data.atlas import Atlas
 from .data.catalog import ATTRIBUTION, INDICATOR_BY_ID
-from .data.query import counts_by_territory, eu_value, indicator_values, source_label
+from .data.query import counts_by_territory, eu_value, indicator_values
 from .state import ViewState
 
 NO_DATA = "#c8c8c8"
@@ -55,10 +55,6 @@ class Classes:
 
 COUNT_CLASSES = Classes(tuple([COUNT_BANDS[0][0]] + [band[1] for band in COUNT_BANDS]),
                         tuple(band[2] for band in COUNT_BANDS), (NO_DATA,) + SEQUENTIAL)
-
-
-def _fmt(value: float, spec: str) -> str:
-    return format(value, spec) if pd.notna(value) else "no data"
 
 
 def nice_breaks(values: np.ndarray, n: int = 5) -> list[float]:

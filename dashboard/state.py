@@ -52,7 +52,6 @@ class ViewState:
 
 
 DEFAULT = ViewState()
-DISPLAY_FIELDS = ("embed", "present", "controls")
 PASS_THROUGH = {"regions", "story", "step"}  # read by other pages or the presentation stepper
 
 

@@ -91,5 +91,3 @@ ATTRIBUTION_LONG = (
     "Administrative boundaries: © EuroGeographics, © TurkStat. "
     "Source: European Commission – Eurostat/GISCO"
 )
-
-CODE_SCHEMES = ("nace", "nabs", "ecosystem")

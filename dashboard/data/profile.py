@@ -13,7 +13,6 @@ import json
 import re
 import unicodedata
 
-import numpy as np
 import pandas as pd
 
 from .atlas import Atlas
@@ -44,10 +43,6 @@ def resolve(atlas: Atlas, nuts_id) -> str | None:
 
 def _name(atlas: Atlas, nid: str) -> str:
     return str(atlas.regions.at[nid, "name_latn"]) if nid in atlas.regions.index else nid
-
-
-def _num(v):
-    return None if v is None or pd.isna(v) else float(v)
 
 
 def _str(v) -> str:

@@ -176,10 +176,3 @@ def eu_value(atlas: Atlas, indicator: str, year: int | None) -> tuple[float, int
     if year is None:
         return float(row.iloc[-1]), int(row.index[-1])
     return (float(row[year]), int(year)) if year in row.index else None
-
-
-def source_label(atlas: Atlas, source_id: str) -> str:
-    if not source_id or source_id not in atlas.sources.index:
-        return ""
-    s = atlas.sources.loc[source_id]
-    return f"Eurostat, {s.source_dataset}"
