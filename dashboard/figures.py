@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -139,6 +139,7 @@ def _selected_trace(geometry_url: str, region: str, present: bool = False):
 
 
 NAME = "<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>"
+LEVEL_WORDS = {0: "national", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
 NO_STRATEGY = NAME + "No S3 strategy in the data for this territory<extra></extra>"
 COUNT_TEMPLATE = NAME + "Matching priorities: %{z}<extra></extra>"
 
@@ -193,12 +194,15 @@ def map_values(atlas: Atlas, state: ViewState) -> dict:
     countries = atlas.regions[atlas.regions.level == 0]
     base = countries[~countries.nuts_id.isin(set(counts.nuts_id))]
     traces = [{"ids": base.nuts_id.tolist(), "z": [-1] * len(base), "static": True, "level": 0,
-               "hovertemplate": NO_STRATEGY}]
+               "hovertemplate": NO_STRATEGY if state.level is None else
+               NAME + f"No {LEVEL_WORDS[state.level]} strategy in the data here<extra></extra>"}]
     for level in sorted(counts.level.unique()):
         sub = counts[counts.level == level]
         traces.append({"ids": sub.nuts_id.tolist(), "z": sub.priorities.tolist(), "level": int(level),
                        "hovertemplate": COUNT_TEMPLATE})
-    return {"traces": traces, "coloraxis": coloraxis(COUNT_CLASSES, "Matching priorities", present), "static_axis": True}
+    classes = COUNT_CLASSES if state.level is None else replace(
+        COUNT_CLASSES, labels=(f"No {LEVEL_WORDS[state.level]} strategy in the data",) + COUNT_CLASSES.labels[1:])
+    return {"traces": traces, "coloraxis": coloraxis(classes, "Matching priorities", present), "static_axis": True}
 
 
 def explorer_map(atlas: Atlas, state: ViewState, geometry_url: Callable[[int], str]) -> go.Figure:

@@ -179,3 +179,20 @@ def test_map_image_export_is_presentation_size(live_server, page):
     assert size[:3] == ["png", 1920, 1080] and size[3] > 50000
     credit = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').layout.annotations[0].text")
     assert "EuroGeographics" in credit  # drawn inside the figure, so inside the image
+
+
+def test_finding_a_region_by_name_selects_it(live_server, page):
+    pg = page.page
+    pg.goto(live_server + "/", wait_until="networkidle")
+    wait_for_map(pg)
+    pg.click("#ex-region")
+    pg.keyboard.type("Cataluña")
+    pg.keyboard.press("Enter")
+    pg.wait_for_function("() => location.search.includes('region=ES51')")
+    pg.wait_for_function("() => document.querySelector('#ex-selected').innerText.includes('ES51')")
+    rows = pg.locator(".pt-region").all_inner_texts()[1:]
+    assert rows and all("(ES51" in r for r in rows)
+    # clearing the selection empties the finder too
+    pg.click("#ex-clear")
+    pg.wait_for_function("() => !location.search.includes('region=')")
+    assert page.errors == []

@@ -45,6 +45,13 @@ def nace_options(atlas: Atlas) -> list[dict]:
     return opts
 
 
+def region_options(atlas: Atlas) -> list[dict]:
+    """Every region by name (Latin and national script) and code, for the region finder."""
+    r = atlas.regions.sort_values(["level", "name_latn"])
+    return [{"label": f"{n} ({i})" if n == nn else f"{n} / {nn} ({i})", "value": i}
+            for i, n, nn in zip(r.nuts_id, r.name_latn, r.name_national)]
+
+
 def partnership_options(atlas: Atlas) -> list[dict]:
     names = dict(zip(atlas.platforms.platform_id, atlas.platforms.name))
     return [{"label": f"{r.name}" + (f" ({names[r.platform_id]})" if r.platform_id in names else ""),
@@ -142,8 +149,11 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
         dcc.Loading(dcc.Graph(id="ex-map", config=MAP_CONFIG, className="explorer-map"), delay_show=300),
         credit_line(atlas.version),
         html.Div([html.Div(id="ex-selected"),
-                  dbc.Button("Clear selection", id="ex-clear", size="sm", color="link",
-                             className="ms-2 p-0")], className="selected-region d-flex my-2"),
+                  dbc.Button("Clear selection", id="ex-clear", size="sm", color="link", className="ms-2 p-0"),
+                  dcc.Dropdown(id="ex-region", options=region_options(atlas), value=state.region or None,
+                               placeholder="Find a region by name…", className="ms-auto region-finder",
+                               style={"minWidth": "18rem"})],
+                 className="selected-region d-flex align-items-center flex-wrap gap-2 my-2"),
         html.Div([
             html.Div(id="ex-count", className="fw-bold", role="status", **{"aria-live": "polite"}),
             html.Div([dbc.Label("Sort by", html_for="ex-sort", className="me-2 mb-0 small"),
@@ -321,15 +331,15 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         + [Output("ex-url", "search"), Output("ex-map", "figure"), Output("ex-table", "children"),
            Output("ex-count", "children"), Output("ex-page", "max_value"), Output("ex-year", "options"),
            Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"), Output("ex-year-col", "style"),
-           Output("ex-notes", "children"), Output("ex-notes", "is_open")],
+           Output("ex-notes", "children"), Output("ex-notes", "is_open"), Output("ex-region", "value")],
         [Input("ex-url", "search")] + [Input(cid, prop) for cid, prop in zip(control_ids, props)]
-        + [Input("ex-map", "clickData"), Input("ex-clear", "n_clicks")],
+        + [Input("ex-map", "clickData"), Input("ex-clear", "n_clicks"), Input("ex-region", "value")],
         [State("ex-url", "search")],
         prevent_initial_call=False,
     )
     def update(search, *args):
         values = list(args[: len(CONTROLS)])
-        click, _clear_clicks, current_search = args[len(CONTROLS):]
+        click, _clear_clicks, picked, current_search = args[len(CONTROLS):]
         trig = ctx.triggered_id
         notes: list[str] = []
         prev = None
@@ -344,6 +354,8 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
                 region = clicked_region(click, atlas.regions.index) or region
             elif trig == "ex-clear":
                 region = ""
+            elif trig == "ex-region":  # chosen by name in the region finder
+                region = picked if isinstance(picked, str) and picked in atlas.regions.index else ""
             state, notes = state_from_controls(atlas, values, region)
             state = replace(state, embed=prev.embed, present=prev.present, controls=prev.controls)
             if trig != "ex-page":
@@ -360,4 +372,4 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         return (out_controls + [out_search, v["figure"], v["rows"], v["count"], v["pages"], v["year_options"],
                                 selected_panel(atlas, state), {} if state.region else {"display": "none"},
                                 hide, hide, [html.Div(n) for n in notes],
-                                bool(notes)])
+                                bool(notes), no_update if trig == "ex-region" else (state.region or None)])
