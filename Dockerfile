@@ -4,7 +4,7 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOST=0.0.0.0 PORT=8050 WORKERS=2
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md DATA_NOTICE.md LICENSE ./
 COPY dashboard ./dashboard
 RUN pip install --no-cache-dir '.[serve]'
 
