@@ -21,7 +21,15 @@ def test_explorer_to_profile_to_compare(live_server, page, atlas):
     pg = page.page
     geometry = []
     pg.on("response", lambda r: geometry.append(r.status) if "/geometry/" in r.url else None)
-    pg.goto(live_server + "/?region=ES51", wait_until="networkidle")
+    pg.goto(live_server + "/?level=2", wait_until="networkidle")
+    wait_for_plot(pg, "#ex-map")
+    # click Catalonia on the map
+    lon, lat = atlas.regions.loc["ES51", ["lon", "lat"]]
+    box = pg.locator("#ex-map .js-plotly-plot canvas").first.bounding_box()
+    x, y = pg.evaluate("([lon, lat]) => { const m = document.querySelector('#ex-map .js-plotly-plot')"
+                       "._fullLayout.map._subplot.map; const p = m.project([lon, lat]); return [p.x, p.y]; }",
+                       [float(lon), float(lat)])
+    pg.mouse.click(box["x"] + x, box["y"] + y)
     pg.wait_for_selector("#ex-profile-link", timeout=30000)
     pg.click("#ex-profile-link")
     pg.wait_for_selector("#rg-title", timeout=30000)
