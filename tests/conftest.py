@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -81,21 +82,47 @@ def browser():
         b.close()
 
 
+PLOTLY_JS = "plotly.min.js"
+TEARDOWN = re.compile(r"Cannot read properties of (null|undefined) \(reading '(getStyle|_rangeSliderData)'\)")
+
+
 class Watched:
-    """A page that records requests leaving the machine and JavaScript errors."""
+    """A page that records requests leaving the machine and JavaScript errors.
+
+    One kind of error is set apart instead of failing a test: plotly.js finishing an
+    asynchronous draw of a graph that Dash has already removed because the page changed
+    (its own code, its own frames only, reading a property of the removed map). It has no
+    effect a person can see; every other error is recorded.
+    """
 
     def __init__(self, page):
         self.page = page
         self.external: list[str] = []
         self.errors: list[str] = []
+        self.plotly_teardown: list[str] = []
         page.on("request", self._request)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", self._pageerror)
+        page.on("console", self._console)
 
     def _request(self, req):
         url = req.url
         if not url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")):
             self.external.append(url)
+
+    def _pageerror(self, exc):
+        frames = [line for line in (exc.stack or "").splitlines()[1:] if line.strip().startswith("at ")]
+        if TEARDOWN.search(str(exc)) and frames and all(PLOTLY_JS in f for f in frames):
+            self.plotly_teardown.append(str(exc))
+        else:
+            self.errors.append(str(exc))
+
+    def _console(self, msg):
+        if msg.type != "error":
+            return
+        if TEARDOWN.search(msg.text) and PLOTLY_JS in (msg.location or {}).get("url", ""):
+            self.plotly_teardown.append(msg.text)
+        else:
+            self.errors.append(msg.text)
 
 
 @pytest.fixture

@@ -31,6 +31,9 @@ def test_explorer_to_profile_to_compare(live_server, page, atlas):
                        [float(lon), float(lat)])
     pg.mouse.click(box["x"] + x, box["y"] + y)
     pg.wait_for_selector("#ex-profile-link", timeout=30000)
+    # let the map finish drawing the selection before leaving the page
+    pg.wait_for_function("() => document.querySelector('#ex-map .js-plotly-plot').data.some(t => t.name === 'selected')")
+    wait_for_plot(pg, "#ex-map")
     pg.click("#ex-profile-link")
     pg.wait_for_selector("#rg-title", timeout=30000)
     assert urlparse(pg.url).path == "/region/ES51"
