@@ -57,24 +57,17 @@ def test_truncated_geojson(tmp_path):
         b.load_regions(tmp_path)
 
 
-def test_non_numeric_value(tmp_path):
+@pytest.mark.parametrize("content, message", [
+    (HEADER + "AT11,unemployment_rate,2020,4.1,PC,tgs,,2,v,r\nAT12,unemployment_rate,2020,n/a,PC,tgs,,2,v,r\n",
+     r"x.csv, row 3, column 'value': value 'n/a' is not a number"),
+    ("nuts_id,indicator,year,unit,source_dataset,flag\nAT11,u,2020,PC,tgs,\n",
+     r"x.csv, row 1, column 'value': missing required column"),
+    (HEADER + "at-11,u,2020,4.1,PC,tgs,,2,v,r\n", r"row 2, column 'nuts_id': 'at-11' is not a NUTS code"),
+], ids=["non-numeric value", "missing column", "malformed NUTS code"])
+def test_bad_statistics_file(tmp_path, content, message):
     f = tmp_path / "x.csv"
-    f.write_text(HEADER + "AT11,unemployment_rate,2020,4.1,PC,tgs,,2,v,r\nAT12,unemployment_rate,2020,n/a,PC,tgs,,2,v,r\n")
-    with pytest.raises(DataError, match=r"x.csv, row 3, column 'value': value 'n/a' is not a number"):
-        b.read_indicator_file(f)
-
-
-def test_missing_column(tmp_path):
-    f = tmp_path / "x.csv"
-    f.write_text("nuts_id,indicator,year,unit,source_dataset,flag\nAT11,u,2020,PC,tgs,\n")
-    with pytest.raises(DataError, match=r"x.csv, row 1, column 'value': missing required column"):
-        b.read_indicator_file(f)
-
-
-def test_malformed_nuts_code(tmp_path):
-    f = tmp_path / "x.csv"
-    f.write_text(HEADER + "at-11,u,2020,4.1,PC,tgs,,2,v,r\n")
-    with pytest.raises(DataError, match=r"row 2, column 'nuts_id': 'at-11' is not a NUTS code"):
+    f.write_text(content)
+    with pytest.raises(DataError, match=message):
         b.read_indicator_file(f)
 
 

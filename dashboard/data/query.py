@@ -158,12 +158,11 @@ def indicator_values(atlas: Atlas, indicator: str, year: int | None, level: int)
 
 def indicator_years(atlas: Atlas, indicator: str, level: int) -> list[int]:
     """Years with at least one value at this level, newest first."""
-    wide = atlas.indicator_values.get(indicator)
-    if wide is None:
+    grid = atlas.level_grids.get((indicator, level))
+    if grid is None:
         return []
-    ids = atlas.regions.nuts_id[atlas.regions.level == level]
-    sub = wide.reindex(ids)
-    return sorted((int(y) for y in sub.columns if sub[y].notna().any()), reverse=True)
+    has = ~np.isnan(grid.values).all(axis=0)
+    return sorted((int(y) for y in grid.years[has]), reverse=True)
 
 
 def eu_value(atlas: Atlas, indicator: str, year: int | None) -> tuple[float, int] | None:
