@@ -323,6 +323,32 @@ def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, 
 
 # --------------------------------------------------------------------------- classifications
 
+NOT_FOUND_COLS = ["nuts_id", "region_name", "sought", "what_was_tried"]
+NO_MEMBERS_COLS = ["partnership", "platform", "source_url", "what_was_tried"]
+
+
+def load_not_found(extra: Path, territories: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What was looked for in public pages and not found: strategies (``not_found.csv``) and
+    partnerships named by a source whose members were not found (``partnerships_without_members.csv``).
+    Both optional; shown on the coverage page so that missing is visible as missing."""
+    out = []
+    for name, cols, key in (("not_found.csv", NOT_FOUND_COLS, "nuts_id"),
+                            ("partnerships_without_members.csv", NO_MEMBERS_COLS, "partnership")):
+        path = extra / name
+        if not path.exists():
+            out.append(pd.DataFrame(columns=cols))
+            continue
+        df = read_csv(path, cols)
+        require_values(df, [key, "what_was_tried"], path)
+        if key == "nuts_id":
+            require_known(df, "nuts_id", territories, path)
+            require_unique(df, ["nuts_id", "sought"], path)
+        else:
+            require_unique(df, "partnership", path)
+        out.append(df[cols])
+    return out[0], out[1]
+
+
 def load_classifications(kit: Path):
     np_ = kit / "classifications" / "nace_rev2_sections_divisions.csv"
     nace = read_csv(np_, ["level", "section", "division", "code", "description"])
@@ -435,12 +461,17 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dic
     nace_divisions = set(nace.code[nace.level == "division"])
     strategies, priorities, source_codes = load_s3(kit, territories, nace_divisions, report, extra=SOURCES / "s3")
     partnerships, members = load_partnerships(kit, territories, platforms, report, strict=nuts_version == "2021")
+    not_found, no_members = load_not_found(SOURCES / "s3", territories)
+    # A partnership whose members were found later is no longer "without members".
+    no_members = no_members[~no_members.partnership.isin(partnerships.name)]
     strategies["nuts_id_source"] = strategies.nuts_id
     strategies["nuts_id"] = strategies.nuts_id.replace(display)
     members["nuts_id_source"] = members.nuts_id
     members["nuts_id"] = members.nuts_id.replace(display)
+    div = nace[nace.level == "division"]
     classifier = Classifier.from_files(SOURCES / "classification_rules.csv", SOURCES / "nace_ecosystem_map.csv",
-                                       nace_divisions, set(nabs.code), set(eco.code))
+                                       dict(zip(div.code, div.name)), dict(zip(nabs.code, nabs.name)),
+                                       dict(zip(eco.code, eco.name)))
     codes = classifier.classify(priorities, source_codes)
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -463,6 +494,8 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dic
             "priority_codes": codes,
             "partnerships": partnerships,
             "partnership_members": members,
+            "s3_not_found": not_found,
+            "partnerships_without_members": no_members,
             "platforms": platforms,
             "nace": nace,
             "nabs": nabs,

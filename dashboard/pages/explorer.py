@@ -122,8 +122,9 @@ def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
         dbc.Label("Thematic partnership", html_for="ex-partnership", className="mb-0 small fw-bold"),
         dcc.Dropdown(id="ex-partnership", options=partnership_options(atlas), value=v["ex-partnership"],
                      placeholder="Any partnership", **dd),
-        html.P("Codes marked as assigned automatically come from a reviewed keyword map, not from the strategy "
-               "documents; hover a code to see why it was assigned.", className="small text-muted mt-2"),
+        html.P("Codes marked as assigned automatically come from a reviewed keyword map and text similarity "
+               "(TF-IDF), not from the strategy documents; hover a code to see why it was assigned.",
+               className="small text-muted mt-2"),
     ], className="filter-panel")
 
 

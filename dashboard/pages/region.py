@@ -139,7 +139,7 @@ def priorities_section(profile: dict, prefix: str) -> html.Div:
         ], className="pt-item rg-priority", **{"data-priority": p["priority_id"]}))
     legend = html.P([html.Span("NACE 62", className="badge code-badge code-source me-1"), "from the source · ",
                      html.Span("NACE 62", className="badge code-badge code-auto me-1"),
-                     "assigned automatically (reviewed keyword map; hover a code for the rule)"],
+                     "assigned automatically (keyword map or text similarity; hover a code for the reason)"],
                     className="small text-muted mb-1")
     body = html.Div(items, className="priority-table") if items else html.P("No priorities in the data.",
                                                                               className="text-muted")
