@@ -112,3 +112,52 @@ def test_a_single_region_country_with_a_national_strategy_has_nothing_missing(fi
 def test_module_is_free_of_dash():
     src = Path(coverage_table.__code__.co_filename).read_text(encoding="utf-8")
     assert "import dash" not in src and "from dash" not in src
+
+
+def _text(component) -> str:
+    """All text of a Dash component tree."""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    children = getattr(component, "children", None)
+    if children is None:
+        return ""
+    if not isinstance(children, (list, tuple)):
+        children = [children]
+    return " ".join(_text(c) for c in children if c is not None)
+
+
+def test_about_page_lists_what_was_looked_for_and_not_found(atlas):
+    from dashboard.pages.about_data import layout
+
+    nf, nm = _csv("s3_not_found"), _csv("partnerships_without_members")
+    assert len(nf) and len(nm)  # the snapshot records both
+    text = _text(layout(atlas))
+    assert f"Strategies or priority lists ({len(nf)})" in text
+    for r in nf.itertuples():
+        assert f"{r.nuts_id} {atlas.region_name(r.nuts_id)}" in text and r.what_was_tried in text
+    assert f"members not found ({len(nm)})" in text
+    for r in nm.itertuples():
+        assert r.partnership in text
+    # a partnership listed as without members never also has members in the data
+    assert not set(nm.partnership) & set(_csv("partnerships").name)
+
+
+def test_not_found_lists_are_validated(tmp_path):
+    from dashboard.data.build import load_not_found
+    from dashboard.data.schema import DataError
+
+    (tmp_path / "not_found.csv").write_text(
+        "nuts_id,region_name,sought,what_was_tried\nFRG,Pays de la Loire,strategy,3 searches\n"
+        "XX99,Nowhere,strategy,1 search\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_not_found(tmp_path, {"FRG"})
+    assert "not_found.csv" in str(err.value) and "XX99" in str(err.value)
+    (tmp_path / "not_found.csv").write_text(
+        "nuts_id,region_name,sought,what_was_tried\nFRG,Pays de la Loire,strategy,3 searches\n", encoding="utf-8")
+    (tmp_path / "partnerships_without_members.csv").write_text(
+        "partnership,platform,source_url,what_was_tried\nPhotonics,,https://example.org/p,\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_not_found(tmp_path, {"FRG"})
+    assert "what_was_tried" in str(err.value)
+    nf, nm = load_not_found(tmp_path / "absent", {"FRG"})
+    assert nf.empty and nm.empty

@@ -56,6 +56,8 @@ class Atlas:
     indicator_flags: dict  # indicator -> wide DataFrame (nuts_id x year) of flags
     sources: pd.DataFrame  # index source_id
     geometry_files: dict  # level -> (path, content hash)
+    not_found: pd.DataFrame  # strategies looked for and not found: nuts_id, region_name, sought, what_was_tried
+    no_members: pd.DataFrame  # partnerships named by a source, members not found
     # indexes
     search_text: np.ndarray = field(repr=False)  # folded text per priority
     code_index: dict = field(repr=False)  # (scheme, code) -> np.ndarray bool mask over priorities
@@ -87,6 +89,13 @@ class Atlas:
 
 def _read(data_dir: Path, name: str, required: list[str]) -> pd.DataFrame:
     return read_csv(data_dir / f"{name}.csv", required)
+
+
+def _read_optional(data_dir: Path, name: str, required: list[str]) -> pd.DataFrame:
+    """A table snapshots built before it existed do not have: empty when absent."""
+    if not (data_dir / f"{name}.csv").exists():
+        return pd.DataFrame(columns=required)
+    return _read(data_dir, name, required)
 
 
 def load_atlas(data_dir: Path) -> Atlas:
@@ -205,6 +214,9 @@ def load_atlas(data_dir: Path) -> Atlas:
         indicator_flags=MappingProxyType(ind_flags),
         sources=sources,
         geometry_files=MappingProxyType(geometry_files),
+        not_found=_read_optional(data_dir, "s3_not_found", ["nuts_id", "region_name", "sought", "what_was_tried"]),
+        no_members=_read_optional(data_dir, "partnerships_without_members",
+                                  ["partnership", "platform", "source_url", "what_was_tried"]),
         search_text=search_text,
         code_index=MappingProxyType(code_index),
         children=MappingProxyType({k: tuple(v) for k, v in children.items()}),

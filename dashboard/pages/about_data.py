@@ -9,7 +9,8 @@ from pathlib import Path
 
 from dash import html
 
-from ..data.coverage import coverage_table
+from ..components.table import safe_link
+from ..data.coverage import coverage_table, source_domain
 
 PATH = "/about/data"
 NOTICE = Path(__file__).resolve().parents[2] / "DATA_NOTICE.md"
@@ -42,7 +43,8 @@ def coverage_section(atlas) -> html.Div:
             html.Td(f"{r.country_name} ({r.country})"),
             html.Td(r.national_strategies), html.Td(r.regional_strategies), html.Td(r.priorities),
             _missing_cell(atlas, r.missing_nuts12),
-            html.Td(_listing(r.periods)),
+            html.Td(" · ".join(f"{n} {g}" for g, n in r.period_groups.items()) or "—",
+                    title="; ".join(r.periods)),
             html.Td(_listing(r.source_domains)),
             html.Td(_listing(r.gathered_on, empty="not recorded (data kit)")),
         ]) for r in shown.itertuples()
@@ -63,6 +65,35 @@ def coverage_section(atlas) -> html.Div:
         html.Div(html.Table([head, body], className="table table-sm table-striped align-top"),
                  className="table-responsive"),
     ])
+
+
+def _table(head: tuple[str, ...], rows: list[list]) -> html.Div:
+    return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])),
+                                html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])],
+                               className="table table-sm table-striped align-top"), className="table-responsive")
+
+
+def not_found_section(atlas) -> html.Div:
+    """What was looked for in public pages and not found, with what was tried."""
+    nf = atlas.not_found.sort_values(["nuts_id", "sought"])
+    nm = atlas.no_members.sort_values(["platform", "partnership"])
+    parts = [html.H2("Looked for and not found", className="h4 mt-4"),
+             html.P("These were searched for in public pages without finding a source that lists them. "
+                    "They are shown as missing rather than filled in from elsewhere.", className="small text-muted")]
+    if len(nf):
+        parts += [html.H3(f"Strategies or priority lists ({len(nf)})", className="h6 mt-3"),
+                  _table(("Territory", "Looked for", "What was tried"),
+                         [[f"{r.nuts_id} {atlas.region_name(r.nuts_id)}", r.sought, r.what_was_tried]
+                          for r in nf.itertuples()])]
+    if len(nm):
+        parts += [html.H3(f"Partnerships named by a source, members not found ({len(nm)})", className="h6 mt-3"),
+                  _table(("Partnership", "Platform", "Named in", "What was tried"),
+                         [[r.partnership, r.platform or "not stated",
+                           safe_link(r.source_url, source_domain(r.source_url) or "source"),
+                           r.what_was_tried] for r in nm.itertuples()])]
+    if not (len(nf) or len(nm)):
+        parts.append(html.P("Nothing recorded."))
+    return html.Div(parts)
 
 
 def _notice_sections() -> list:
@@ -124,6 +155,7 @@ def layout(atlas) -> html.Div:
     return html.Div([
         html.H1("About the data", className="h3 mt-4"),
         coverage_section(atlas),
+        not_found_section(atlas),
         licences_section(),
         report_section(atlas),
     ], className="about-data")

@@ -99,6 +99,7 @@ def statistics_table(profile: dict) -> html.Div:
 
 def strategies_section(profile: dict) -> html.Div:
     items = []
+    with_priorities = {p["strategy_id"] for p in profile["priorities"]}
     for s in profile["strategies"]:
         items.append(html.Li([
             html.Strong(s["title"]), f" ({s['period']})" if s["period"] else "",
@@ -108,6 +109,8 @@ def strategies_section(profile: dict) -> html.Div:
                 f"{s['territory_name']} ({s['territory']}, {LEVEL_LABELS[s['territory_level']]}) · ",
                 safe_link(s["source_url"], "source"),
                 *([" · ", safe_link(s["document_url"], "strategy document")] if s["document_url"] else []),
+                *([" · ", html.Span("its priority list was not found in public sources", className="text-muted")]
+                  if s["strategy_id"] not in with_priorities else []),
             ], className="small"),
         ], className="mb-2"))
     body = html.Ul(items, className="list-unstyled") if items else html.P(
