@@ -159,8 +159,10 @@ def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Di
     return html.Div([
         dcc.Location(id="pt-url", refresh=False),
         html.H1("Thematic Smart Specialisation partnerships", className="h3 mt-3"),
-        html.P("Regions working together on a theme within the S3 thematic platforms. Member lists are those "
-               "published on the partnerships' pages and may be incomplete; roles are as stated in the sources.",
+        html.P(["Regions working together on a theme within the S3 thematic platforms. Member lists come from "
+                "public pages (partnership pages, regional and network news), each row with its source, and may be "
+                "incomplete or dated; roles are as stated in the sources. Partnerships whose members were not "
+                "found are listed on ", html.A("About the data", href=f"{prefix}about/data"), "."],
                className="small text-muted"),
         headline(counts),
         notes_alert(notes, "pt-notes"),
