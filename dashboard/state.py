@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from .data.atlas import Atlas
 from .data.catalog import INDICATOR_BY_ID
+from .data.periods import PERIODS
 from .data.query import Filters
 from .settings import SETTINGS
 
@@ -31,6 +32,7 @@ class ViewState:
     eco: tuple[str, ...] = ()
     platform: str = ""
     partnership: str = ""
+    period: str = ""  # strategy period group (data.periods.PERIODS); "" = any
     indicator: str = DEFAULT_INDICATOR
     year: int | None = None  # None: each region's latest year
     region: str = ""
@@ -43,7 +45,8 @@ class ViewState:
 
     def filters(self) -> Filters:
         return Filters(keyword=self.q, level=self.level, nace=self.nace, nabs=self.nabs, ecosystem=self.eco,
-                       platform=self.platform, partnership=self.partnership, region=self.region)
+                       platform=self.platform, partnership=self.partnership, region=self.region,
+                       period=self.period)
 
     @property
     def map_level(self) -> int:
@@ -133,6 +136,11 @@ def parse_query(query: str | dict | None, atlas: Atlas) -> tuple[ViewState, list
                 values[key] = raw
             else:
                 notes.append(f"Unknown {label} '{_short(raw)}'.")
+        elif key == "period":
+            if raw in PERIODS:
+                values["period"] = raw
+            elif raw not in {"", "any"}:
+                notes.append(f"Period '{_short(raw)}' is not one of {', '.join(PERIODS)}.")
         elif key == "year":
             if _whole(raw) and 1990 <= int(raw) <= 2100:
                 values["year"] = int(raw)

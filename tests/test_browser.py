@@ -196,3 +196,20 @@ def test_finding_a_region_by_name_selects_it(live_server, page):
     pg.click("#ex-clear")
     pg.wait_for_function("() => !location.search.includes('region=')")
     assert page.errors == []
+
+
+def test_period_filter_keeps_current_strategies_only(live_server, page, atlas):
+    pg = page.page
+    pg.goto(live_server + "/", wait_until="networkidle")
+    wait_for_map(pg)
+    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.length > 0")
+    pg.click("#ex-period")
+    pg.locator("[role=option]", has_text="Current: running into 2021 or later").first.click()
+    pg.wait_for_function("() => location.search.includes('period=current')")
+    expected = int((atlas.priorities.period_group == "current").sum())
+    pg.wait_for_function(f"() => document.querySelector('#ex-count').innerText.startsWith('{expected} ')")
+    assert "strategy period reaching 2021 or later" in count_text(pg)
+    # every row shown belongs to a strategy whose period reaches 2021 or later
+    strategies = pg.locator(".pt-strategy").all_inner_texts()[1:]  # after the header
+    assert strategies and all(re.search(r"20(2[1-9]|[3-9]\d)", s) for s in strategies), strategies
+    assert page.errors == []

@@ -49,6 +49,7 @@ valid_states = st.builds(
     nace=codes["nace"], nabs=codes["nabs"], eco=codes["eco"],
     platform=st.sampled_from([""] + sorted(ATLAS.platforms.platform_id)),
     partnership=st.sampled_from([""] + sorted(ATLAS.partnerships.partnership_id)),
+    period=st.sampled_from(["", "current", "older", "unstated"]),
     region=st.sampled_from(["", "ES51", "CZ", "DE1", "FI1D7", "EL303"]),
     year=st.one_of(st.none(), st.integers(2010, 2025)),
     sort=st.sampled_from(SORTS + tuple("-" + s for s in SORTS)),
@@ -71,7 +72,7 @@ def client_app():
 
 
 CONTROL_IDS = ["ex-mode", "ex-q", "ex-level", "ex-nace", "ex-nabs", "ex-eco", "ex-platform", "ex-partnership",
-               "ex-indicator", "ex-year", "ex-sort", "ex-page"]
+               "ex-period", "ex-indicator", "ex-year", "ex-sort", "ex-page"]
 
 
 @settings(max_examples=250 * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

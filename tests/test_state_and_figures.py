@@ -133,3 +133,20 @@ def test_partnership_overlay_sits_on_top_of_the_choropleth(atlas):
 def test_unicode_digits_are_not_numbers(atlas):
     state, notes = parse_query("?year=²&page=٣", atlas)
     assert state.year is None and state.page == 1 and len(notes) == 2
+
+
+def test_period_filter_partitions_the_priorities(atlas):
+    from dashboard.data.periods import period_group
+    from dashboard.data.query import Filters, matching_priorities
+
+    total = len(matching_priorities(atlas, Filters()))
+    parts = {k: matching_priorities(atlas, Filters(period=k)) for k in ("current", "older", "unstated")}
+    assert sum(len(v) for v in parts.values()) == total and all(len(v) for v in parts.values())
+    periods = atlas.strategies.period
+    assert all(period_group(periods[s]) == "current" for s in parts["current"].strategy_id)
+    assert period_group("2014-2020 (revised 2018)") == "older"
+    assert period_group("2021-2027") == period_group("to 2030") == "current"
+    assert period_group("not stated on page") == "unstated"
+    state, notes = parse_query("period=last-year", atlas)
+    assert state.period == "" and notes == ["Period 'last-year' is not one of current, older, unstated."]
+    assert to_query(parse_query("period=older&q=wood", atlas)[0]) == "?q=wood&period=older"

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import INDICATOR_BY_ID
+from .periods import period_group
 from .schema import DataError, read_csv
 
 LEVELS = (0, 1, 2, 3)
@@ -122,6 +123,7 @@ def load_atlas(data_dir: Path) -> Atlas:
                                                 "document_url", "source_url", "source_note"])
     strategies["level"] = strategies.nuts_id.map(regions.level).astype(int)
     strategies["country"] = strategies.nuts_id.map(regions.country)
+    strategies["period_group"] = strategies.period.map(period_group)
     strategies = strategies.set_index("strategy_id", drop=False)
 
     p = _read(data_dir, "priorities", ["priority_id", "strategy_id", "title", "title_original", "description",
@@ -130,6 +132,7 @@ def load_atlas(data_dir: Path) -> Atlas:
     p["level"] = p.strategy_id.map(strategies.level).astype(int)
     p["country"] = p.strategy_id.map(strategies.country)
     p["strategy_title"] = p.strategy_id.map(strategies.title)
+    p["period_group"] = p.strategy_id.map(strategies.period_group)
     p["region_name"] = p.nuts_id.map(regions.name_latn)
     p = p.reset_index(drop=True)
     search_text = np.array([fold(" ".join(v)) for v in

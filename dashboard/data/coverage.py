@@ -15,10 +15,11 @@ covered are listed as missing.
 """
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 import pandas as pd
+
+from .periods import PERIODS
 
 EU27 = frozenset({"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT",
                   "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"})
@@ -32,18 +33,6 @@ def source_domain(url: str) -> str:
     """The host of a URL without a leading 'www.' ('' when there is none)."""
     host = urlsplit(str(url or "")).hostname or ""
     return host[4:] if host.startswith("www.") else host
-
-
-PERIOD_GROUPS = ("reaching 2021 or later", "up to 2020", "years not stated")
-YEAR = re.compile(r"\b(19|20)\d\d\b")
-
-
-def period_group(period: str) -> str:
-    """Which of PERIOD_GROUPS a free-text period falls in, by the latest year it names."""
-    years = [int(m.group(0)) for m in YEAR.finditer(str(period or ""))]
-    if not years:
-        return PERIOD_GROUPS[2]
-    return PERIOD_GROUPS[0] if max(years) >= 2021 else PERIOD_GROUPS[1]
 
 
 def covering_ids(atlas, nuts_id: str) -> set[str]:
@@ -88,7 +77,7 @@ def coverage_table(atlas) -> pd.DataFrame:
             "regional_strategies": int((s.level > 0).sum()),
             "strategies": int(len(s)),
             "periods": tuple(sorted(set(s.period) - {""})),
-            "period_groups": {g: n for g in PERIOD_GROUPS if (n := int((s.period.map(period_group) == g).sum()))},
+            "period_groups": {label: n for key, label in PERIODS.items() if (n := int((s.period_group == key).sum()))},
             "priorities": int(len(p)),
             "regions_nuts12": len(nuts12),
             "missing_nuts12": missing,

@@ -20,6 +20,7 @@ class Filters:
     platform: str = ""
     partnership: str = ""
     region: str = ""  # selected region: its own and its sub-regions' strategies
+    period: str = ""  # a key of periods.PERIODS; "" = any period
 
 
 def keyword_mask(atlas: Atlas, keyword: str) -> np.ndarray:
@@ -72,6 +73,8 @@ def priority_mask(atlas: Atlas, f: Filters) -> np.ndarray:
         mask &= keyword_mask(atlas, f.keyword)
     if f.level is not None:
         mask &= (p.level == f.level).to_numpy()
+    if f.period:
+        mask &= (p.period_group == f.period).to_numpy()
     for scheme, codes in (("nace", f.nace), ("nabs", f.nabs), ("ecosystem", f.ecosystem)):
         if codes:
             mask &= _code_mask(atlas, scheme, codes)

@@ -11,6 +11,7 @@ from ..components.shell import credit_line, notes_alert
 from ..components.table import priority_rows, table_header
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS
+from ..data.periods import PERIODS
 from ..data.query import indicator_years, matching_priorities, sort_and_page
 from ..figures import explorer_map, map_key, map_values
 from ..settings import SETTINGS, path_to
@@ -20,6 +21,10 @@ PATH = "/"
 LEVEL_OPTIONS = [{"label": "All levels", "value": "all"}, {"label": "Country (NUTS 0)", "value": "0"},
                  {"label": "NUTS 1", "value": "1"}, {"label": "NUTS 2", "value": "2"},
                  {"label": "NUTS 3", "value": "3"}]
+PERIOD_OPTIONS = [{"label": "Any period", "value": "any"},
+                  {"label": "Current: running into 2021 or later", "value": "current"},
+                  {"label": "Earlier: ended by 2020", "value": "older"},
+                  {"label": "Period not stated in the source", "value": "unstated"}]
 SORT_OPTIONS = [{"label": "Region", "value": "region"}, {"label": "Priority", "value": "priority"},
                 {"label": "Strategy", "value": "strategy"}, {"label": "Region (Z–A)", "value": "-region"},
                 {"label": "Priority (Z–A)", "value": "-priority"}, {"label": "Strategy (Z–A)", "value": "-strategy"}]
@@ -31,7 +36,7 @@ EXPORTS = (("ex-dl-csv", "export/priorities.csv"), ("ex-dl-xlsx", "export/priori
 
 # Control id -> ViewState field; the order is the callback's argument order.
 CONTROLS = (("ex-mode", "mode"), ("ex-q", "q"), ("ex-level", "level"), ("ex-nace", "nace"), ("ex-nabs", "nabs"),
-            ("ex-eco", "eco"), ("ex-platform", "platform"), ("ex-partnership", "partnership"),
+            ("ex-eco", "eco"), ("ex-platform", "platform"), ("ex-partnership", "partnership"), ("ex-period", "period"),
             ("ex-indicator", "indicator"), ("ex-year", "year"), ("ex-sort", "sort"), ("ex-page", "active_page"))
 
 
@@ -62,7 +67,7 @@ def control_values(state: ViewState) -> list:
     """Values for the controls, in CONTROLS order."""
     return [state.mode, state.q, "all" if state.level is None else str(state.level), list(state.nace),
             list(state.nabs), list(state.eco), state.platform or None, state.partnership or None,
-            state.indicator, "latest" if state.year is None else str(state.year), state.sort, state.page]
+            state.period or "any", state.indicator, "latest" if state.year is None else str(state.year), state.sort, state.page]
 
 
 def _text(value) -> str:
@@ -77,11 +82,11 @@ def _codes(value) -> str:
 def state_from_controls(atlas: Atlas, values: list, region: str) -> tuple[ViewState, list[str]]:
     """The state from control values, passed through the URL parser (one validation path).
     Values of the wrong type (a forged request) count as empty."""
-    mode, q, level, nace, nabs, eco, platform, partnership, indicator, year, sort, page = values
+    mode, q, level, nace, nabs, eco, platform, partnership, period, indicator, year, sort, page = values
     query = {
         "mode": _text(mode), "q": _text(q)[: SETTINGS.max_keyword_length + 1], "level": _text(level),
         "nace": _codes(nace), "nabs": _codes(nabs), "eco": _codes(eco), "platform": _text(platform),
-        "partnership": _text(partnership), "indicator": _text(indicator), "year": _text(year),
+        "partnership": _text(partnership), "period": _text(period), "indicator": _text(indicator), "year": _text(year),
         "region": _text(region), "sort": _text(sort),
         "page": str(page) if isinstance(page, int) and not isinstance(page, bool) else "1",
     }
@@ -105,6 +110,8 @@ def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
                   debounce=0.4, maxLength=SETTINGS.max_keyword_length, className="mb-2"),
         dbc.Label("Territorial level", html_for="ex-level", className="mb-0 small fw-bold"),
         dcc.Dropdown(id="ex-level", options=LEVEL_OPTIONS, value=v["ex-level"], clearable=False, **dd),
+        dbc.Label("Strategy period", html_for="ex-period", className="mb-0 small fw-bold"),
+        dcc.Dropdown(id="ex-period", options=PERIOD_OPTIONS, value=v["ex-period"], clearable=False, **dd),
         dbc.Label("Economic classification (NACE Rev. 2)", html_for="ex-nace", className="mb-0 small fw-bold"),
         dcc.Dropdown(id="ex-nace", options=nace_options(atlas), value=v["ex-nace"], multi=True,
                      placeholder="Select sections or divisions", **dd),
@@ -193,6 +200,8 @@ def filter_summary(atlas: Atlas, state: ViewState) -> str:
         parts.append(f"keywords “{state.q}”")
     if state.level is not None:
         parts.append("country level" if state.level == 0 else f"NUTS {state.level}")
+    if state.period:
+        parts.append(f"strategy period {PERIODS[state.period]}")
     for label, scheme, codes in (("NACE", "nace", state.nace), ("NABS", "nabs", state.nabs),
                                  ("ecosystem", "ecosystem", state.eco)):
         if codes:
