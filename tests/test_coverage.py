@@ -138,6 +138,9 @@ def test_about_page_lists_what_was_looked_for_and_not_found(atlas):
     assert f"members not found ({len(nm)})" in text
     for r in nm.itertuples():
         assert r.partnership in text
+    empty = set(_csv("strategies").strategy_id) - set(_csv("priorities").strategy_id)
+    assert f"{len(empty)} strategies are confirmed by a source but their priority list was not found" in text
+    assert all(s in text for s in empty)
     # a partnership listed as without members never also has members in the data
     assert not set(nm.partnership) & set(_csv("partnerships").name)
 

@@ -55,6 +55,10 @@ def coverage_section(atlas) -> html.Div:
                f"for the EU-27; {int((eu.national_strategies > 0).sum())} of 27 member states have a national "
                f"strategy in the data; {int(eu.missing_count.sum())} of {int(eu.regions_nuts12.sum())} "
                f"NUTS 1/2 regions have no strategy covering them.")
+    empty = sorted(set(atlas.strategies.strategy_id) - set(atlas.priorities.strategy_id))
+    if empty:
+        summary += (f" {len(empty)} strategies are confirmed by a source but their priority list was not found: "
+                    + _listing(empty) + ".")
     return html.Div([
         html.H2("Smart specialisation coverage", className="h4 mt-4"),
         html.P(summary),
