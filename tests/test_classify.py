@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.data.classify import KNN_MIN_COS, Classifier
+from dashboard.data.classify import KNN_MAX_CODES, KNN_MIN_COS, KNN_MIN_SUPPORT
 from dashboard.data.textmatch import TfidfIndex, words
 from tools.evaluate_classifier import evaluate, load
 
@@ -37,10 +37,9 @@ def test_every_auto_code_names_its_method():
     assert len(auto) > 0
     known = auto.rule.str.match(r"^(keyword rule '|TF-IDF: |NACE \d\d \((from source|assigned by TF-IDF)\) -> )")
     assert known.all(), auto[~known].head()
-    # all three methods are in use on the real data
+    # both methods are in use on the real data
     assert auto.rule.str.startswith("keyword rule").any()
     assert auto.rule.str.contains("most similar source-coded").any()
-    assert auto.rule.str.contains("close to the name").any()
 
 
 def test_nearest_priorities_never_come_from_the_same_strategy(loaded):
@@ -48,11 +47,15 @@ def test_nearest_priorities_never_come_from_the_same_strategy(loaded):
     c = clf.candidates(pri, source, methods=("knn",), thresholds=True, skip_coded=False)
     assert len(c)
     strategy = dict(zip(pri.priority_id, pri.strategy_id))
-    closest = c.rule.str.extract(r"\(closest: '.*', (?P<pid>[^,]+), cosine (?P<cos>[0-9.]+)\)")
+    closest = c.rule.str.extract(r"closest: '.*', (?P<pid>[^,]+), cosine (?P<cos>[0-9.]+)\)")
     assert closest.pid.notna().all()
     assert (closest.pid.map(strategy) != c.priority_id.map(strategy)).all()
     assert (closest.pid != c.priority_id).all()
     assert (closest.cos.astype(float) >= KNN_MIN_COS - 0.005).all()
+    # each assigned division is carried by at least KNN_MIN_SUPPORT neighbours; at most KNN_MAX_CODES each
+    support = c.rule.str.extract(r"carried by (\d+) of")[0].astype(int)
+    assert (support >= KNN_MIN_SUPPORT).all()
+    assert c.groupby("priority_id").size().max() <= KNN_MAX_CODES
     # in the build, priorities with source codes get no votes (their codes are the source's)
     built = clf.candidates(pri, source, methods=("knn",))
     assert not built.priority_id.isin(gold).any()
@@ -70,7 +73,7 @@ def test_evaluation_matches_the_assigned_codes(loaded):
     clf, pri, source, gold = loaded
     res = evaluate(SNAP, RULES)
     assert res["domains_evaluated"] == len(gold) > 0
-    combined = next(r for r in res["runs"] if r["methods"] == "rule+knn+name")
+    combined = next(r for r in res["runs"] if r["methods"] == "rule+knn")
     # the assigned set the evaluation scores is what the classifier assigns to the text-only domains
     cand = clf.candidates(pri, source, skip_coded=False)
     cand = cand[(cand.scheme == "nace") & cand.priority_id.isin(gold)]

@@ -10,13 +10,13 @@ NACE divisions are compared with the source's. Method 2 of
 leave-one-region-out: a domain never takes votes from its own region's strategy
 (each Czech region has one), nor from itself.
 
-Rows of the report: each method alone, and the methods together as the build
-uses them (``rule+knn+name``).
+Rows of the report: each method alone, and both together as the build uses
+them (``rule+knn``).
 
 Ranking for the @k metrics: a division's score is the sum of the scores its
 methods give it (1 per matching keyword rule, the vote share for nearest
-priorities, the cosine for code names), with every proposal kept whatever its
-score; ties are broken by code.
+priorities), with every proposal kept whatever its score; ties are broken by
+code.
 
 Metrics (over domains with at least one source division):
 - precision@k = |top-k ∩ source| / k, recall@k = |top-k ∩ source| / |source|,
@@ -43,17 +43,16 @@ from dashboard.data.schema import read_csv  # noqa: E402
 
 SOURCES = ROOT / "geodata" / "sources"
 KS = (1, 3, 5)
-RUNS = (("rule",), ("knn",), ("name",), ("rule", "knn", "name"))
+RUNS = (("rule",), ("knn",), ("rule", "knn"))
 
 
 def load(data_dir: Path, rules_path: Path):
     """The classifier built from the rule files, all priorities (evaluated ones text-only), gold codes."""
-    nace = read_csv(data_dir / "nace.csv", ["code", "level", "name"])
-    nabs = read_csv(data_dir / "nabs.csv", ["code", "name"])
-    eco = read_csv(data_dir / "ecosystems.csv", ["code", "name"])
-    div = nace[nace.level == "division"]
-    clf = Classifier.from_files(rules_path, SOURCES / "nace_ecosystem_map.csv", dict(zip(div.code, div.name)),
-                                dict(zip(nabs.code, nabs.name)), dict(zip(eco.code, eco.name)))
+    nace = read_csv(data_dir / "nace.csv", ["code", "level"])
+    nabs = read_csv(data_dir / "nabs.csv", ["code"])
+    eco = read_csv(data_dir / "ecosystems.csv", ["code"])
+    clf = Classifier.from_files(rules_path, SOURCES / "nace_ecosystem_map.csv",
+                                set(nace.code[nace.level == "division"]), set(nabs.code), set(eco.code))
     codes = read_csv(data_dir / "priority_codes.csv", ["priority_id", "scheme", "code", "origin"])
     source = codes[codes.origin == "source"]
     gold = source[source.scheme == "nace"].groupby("priority_id").code.apply(lambda s: sorted(set(s))).to_dict()

@@ -468,10 +468,8 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dic
     strategies["nuts_id"] = strategies.nuts_id.replace(display)
     members["nuts_id_source"] = members.nuts_id
     members["nuts_id"] = members.nuts_id.replace(display)
-    div = nace[nace.level == "division"]
     classifier = Classifier.from_files(SOURCES / "classification_rules.csv", SOURCES / "nace_ecosystem_map.csv",
-                                       dict(zip(div.code, div.name)), dict(zip(nabs.code, nabs.name)),
-                                       dict(zip(eco.code, eco.name)))
+                                       nace_divisions, set(nabs.code), set(eco.code))
     codes = classifier.classify(priorities, source_codes)
 
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@ EU industrial ecosystems to priorities.
 
 Codes from a source are kept with origin "source"; everything this module adds
 has origin "auto" and its ``rule`` column says which method produced it and why.
-Three methods, in order of trust:
+Two methods, in order of trust:
 
 1. Reviewed keyword map (geodata/sources/classification_rules.csv): a regular
    expression over a priority's title (English and original), description and
@@ -11,17 +11,18 @@ Three methods, in order of trust:
 2. Nearest source-coded priorities (TF-IDF, see ``textmatch``): priorities whose
    NACE divisions come from a source (the Czech regional domains) are examples.
    For a priority without source codes, the ``KNN_K`` most similar examples from
-   other strategies with cosine >= ``KNN_MIN_COS`` vote with their cosine; a
-   division is assigned when its share of the votes is >= ``KNN_MIN_SHARE``.
-3. Code names (TF-IDF): the priority's text against the official name of each
-   NACE division, NABS chapter and ecosystem; the best name of each scheme is
-   assigned when its cosine is >= ``NAME_MIN_COS``.
+   other strategies with cosine >= ``KNN_MIN_COS`` vote with their cosine. A
+   division is assigned when at least ``KNN_MIN_SUPPORT`` of them carry it and
+   its share of the votes is >= ``KNN_MIN_SHARE``; at most ``KNN_MAX_CODES``
+   divisions, the best voted, per priority.
 
-Then every NACE division (from a source or assigned) implies its ecosystem by
-the reviewed map geodata/sources/nace_ecosystem_map.csv.
+Every NACE division that method 2 assigns, or that a source gives, implies its
+ecosystem by the reviewed map geodata/sources/nace_ecosystem_map.csv (keyword
+rules name their ecosystems themselves).
 
-The thresholds below were set once, before the evaluation
-(tools/evaluate_classifier.py) was run with them, and are not tuned to it.
+Matching the text against the official names of the codes was tried as a third
+method and left out: most of what it assigned on the English priorities was wrong
+("Personalised health" to "Other personal service activities").
 """
 from __future__ import annotations
 
@@ -38,8 +39,8 @@ from .textmatch import TfidfIndex
 KNN_K = 5
 KNN_MIN_COS = 0.35
 KNN_MIN_SHARE = 0.5
-NAME_MIN_COS = 0.35
-SCHEMES = ("nace", "nabs", "ecosystem")
+KNN_MIN_SUPPORT = 2
+KNN_MAX_CODES = 3
 
 
 @dataclass(frozen=True)
@@ -56,17 +57,13 @@ def _codes(text: str) -> tuple[str, ...]:
 
 
 class Classifier:
-    def __init__(self, rules: list[Rule], nace_to_ecosystem: dict[str, str],
-                 names: dict[str, dict[str, str]] | None = None):
+    def __init__(self, rules: list[Rule], nace_to_ecosystem: dict[str, str]):
         self.rules = rules
         self.nace_to_ecosystem = nace_to_ecosystem
-        # scheme -> code -> official name; without names, method 3 is off.
-        self.names = names or {}
 
     @classmethod
-    def from_files(cls, rules_path: Path, eco_map_path: Path, nace: dict[str, str], nabs: dict[str, str],
-                   eco: dict[str, str]):
-        """``nace``, ``nabs``, ``eco``: code -> official name of the codes that may be assigned."""
+    def from_files(cls, rules_path: Path, eco_map_path: Path, nace: set[str], nabs: set[str], eco: set[str]):
+        """``nace``, ``nabs``, ``eco``: the codes that may be assigned."""
         df = read_csv(rules_path, ["rule_id", "pattern", "nace_divisions", "nabs_chapters", "ecosystem_ids"])
         require_unique(df, "rule_id", rules_path)
         rules = []
@@ -84,15 +81,14 @@ class Classifier:
         require_unique(m, "nace_division", eco_map_path)
         require_known(m, "nace_division", set(nace), eco_map_path, what="NACE division")
         require_known(m, "ecosystem_id", set(eco), eco_map_path, what="ecosystem id")
-        return cls(rules, dict(zip(m.nace_division, m.ecosystem_id)),
-                   names={"nace": dict(nace), "nabs": dict(nabs), "ecosystem": dict(eco)})
+        return cls(rules, dict(zip(m.nace_division, m.ecosystem_id)))
 
     @staticmethod
     def text_of(p) -> str:
         return " ".join(str(getattr(p, c, "") or "") for c in ("title", "title_original", "description", "keywords"))
 
     def candidates(self, priorities: pd.DataFrame, source_codes: pd.DataFrame | None,
-                   methods: tuple[str, ...] = ("rule", "knn", "name"), thresholds: bool = True,
+                   methods: tuple[str, ...] = ("rule", "knn"), thresholds: bool = True,
                    skip_coded: bool = True) -> pd.DataFrame:
         """Every code each method proposes: priority_id, scheme, code, method, score, rule (the reason).
 
@@ -123,22 +119,13 @@ class Classifier:
         gold = pd.DataFrame(columns=["priority_id", "code"]) if source_codes is None or source_codes.empty else \
             source_codes[(source_codes.scheme == "nace") & (source_codes.origin == "source")]
         coded = set(gold.priority_id)
-        want_knn = "knn" in methods and len(coded) > 0
-        want_names = "name" in methods and bool(self.names)
-        if not (want_knn or want_names):
-            return pd.DataFrame(rows, columns=["priority_id", "scheme", "code", "method", "score", "rule"])
-
         ex = pri[pri.priority_id.isin(coded)]
-        ex_texts = [texts[i] for i in ex.index]
-        label_docs = [(scheme, code, name) for scheme in SCHEMES for code, name in self.names.get(scheme, {}).items()]
-        index = TfidfIndex(texts + [d[2] for d in label_docs])
-
-        if want_knn and len(ex):
+        if "knn" in methods and len(ex):
             ex_codes = gold.groupby("priority_id").code.apply(set).to_dict()
             ex_ids = ex.priority_id.tolist()
             ex_strategy = [strategy[i] for i in ex.index]
             ex_title = [str(t) for t in ex.title]
-            sim = index.cosine(texts, ex_texts)
+            sim = TfidfIndex(texts).cosine(texts, [texts[i] for i in ex.index])
             for r, pid in enumerate(ids):
                 if pid in coded and skip_coded:
                     continue  # its codes come from the source
@@ -149,33 +136,22 @@ class Classifier:
                 if not total:
                     continue
                 votes: dict[str, float] = {}
+                support: dict[str, int] = {}
                 for j in order:
                     for c in ex_codes[ex_ids[j]]:
                         votes[c] = votes.get(c, 0.0) + float(sim[r, j])
+                        support[c] = support.get(c, 0) + 1
+                ranked = sorted(votes, key=lambda c: (-votes[c], c))
+                if thresholds:
+                    ranked = [c for c in ranked if support[c] >= KNN_MIN_SUPPORT
+                              and votes[c] / total >= KNN_MIN_SHARE][:KNN_MAX_CODES]
                 best = order[0]
-                for c, v in votes.items():
-                    share = v / total
-                    if share >= KNN_MIN_SHARE or not thresholds:
-                        add(pid, "nace", c, "knn", share,
-                            f"TF-IDF: {share:.0%} of the votes of the {len(order)} most similar source-coded "
-                            f"priorities (closest: '{ex_title[best]}', {ex_ids[best]}, cosine {sim[r, best]:.2f})")
-
-        if want_names and label_docs:
-            sim = index.cosine(texts, [d[2] for d in label_docs])
-            schemes = np.array([d[0] for d in label_docs])
-            for scheme in SCHEMES:
-                cols = np.flatnonzero(schemes == scheme)
-                if not len(cols):
-                    continue
-                sub = sim[:, cols]
-                for r, pid in enumerate(ids):
-                    picks = [int(np.argmax(sub[r]))] if thresholds else list(np.flatnonzero(sub[r] > 0))
-                    for k in picks:
-                        cos = float(sub[r, k])
-                        if cos >= NAME_MIN_COS or (not thresholds and cos > 0):
-                            _, code, name = label_docs[cols[k]]
-                            add(pid, scheme, code, "name", cos,
-                                f"TF-IDF: text close to the name '{name}' (cosine {cos:.2f})")
+                for c in ranked:
+                    share = votes[c] / total
+                    add(pid, "nace", c, "knn", share,
+                        f"TF-IDF: carried by {support[c]} of the {len(order)} most similar source-coded priorities "
+                        f"({share:.0%} of the votes; closest: '{ex_title[best]}', {ex_ids[best]}, "
+                        f"cosine {sim[r, best]:.2f})")
         return pd.DataFrame(rows, columns=["priority_id", "scheme", "code", "method", "score", "rule"])
 
     def classify(self, priorities: pd.DataFrame, source_codes: pd.DataFrame | None) -> pd.DataFrame:
