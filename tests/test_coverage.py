@@ -135,6 +135,10 @@ def test_about_page_lists_what_was_looked_for_and_not_found(atlas):
     assert f"Strategies or priority lists ({len(nf)})" in text
     for r in nf.itertuples():
         assert f"{r.nuts_id} {atlas.region_name(r.nuts_id)}" in text and r.what_was_tried in text
+    # findings carry their sources as links
+    for urls in nf.source_urls[nf.source_urls != ""]:
+        for u in urls.split(";"):
+            assert f"{urlsplit(u.strip()).hostname.removeprefix('www.')}" in text
     assert f"members not found ({len(nm)})" in text
     for r in nm.itertuples():
         assert r.partnership in text
@@ -156,7 +160,15 @@ def test_not_found_lists_are_validated(tmp_path):
         load_not_found(tmp_path, {"FRG"})
     assert "not_found.csv" in str(err.value) and "XX99" in str(err.value)
     (tmp_path / "not_found.csv").write_text(
+        "nuts_id,region_name,sought,what_was_tried,source_urls\n"
+        "FRG,Pays de la Loire,strategy,3 searches,https://example.org/a; javascript:alert(1)\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_not_found(tmp_path, {"FRG"})
+    assert "javascript:alert(1)" in str(err.value) and "source_urls" in str(err.value)
+    (tmp_path / "not_found.csv").write_text(
         "nuts_id,region_name,sought,what_was_tried\nFRG,Pays de la Loire,strategy,3 searches\n", encoding="utf-8")
+    nf, _ = load_not_found(tmp_path, {"FRG"})
+    assert list(nf.source_urls) == [""]  # the column is optional
     (tmp_path / "partnerships_without_members.csv").write_text(
         "partnership,platform,source_url,what_was_tried\nPhotonics,,https://example.org/p,\n", encoding="utf-8")
     with pytest.raises(DataError) as err:

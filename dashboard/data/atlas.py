@@ -57,7 +57,7 @@ class Atlas:
     indicator_flags: dict  # indicator -> wide DataFrame (nuts_id x year) of flags
     sources: pd.DataFrame  # index source_id
     geometry_files: dict  # level -> (path, content hash)
-    not_found: pd.DataFrame  # strategies looked for and not found: nuts_id, region_name, sought, what_was_tried
+    not_found: pd.DataFrame  # looked for, not found: nuts_id, region_name, sought, what_was_tried, source_urls
     no_members: pd.DataFrame  # partnerships named by a source, members not found
     # indexes
     search_text: np.ndarray = field(repr=False)  # folded text per priority
@@ -97,6 +97,10 @@ def _read_optional(data_dir: Path, name: str, required: list[str]) -> pd.DataFra
     if not (data_dir / f"{name}.csv").exists():
         return pd.DataFrame(columns=required)
     return _read(data_dir, name, required)
+
+
+def _with_column(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    return df if column in df else df.assign(**{column: ""})
 
 
 def load_atlas(data_dir: Path) -> Atlas:
@@ -217,7 +221,8 @@ def load_atlas(data_dir: Path) -> Atlas:
         indicator_flags=MappingProxyType(ind_flags),
         sources=sources,
         geometry_files=MappingProxyType(geometry_files),
-        not_found=_read_optional(data_dir, "s3_not_found", ["nuts_id", "region_name", "sought", "what_was_tried"]),
+        not_found=_with_column(_read_optional(data_dir, "s3_not_found",
+                                              ["nuts_id", "region_name", "sought", "what_was_tried"]), "source_urls"),
         no_members=_read_optional(data_dir, "partnerships_without_members",
                                   ["partnership", "platform", "source_url", "what_was_tried"]),
         search_text=search_text,

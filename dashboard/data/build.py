@@ -323,7 +323,7 @@ def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, 
 
 # --------------------------------------------------------------------------- classifications
 
-NOT_FOUND_COLS = ["nuts_id", "region_name", "sought", "what_was_tried"]
+NOT_FOUND_COLS = ["nuts_id", "region_name", "sought", "what_was_tried"]  # optional: source_urls (';'-separated)
 NO_MEMBERS_COLS = ["partnership", "platform", "source_url", "what_was_tried"]
 
 
@@ -336,13 +336,19 @@ def load_not_found(extra: Path, territories: set[str]) -> tuple[pd.DataFrame, pd
                             ("partnerships_without_members.csv", NO_MEMBERS_COLS, "partnership")):
         path = extra / name
         if not path.exists():
-            out.append(pd.DataFrame(columns=cols))
+            out.append(pd.DataFrame(columns=cols + (["source_urls"] if key == "nuts_id" else [])))
             continue
         df = read_csv(path, cols)
         require_values(df, [key, "what_was_tried"], path)
         if key == "nuts_id":
             require_known(df, "nuts_id", territories, path)
             require_unique(df, ["nuts_id", "sought"], path)
+            # pages that state a finding (e.g. that a country's S3 is regional)
+            urls = df["source_urls"] if "source_urls" in df else pd.Series("", index=df.index)
+            each = urls.str.split(";").explode().str.strip()
+            require_urls(pd.DataFrame({"source_urls": each[each != ""]}), "source_urls", path)
+            df = df.assign(source_urls=urls)
+            cols = cols + ["source_urls"]
         else:
             require_unique(df, "partnership", path)
         out.append(df[cols])

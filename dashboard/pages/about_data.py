@@ -77,6 +77,13 @@ def _table(head: tuple[str, ...], rows: list[list]) -> html.Div:
                                className="table table-sm table-striped align-top"), className="table-responsive")
 
 
+def _source_links(urls: str) -> list:
+    links = []
+    for u in filter(None, (x.strip() for x in str(urls or "").split(";"))):
+        links += [" · " if links else " Sources: ", safe_link(u, source_domain(u) or "source")]
+    return links
+
+
 def not_found_section(atlas) -> html.Div:
     """What was looked for in public pages and not found, with what was tried."""
     nf = atlas.not_found.sort_values(["nuts_id", "sought"])
@@ -87,8 +94,8 @@ def not_found_section(atlas) -> html.Div:
     if len(nf):
         parts += [html.H3(f"Strategies or priority lists ({len(nf)})", className="h6 mt-3"),
                   _table(("Territory", "Looked for", "What was tried"),
-                         [[f"{r.nuts_id} {atlas.region_name(r.nuts_id)}", r.sought, r.what_was_tried]
-                          for r in nf.itertuples()])]
+                         [[f"{r.nuts_id} {atlas.region_name(r.nuts_id)}", r.sought,
+                           [r.what_was_tried, *_source_links(r.source_urls)]] for r in nf.itertuples()])]
     if len(nm):
         parts += [html.H3(f"Partnerships named by a source, members not found ({len(nm)})", className="h6 mt-3"),
                   _table(("Partnership", "Platform", "Named in", "What was tried"),
