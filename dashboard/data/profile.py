@@ -119,13 +119,8 @@ def _relation(atlas: Atlas, nid: str, territory: str) -> str:
     return f"covers it: {_name(atlas, territory)} ({territory}), {LEVEL_LABELS[int(atlas.regions.at[territory, 'level'])]}"
 
 
-def _code_names(atlas: Atlas) -> dict[str, dict[str, str]]:
-    return {"nace": dict(zip(atlas.nace.code, atlas.nace.name)),
-            "nabs": dict(zip(atlas.nabs.code, atlas.nabs.name)),
-            "ecosystem": dict(zip(atlas.ecosystems.code, atlas.ecosystems.name))}
-
-
-def _sort_code(code: str):
+def sort_code(code: str):
+    """Numeric codes in numeric order, then the rest."""
     return (0, int(code), code) if code.isascii() and code.isdigit() else (1, 0, code)
 
 
@@ -140,7 +135,7 @@ def strategies_and_priorities(atlas: Atlas, nid: str) -> tuple[list[dict], list[
         "territory_name": r.territory_name, "territory_level": int(r.level),
         "own": r.nuts_id == nid, "relation": _relation(atlas, nid, r.nuts_id),
     } for r in s.itertuples()]
-    names = _code_names(atlas)
+    names = atlas.code_names
     p = atlas.priorities[atlas.priorities.strategy_id.isin(list(s.strategy_id))]
     order = {sid: i for i, sid in enumerate(s.strategy_id)}
     p = p.assign(_o=p.strategy_id.map(order)).sort_values(["_o"], kind="stable")
@@ -151,7 +146,7 @@ def strategies_and_priorities(atlas: Atlas, nid: str) -> tuple[list[dict], list[
         grp = by_pid.get(r.priority_id)
         plist = []
         if grp is not None:
-            for c in sorted(grp.itertuples(), key=lambda c: (c.scheme, _sort_code(c.code))):
+            for c in sorted(grp.itertuples(), key=lambda c: (c.scheme, sort_code(c.code))):
                 plist.append({"scheme": c.scheme, "code": c.code, "name": names[c.scheme].get(c.code, ""),
                               "origin": c.origin, "rule": c.rule})
         priorities.append({

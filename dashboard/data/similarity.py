@@ -42,7 +42,7 @@ import pandas as pd
 
 from .atlas import Atlas, fold
 from .catalog import INDICATORS
-from .profile import LEVEL_LABELS, resolve, statistics
+from .profile import LEVEL_LABELS, resolve, sort_code, statistics
 
 TEXT_WEIGHT = 0.6
 CODE_WEIGHT = 0.4
@@ -89,9 +89,11 @@ def _jaccard(a: frozenset, b: frozenset) -> float:
 
 def region_codes(atlas: Atlas, nid: str) -> dict[str, frozenset]:
     """Codes of the priorities of the territory's own strategies, per scheme."""
-    pids = set(atlas.priorities.priority_id[atlas.priorities.nuts_id == nid])
-    c = atlas.codes[atlas.codes.priority_id.isin(pids)]
-    return {scheme: frozenset(c.code[c.scheme == scheme]) for scheme, _ in SCHEMES}
+    out: dict[str, set] = {scheme: set() for scheme, _ in SCHEMES}
+    for pid in atlas.priorities.priority_id[atlas.priorities.nuts_id == nid]:
+        for scheme, code, _origin, _rule in atlas.codes_by_priority.get(pid, ()):
+            out[scheme].add(code)
+    return {scheme: frozenset(codes) for scheme, codes in out.items()}
 
 
 def region_keywords(atlas: Atlas, nid: str) -> frozenset:
@@ -146,25 +148,15 @@ def _shared_terms(index: SimilarityIndex, i: int, j: int) -> list[str]:
     return [index.terms[k] for k in order[:MAX_TERMS]]
 
 
-def _code_names(atlas: Atlas) -> dict[str, dict[str, str]]:
-    return {"nace": dict(zip(atlas.nace.code, atlas.nace.name)),
-            "nabs": dict(zip(atlas.nabs.code, atlas.nabs.name)),
-            "ecosystem": dict(zip(atlas.ecosystems.code, atlas.ecosystems.name))}
-
-
-def _sorted_codes(codes) -> list[str]:
-    return sorted(codes, key=lambda c: (0, int(c), c) if c.isascii() and c.isdigit() else (1, 0, c))
-
-
 def _pair(atlas: Atlas, index: SimilarityIndex, a: str, b: str) -> dict:
     """Score and explanation for any two territories (zero parts where one has no own priorities)."""
     i, j = index.row(a), index.row(b)
     empty = {s: frozenset() for s, _ in SCHEMES}
     ca, cb = index.codes.get(a, empty), index.codes.get(b, empty)
     cos = float(index.matrix[i] @ index.matrix[j]) if i is not None and j is not None else 0.0
-    names = _code_names(atlas)
+    names = atlas.code_names
     jac = {s: _jaccard(ca[s], cb[s]) for s, _ in SCHEMES}
-    shared = {s: [{"code": c, "name": names[s].get(c, "")} for c in _sorted_codes(ca[s] & cb[s])]
+    shared = {s: [{"code": c, "name": names[s].get(c, "")} for c in sorted(ca[s] & cb[s], key=sort_code)]
               for s, _ in SCHEMES}
     return {
         "a": a, "b": b, "score": _score(cos, ca, cb), "text_cosine": cos, "jaccard": jac,
@@ -252,7 +244,7 @@ def compare(atlas: Atlas, ids) -> dict:
     if len(ids) < MIN_COMPARE:
         out["notes"].append(f"Choose at least {MIN_COMPARE} regions to compare.")
     index = similarity_index(atlas)
-    names = _code_names(atlas)
+    names = atlas.code_names
     p = atlas.priorities
     for nid in ids:
         own = p[p.nuts_id == nid]
@@ -274,13 +266,13 @@ def compare(atlas: Atlas, ids) -> dict:
         g = _set_groups(sets) if ids else {"all": set(), "some": set(), "distinct": {}, "union": set()}
 
         def items(codes, scheme=scheme):
-            return [{"code": c, "name": names[scheme].get(c, "")} for c in _sorted_codes(codes)]
+            return [{"code": c, "name": names[scheme].get(c, "")} for c in sorted(codes, key=sort_code)]
         out["codes"].append({
             "scheme": scheme, "label": label,
             "shared_all": items(g["all"]), "shared_some": items(g["some"]),
             "distinct": {nid: items(g["distinct"][nid]) for nid in ids},
             "matrix": [{"code": c, "name": names[scheme].get(c, ""), "present": {nid: c in sets[nid] for nid in ids}}
-                       for c in _sorted_codes(g["union"])],
+                       for c in sorted(g["union"], key=sort_code)],
         })
     kw = {nid: index.keywords.get(nid, frozenset()) for nid in ids}
     if ids:
