@@ -38,7 +38,9 @@ def overlay_traces(atlas: Atlas, partnership_ids, geometry_url: Callable[[int], 
     - outline-only choroplethmap traces (transparent fill) per role group × NUTS level: lead/co-lead
       thick near-black, partner and member (role not stated) thinner in blue / orange;
       locations are NUTS ids, geojson the level's URL;
-    - "Link to lead": one Scattermap line trace, lon/lat pairs separated by None;
+    - "Link to lead": one Scattermap line trace, lon/lat pairs separated by None; with more than one
+      partnership drawn it starts hidden (legend only: one click shows it), as the links of many
+      partnerships cover the map;
     - "Member point": one Scattermap marker trace, hover "Region (NUTS) — role in Partnership",
       customdata the NUTS id (for a click handler: points have no ``location``);
     - one legend entry per role group ("Lead / co-lead", "Partner", ...): a point-less line trace in the
@@ -80,6 +82,7 @@ def overlay_traces(atlas: Atlas, partnership_ids, geometry_url: Callable[[int], 
         traces.append(go.Scattermap(
             lon=lon, lat=lat, mode="lines", line={"width": 1.2, "color": LINK_COLOR}, opacity=0.7,
             hoverinfo="skip", name="Link to lead", legendgroup="link", legendrank=len(GROUPS) + 1, showlegend=True,
+            visible=True if len({s["partnership_id"] for s in ov["segments"]}) <= 1 else "legendonly",
             meta={"role_group": "link"},
         ))
     if members:

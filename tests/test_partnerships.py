@@ -211,6 +211,11 @@ def test_overlay_of_everything_and_the_standalone_map(atlas):
     pts = [t for t in energy.data if t.type == "scattermap" and t.meta["role_group"] == "points"][0]
     energy_ids = set(atlas.partnerships.partnership_id[atlas.partnerships.platform_id == "energy"])
     assert set(pts.customdata) == set(atlas.members.nuts_id[atlas.members.partnership_id.isin(energy_ids)])
+    # links start hidden (legend only) when several partnerships are drawn, shown for one
+    def link(fig):
+        return [t for t in fig.data if t.type == "scattermap" and t.meta["role_group"] == "link"][0]
+    assert link(fig).visible == "legendonly"
+    assert link(partnership_map(atlas, "water-smart-territories", geometry_url)).visible is True
 
 
 # --------------------------------------------------------------------------- theme priorities
