@@ -12,9 +12,8 @@ Formula
 
     * ``cos`` — cosine of TF-IDF vectors. A region's document is the titles,
       descriptions and keywords of its priorities, folded (lower case, accents
-      removed) and split into words of 3+ letters, minus a short list of English
-      stop words, function words of the sources' languages and generic S3 words
-      (``STOP_WORDS``). Term weight:
+      removed) and split into words of 3+ letters, minus English and other
+      function words and generic S3 words (``textmatch.STOP_WORDS``). Term weight:
       ``tf = 1 + ln(count)``, ``idf = ln((1 + N) / (1 + df)) + 1`` over the N
       participating regions; vectors are L2-normalised.
     * ``J_x = |X_A ∩ X_B| / |X_A ∪ X_B|`` — Jaccard overlap of the sets of NACE
@@ -44,6 +43,7 @@ import pandas as pd
 from .atlas import Atlas, fold
 from .catalog import INDICATORS
 from .profile import LEVEL_LABELS, resolve, sort_code, statistics
+from .textmatch import STOP_WORDS
 
 TEXT_WEIGHT = 0.6
 CODE_WEIGHT = 0.4
@@ -52,18 +52,6 @@ MAX_TERMS = 8
 MIN_COMPARE, MAX_COMPARE = 2, 5
 SCHEMES = (("nace", "NACE divisions"), ("nabs", "NABS chapters"), ("ecosystem", "Industrial ecosystems"))
 
-STOP_WORDS = frozenset("""
-and the for with from into onto that this these those their its are was were been being have has had not but
-all any can may more most other such than then also via per use using used based new including include
-towards toward within between through under over about well both each which who whom whose where when what how
-our out off own same very just only will shall should would could must one two three first second
-smart specialisation specialization strategy strategies priority priorities domain domains area areas field fields
-sector sectors related development developing develop
-pro pri jako nebo ale jejich jeho oblast oblasti nove nova novych dalsi
-och med samt till inom fran det den som seka etta und der die das fur mit von des les pour avec aux sur
-del para con los las dos das per della delle dei degli nel oraz dla pentru sau van voor met het een""".split())
-# the last three lines: function words of the source languages (Czech; Swedish, Finnish, German, French,
-# Spanish, Portuguese, Italian, Polish, Romanian, Dutch), folded, of three letters or more
 TOKEN = re.compile(r"[a-z][a-z0-9]{2,}")
 
 

@@ -20,27 +20,28 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 
 import numpy as np
+
+from .atlas import fold
 
 N_MIN, N_MAX = 3, 5
 WORD = re.compile(r"[^\W\d_]{3,}")
 
 STOP_WORDS = frozenset("""
-and the for with from into that this these those their are was were been have has had not but all any
-can may more most other such than then also via per use using used based new including include towards
-within between through under over about well both each which who where when what how our out own
-smart specialisation specialization strategy strategies priority priorities domain domains area areas
-field fields sector sectors related development developing develop activities activity services service
-systems system technologies technology solutions innovation innovative industry industries
-""".split())
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text).casefold())
-    return "".join(c for c in text if not unicodedata.combining(c))
+and the for with from into onto that this these those their its are was were been being have has had not but
+all any can may more most other such than then also via per use using used based new including include
+towards toward within between through under over about well both each which who whom whose where when what how
+our out off own same very just only will shall should would could must one two three first second
+smart specialisation specialization strategy strategies priority priorities domain domains area areas field fields
+sector sectors related development developing develop activities activity services service systems system
+technologies technology solutions innovation innovative industry industries
+pro pri jako nebo ale jejich jeho oblast oblasti nove nova novych dalsi
+och med samt till inom fran det den som seka etta und der die das fur mit von des les pour avec aux sur
+del para con los las dos das per della delle dei degli nel oraz dla pentru sau van voor met het een""".split())
+# English function words, generic S3 words, then function words of the sources' languages (Czech; Swedish,
+# Finnish, German, French, Spanish, Portuguese, Italian, Polish, Romanian, Dutch), folded, three letters or more.
 
 
 def words(text: str) -> list[str]:
