@@ -92,15 +92,13 @@ def _read(data_dir: Path, name: str, required: list[str]) -> pd.DataFrame:
     return read_csv(data_dir / f"{name}.csv", required)
 
 
-def _read_optional(data_dir: Path, name: str, required: list[str]) -> pd.DataFrame:
-    """A table snapshots built before it existed do not have: empty when absent."""
+def _read_optional(data_dir: Path, name: str, required: list[str], optional: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table snapshots built before it existed do not have (empty when absent), and ``optional``
+    columns of it that they may lack (empty strings)."""
     if not (data_dir / f"{name}.csv").exists():
-        return pd.DataFrame(columns=required)
-    return _read(data_dir, name, required)
-
-
-def _with_column(df: pd.DataFrame, column: str) -> pd.DataFrame:
-    return df if column in df else df.assign(**{column: ""})
+        return pd.DataFrame(columns=required + list(optional))
+    df = _read(data_dir, name, required)
+    return df.assign(**{c: "" for c in optional if c not in df})
 
 
 def load_atlas(data_dir: Path) -> Atlas:
@@ -221,8 +219,8 @@ def load_atlas(data_dir: Path) -> Atlas:
         indicator_flags=MappingProxyType(ind_flags),
         sources=sources,
         geometry_files=MappingProxyType(geometry_files),
-        not_found=_with_column(_read_optional(data_dir, "s3_not_found",
-                                              ["nuts_id", "region_name", "sought", "what_was_tried"]), "source_urls"),
+        not_found=_read_optional(data_dir, "s3_not_found", ["nuts_id", "region_name", "sought", "what_was_tried"],
+                                 optional=("source_urls",)),
         no_members=_read_optional(data_dir, "partnerships_without_members",
                                   ["partnership", "platform", "source_url", "what_was_tried"]),
         search_text=search_text,

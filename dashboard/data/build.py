@@ -323,36 +323,31 @@ def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, 
 
 # --------------------------------------------------------------------------- classifications
 
-NOT_FOUND_COLS = ["nuts_id", "region_name", "sought", "what_was_tried"]  # optional: source_urls (';'-separated)
+NOT_FOUND_COLS = ["nuts_id", "region_name", "sought", "what_was_tried", "source_urls"]  # last: optional
 NO_MEMBERS_COLS = ["partnership", "platform", "source_url", "what_was_tried"]
 
 
 def load_not_found(extra: Path, territories: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What was looked for in public pages and not found: strategies (``not_found.csv``) and
+    """What was looked for in public pages and not found: strategies (``not_found.csv``; optional
+    ``source_urls``, ';'-separated pages that state a finding, e.g. that a country's S3 is regional) and
     partnerships named by a source whose members were not found (``partnerships_without_members.csv``).
-    Both optional; shown on the coverage page so that missing is visible as missing."""
-    out = []
-    for name, cols, key in (("not_found.csv", NOT_FOUND_COLS, "nuts_id"),
-                            ("partnerships_without_members.csv", NO_MEMBERS_COLS, "partnership")):
-        path = extra / name
-        if not path.exists():
-            out.append(pd.DataFrame(columns=cols + (["source_urls"] if key == "nuts_id" else [])))
-            continue
-        df = read_csv(path, cols)
-        require_values(df, [key, "what_was_tried"], path)
-        if key == "nuts_id":
-            require_known(df, "nuts_id", territories, path)
-            require_unique(df, ["nuts_id", "sought"], path)
-            # pages that state a finding (e.g. that a country's S3 is regional)
-            urls = df["source_urls"] if "source_urls" in df else pd.Series("", index=df.index)
-            each = urls.str.split(";").explode().str.strip()
-            require_urls(pd.DataFrame({"source_urls": each[each != ""]}), "source_urls", path)
-            df = df.assign(source_urls=urls)
-            cols = cols + ["source_urls"]
-        else:
-            require_unique(df, "partnership", path)
-        out.append(df[cols])
-    return out[0], out[1]
+    Both files optional; shown on the coverage page so that missing is visible as missing."""
+    nf_path, nm_path = extra / "not_found.csv", extra / "partnerships_without_members.csv"
+    nf = pd.DataFrame(columns=NOT_FOUND_COLS)
+    if nf_path.exists():
+        nf = read_csv(nf_path, NOT_FOUND_COLS[:-1])
+        nf["source_urls"] = nf["source_urls"] if "source_urls" in nf else ""
+        require_values(nf, ["nuts_id", "what_was_tried"], nf_path)
+        require_known(nf, "nuts_id", territories, nf_path)
+        require_unique(nf, ["nuts_id", "sought"], nf_path)
+        each = nf.source_urls.str.split(";").explode().str.strip()
+        require_urls(pd.DataFrame({"source_urls": each[each != ""]}), "source_urls", nf_path)
+    nm = pd.DataFrame(columns=NO_MEMBERS_COLS)
+    if nm_path.exists():
+        nm = read_csv(nm_path, NO_MEMBERS_COLS)
+        require_values(nm, ["partnership", "what_was_tried"], nm_path)
+        require_unique(nm, "partnership", nm_path)
+    return nf[NOT_FOUND_COLS], nm[NO_MEMBERS_COLS]
 
 
 def load_classifications(kit: Path):

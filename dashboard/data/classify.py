@@ -79,8 +79,8 @@ class Classifier:
             rules.append(Rule(r.rule_id, pat, _codes(r.nace_divisions), _codes(r.nabs_chapters), _codes(r.ecosystem_ids)))
         m = read_csv(eco_map_path, ["nace_division", "ecosystem_id"])
         require_unique(m, "nace_division", eco_map_path)
-        require_known(m, "nace_division", set(nace), eco_map_path, what="NACE division")
-        require_known(m, "ecosystem_id", set(eco), eco_map_path, what="ecosystem id")
+        require_known(m, "nace_division", nace, eco_map_path, what="NACE division")
+        require_known(m, "ecosystem_id", eco, eco_map_path, what="ecosystem id")
         return cls(rules, dict(zip(m.nace_division, m.ecosystem_id)))
 
     @staticmethod

@@ -1,12 +1,12 @@
 """TF-IDF over character n-grams, in numpy. Pure; no Dash.
 
-Used by the classifier to compare a priority's text with (a) priorities whose
-codes come from a source and (b) the official names of the codes themselves.
+Used by the classifier to compare a priority's text with the priorities whose
+codes come from a source; its stop words serve the similar-regions index too.
 
 Features
     The text is folded (lower case, accents removed) and split into words of
-    three or more letters; stop words (English function words and generic S3
-    words) are dropped. Each word, padded with spaces, gives its character
+    three or more letters; ``STOP_WORDS`` (function words of the sources'
+    languages and generic S3 words) are dropped. Each word, padded with spaces, gives its character
     n-grams of length ``N_MIN``..``N_MAX`` (" bio", "biot", ...). N-grams inside
     words make related forms meet ("pharmaceutical" and "pharma", "Biotechnologie"
     and "biotechnology") without a stemmer for each language.
