@@ -13,12 +13,12 @@ from flask import abort, request, send_from_directory
 
 from . import security
 from .cache import init_cache
-from .components.shell import (embed_bar, footer, navbar, present_toggle, shell_classes, stepper_bar,
-                               without)
+from .components.shell import embed_bar, footer, navbar, present_toggle, shell_classes, stepper_bar
 from .data.atlas import Atlas, get_atlas
 from .pages import about_data, compare, explorer, not_found, partnership, partnerships, region
 from .settings import ROOT, SETTINGS, Settings
-from .state import clicked_region, display_of
+from .state import clicked_region
+from .urlcodec import display_of, without
 from .stories import step_url, stepper, stories_from
 
 log = logging.getLogger(__name__)
@@ -27,25 +27,28 @@ GEOMETRY_NAME = re.compile(r"^nuts([0-3])\.([0-9a-f]{10})\.geojson$")
 YEAR = 365 * 24 * 3600
 
 
-def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> dash.Dash:
-    atlas = atlas or get_atlas(str(settings.data_dir))
-    app = dash.Dash(
-        __name__,
-        title="S3 Atlas — Smart Specialisation Strategies of Europe",
-        assets_folder=str(ROOT / "assets"),
-        external_stylesheets=[],
-        serve_locally=True,
-        suppress_callback_exceptions=True,
-        url_base_pathname=settings.url_prefix,
-        update_title=None,
-        compress=True,  # flask-compress: brotli first (smaller and faster than gzip on our payloads, see make bench)
-    )
-    prefix = settings.url_prefix
-    app.config.external_stylesheets = [f"{prefix}vendor/bootstrap/css/bootstrap.min.css"]
-    server = app.server
-    server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
-    server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "text/csv", "application/javascript",
-                                           "application/json", "application/geo+json"]
+def page_registry(atlas: Atlas, geometry_url, prefix: str) -> list[tuple[str, bool, object]]:
+    """(path, takes a sub-path, render(rest, search)) for every page; the first match wins."""
+    return [
+        (explorer.PATH, False, lambda rest, search: explorer.layout(atlas, search)),
+        (about_data.PATH, False, lambda rest, search: about_data.layout(atlas)),
+        (partnerships.PATH, False, lambda rest, search: partnerships.layout(atlas, search, geometry_url, prefix=prefix)),
+        (partnership.PATH_PREFIX, True, lambda rest, search: partnership.layout(atlas, rest, geometry_url, prefix=prefix)),
+        (compare.PATH, False, lambda rest, search: compare.layout(atlas, search, geometry_url, prefix=prefix)),
+        (region.PATH_PREFIX, True, lambda rest, search: region.layout(atlas, rest, geometry_url, prefix=prefix)),
+    ]
+
+
+def render_page(registry, path: str, search: str):
+    """The layout of the page a path names, or the not-found page."""
+    for page_path, takes_rest, render in registry:
+        if path == page_path or (takes_rest and (path.startswith(page_path) or path == page_path.rstrip("/"))):
+            return render(unquote(path[len(page_path):]) if takes_rest else "", search or "")
+    return not_found.layout(path)
+
+
+def serve_static(server, atlas: Atlas, prefix: str) -> None:
+    """Vendored Bootstrap, the geometry files (pre-compressed, immutable) and the health check."""
 
     @server.route(f"{prefix}vendor/bootstrap/<path:filename>")
     def vendor_bootstrap(filename: str):
@@ -75,36 +78,47 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     def healthz():
         return {"status": "ok", "snapshot": atlas.version, "built_at": atlas.manifest.get("built_at")}
 
+
+def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> dash.Dash:
+    atlas = atlas or get_atlas(str(settings.data_dir))
+    app = dash.Dash(
+        __name__,
+        title="S3 Atlas — Smart Specialisation Strategies of Europe",
+        assets_folder=str(ROOT / "assets"),
+        external_stylesheets=[],
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        url_base_pathname=settings.url_prefix,
+        update_title=None,
+        compress=True,  # flask-compress: brotli first (smaller and faster than gzip on our payloads, see make bench)
+    )
+    prefix = settings.url_prefix
+    app.config.external_stylesheets = [f"{prefix}vendor/bootstrap/css/bootstrap.min.css"]
+    server = app.server
+    server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
+    server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "text/csv", "application/javascript",
+                                           "application/json", "application/geo+json"]
+
+    serve_static(server, atlas, prefix)
+
     def geometry_url(level: int) -> str:
         return f"{prefix}{atlas.geometry_url(level)}"
 
     stories = stories_from(str(settings.stories_file))
     app.layout = html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
-        navbar(),
-        embed_bar(),
+        navbar(prefix),
+        embed_bar(prefix),
         html.Div(id="stepper"),
         html.Main(id="page", className="container-fluid"),
-        footer(atlas.version, atlas.manifest.get("built_at", "")),
+        footer(atlas.version, atlas.manifest.get("built_at", ""), prefix),
     ], id="app-shell", className="app-shell")
+
+    registry = page_registry(atlas, geometry_url, prefix)
 
     @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
     def route(pathname, search):
-        path = app.strip_relative_path(pathname or "/") or ""
-        path = "/" + path.strip("/")
-        if path == explorer.PATH:
-            return explorer.layout(atlas, search or "")
-        if path == about_data.PATH:
-            return about_data.layout(atlas)
-        if path == partnerships.PATH:
-            return partnerships.layout(atlas, search or "", geometry_url, prefix=prefix)
-        if path.startswith(partnership.PATH_PREFIX):
-            return partnership.layout(atlas, unquote(path[len(partnership.PATH_PREFIX):]), geometry_url, prefix=prefix)
-        if path == compare.PATH:
-            return compare.layout(atlas, search or "", geometry_url, prefix=prefix)
-        if path.startswith(region.PATH_PREFIX) or path == region.PATH_PREFIX.rstrip("/"):
-            return region.layout(atlas, unquote(path[len(region.PATH_PREFIX):]), geometry_url, prefix=prefix)
-        return not_found.layout(path)
+        return render_page(registry, "/" + (app.strip_relative_path(pathname or "/") or "").strip("/"), search)
 
     @app.callback(Output("app-shell", "className"), Output("full-view", "href"), Output("present-link", "href"),
                   Output("present-link", "children"), Output("stepper", "children"),
@@ -117,7 +131,7 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         starts = ([(st.title, step_url(st, 1)) for st in stories.values()]
                   if display_of(search)["present"] else None)
         return (shell_classes(search), pathname + without(search, {"embed", "controls"}), present_href,
-                present_label, stepper_bar(stepper(stories, search), starts))
+                present_label, stepper_bar(prefix, stepper(stories, search), starts))
 
     def open_profile(click):
         """A click on a region (or a partnership member point) of a page's map opens its profile."""

@@ -1,35 +1,60 @@
-"""The JSON body Dash's renderer posts for the explorer's callback, so the benchmark and the
+"""The JSON bodies Dash's renderer posts for the explorer's callbacks, so the benchmark and the
 tests can drive a server the way a browser does, without one."""
 from __future__ import annotations
 
-from .pages.explorer import CONTROLS, control_values
 from .state import ViewState, to_query
+from .views.explorer import CONTROL_IDS, CONTROL_PROPS, control_values
+
+# The callbacks a new explorer URL triggers, by one of their outputs.
+URL_CALLBACKS = ("ex-map.figure", "ex-table.children", "ex-selected.children", "ex-dl-csv.href",
+                 "ex-mode.value")
 
 
-def explorer_callback(app):
+def find_callback(app, output: str, trigger: str = "") -> tuple[str, dict]:
+    """(key, spec) of the callback that writes ``output`` ('id.property') and, when given, has
+    ``trigger`` ('id.property') among its inputs."""
     for key, cb in app.callback_map.items():
-        if "ex-map.figure" in key:
+        if any(o.split("@")[0] == output for o in key.strip(".").split("...")) and (
+                not trigger or any(f"{i['id']}.{i['property']}" == trigger for i in cb["inputs"])):
             return key, cb
-    raise LookupError("explorer callback not registered")
+    raise LookupError(f"no callback writes {output}" + (f" on {trigger}" if trigger else ""))
 
 
-def explorer_body(app, prev_search: str, values: dict, changed: str) -> dict:
-    """values: control id -> value (missing controls get the defaults); changed: the control id."""
-    key, cb = explorer_callback(app)
-    defaults = dict(zip([c[0] for c in CONTROLS], control_values(ViewState())))
-    props = {c[0]: ("active_page" if c[0] == "ex-page" else "value") for c in CONTROLS}
-    inputs = []
-    for i in cb["inputs"]:
-        if i["id"] == "ex-url":
-            v = prev_search
-        else:
-            v = values.get(i["id"], defaults.get(i["id"]))
-        inputs.append({"id": i["id"], "property": i["property"], "value": v})
-    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...") if o]
-    return {"output": key, "outputs": outputs, "inputs": inputs,
-            "changedPropIds": [f"{changed}.{props.get(changed, 'value')}"],
-            "state": [{"id": "ex-url", "property": "search", "value": prev_search}]}
+def callback_body(app, output: str, values: dict, changed: list[str]) -> dict:
+    """The request for the callback writing ``output``; ``values``: 'id.property' -> value of its
+    inputs and states (missing ones are None), ``changed``: the 'id.property' that triggered it."""
+    key, cb = find_callback(app, output, changed[0] if changed else "")
+
+    def fill(items):
+        return [{"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")}
+                for i in items]
+
+    outputs = [{"id": o.split(".")[0], "property": o.split(".", 1)[1]} for o in key.strip(".").split("...") if o]
+    return {"output": key, "outputs": outputs if len(outputs) > 1 or key.startswith("..") else outputs[0],
+            "inputs": fill(cb["inputs"]), "changedPropIds": changed, "state": fill(cb.get("state", []))}
 
 
-def body_for_states(app, prev: ViewState, new: ViewState, changed: str) -> dict:
-    return explorer_body(app, to_query(prev), dict(zip([c[0] for c in CONTROLS], control_values(new))), changed)
+def controls(state: ViewState) -> dict:
+    """'id.property' -> value of every explorer control showing ``state``."""
+    return {f"{c}.{p}": v for c, p, v in zip(CONTROL_IDS, CONTROL_PROPS, control_values(state))} | {
+        "ex-region.value": state.region or None}
+
+
+def control_body(app, prev: ViewState, new: ViewState, changed: str) -> dict:
+    """A control (its id) changed from the view ``prev`` to show ``new``: the controls -> URL request."""
+    prop = dict(zip(CONTROL_IDS, CONTROL_PROPS))[changed]
+    return callback_body(app, "ex-url.search", {**controls(new), "ex-url.search": to_query(prev)},
+                         [f"{changed}.{prop}"])
+
+
+def url_bodies(app, prev: ViewState, new: ViewState, shown: ViewState | None = None) -> dict[str, dict]:
+    """The requests the URL of ``new`` triggers in a page that drew ``prev`` and whose controls
+    show ``shown`` (``new`` after a control change; ``prev`` on back/forward), by output."""
+    values = {**controls(new if shown is None else shown), "ex-url.search": to_query(new), "ex-drawn.data": to_query(prev),
+              "ex-tabled.data": to_query(prev)}
+    return {out: callback_body(app, out, values, ["ex-url.search"]) for out in URL_CALLBACKS}
+
+
+def bodies_for_states(app, prev: ViewState, new: ViewState, changed: str) -> list[dict]:
+    """Every request one control change sends: controls -> URL, then each URL -> view callback."""
+    return [control_body(app, prev, new, changed), *url_bodies(app, prev, new).values()]

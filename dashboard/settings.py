@@ -30,6 +30,12 @@ def _nuts_version(value: str | None, default: str = "2021") -> str:
     return value if value in {"2021", "2024"} else default
 
 
+# Limits on user input (URL parameters and controls): fixed, not read from the environment.
+MAX_KEYWORD_LENGTH = 200
+MAX_SELECTED_CODES = 50
+TABLE_PAGE_SIZE = 15
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -39,9 +45,9 @@ class Settings:
     # Prefix the app is served under (e.g. "/s3/") behind a reverse proxy.
     url_prefix: str = "/"
     # Limits on user input (URL parameters and controls).
-    max_keyword_length: int = 200
-    max_selected_codes: int = 50
-    table_page_size: int = 15
+    max_keyword_length: int = MAX_KEYWORD_LENGTH
+    max_selected_codes: int = MAX_SELECTED_CODES
+    table_page_size: int = TABLE_PAGE_SIZE
     # NUTS version of the boundaries the data build and refresh use ("2021" or "2024").
     nuts_version: str = "2021"
     # Origins allowed to show the app in an iframe (Content-Security-Policy frame-ancestors).
@@ -86,11 +92,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         redis_url=env.get("S3_REDIS_URL", "").strip(),
         cache=_bool(env.get("S3_CACHE"), True),
     )
-
-
-def path_to(path: str, settings: Settings | None = None) -> str:
-    """An app path under the configured URL prefix ('/compare' -> '/s3/compare')."""
-    return (settings or SETTINGS).url_prefix + path.lstrip("/")
 
 
 SETTINGS = load_settings()

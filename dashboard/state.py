@@ -6,20 +6,18 @@ the defaults, in a fixed order, so one view has one URL.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields, replace
-from urllib.parse import parse_qsl, urlencode
 
+from . import urlcodec as uc
 from .data.atlas import Atlas
 from .data.catalog import INDICATOR_BY_ID
 from .data.periods import PERIODS
 from .data.query import Filters
-from .settings import SETTINGS
+from .settings import MAX_KEYWORD_LENGTH, MAX_SELECTED_CODES
 
 MODES = ("priorities", "indicator")
 SORTS = ("region", "priority", "strategy")
 DEFAULT_INDICATOR = "gdp_pps_pct_eu27"
-MAX_QUERY_LENGTH = 4000
 
 
 @dataclass(frozen=True)
@@ -55,120 +53,35 @@ class ViewState:
 
 
 DEFAULT = ViewState()
-PASS_THROUGH = {"regions", "story", "step"}  # read by other pages or the presentation stepper
-
-
-def display_of(query: str) -> dict:
-    """The display flags (embed, present, controls) of any page's query string."""
-    flags = dict(parse_qsl((query or "").lstrip("?")))
-    return {"embed": flags.get("embed") in {"1", "true"}, "present": flags.get("present") in {"1", "true"},
-            "controls": flags.get("controls") not in {"0", "false"}}
-
-
-def display_query(display: dict) -> str:
-    """'embed=1&present=1&controls=0' parts for links that keep the display mode."""
-    parts = [f"{k}=1" for k in ("embed", "present") if display.get(k)]
-    if display.get("controls") is False:
-        parts.append("controls=0")
-    return "&".join(parts)
 _LIST_FIELDS = {"nace", "nabs", "eco"}
 
 
-def _known_codes(atlas: Atlas) -> dict[str, set[str]]:
-    return {
-        "nace": set(atlas.nace.code),
-        "nabs": set(atlas.nabs.code),
-        "eco": set(atlas.ecosystems.code),
+def schema(atlas: Atlas) -> dict[str, uc.Field]:
+    """One small validator per ViewState field."""
+    codes = lambda known: uc.Field(uc.one_of(known, ""), max_items=MAX_SELECTED_CODES)  # noqa: E731
+    field = {
+        "mode": uc.one_of(MODES, "Map mode '{}' is not one of " + ", ".join(MODES) + "."),
+        "q": uc.text(MAX_KEYWORD_LENGTH),
+        "level": uc.integer(0, 3, "Territorial level '{}' is not 0, 1, 2 or 3.", empty={"all"}),
+        "platform": uc.one_of(set(atlas.platforms.platform_id), "Unknown thematic platform '{}'."),
+        "partnership": uc.one_of(set(atlas.partnerships.partnership_id), "Unknown partnership '{}'."),
+        "indicator": uc.one_of(set(INDICATOR_BY_ID), "Unknown indicator '{}'."),
+        "period": uc.one_of(PERIODS, "Period '{}' is not one of " + ", ".join(PERIODS) + ".", empty={"any"}),
+        "year": uc.integer(1990, 2100, "Year '{}' is not a year.", empty={"latest"}),
+        "region": lambda raw: (raw.upper() if raw.upper() in atlas.regions.index
+                               else uc.Drop(f"Unknown region '{uc.short(raw)}'.")),
+        "sort": lambda raw: raw if raw.lstrip("-") in SORTS else uc.Drop(f"Sort order '{uc.short(raw)}' is not known."),
+        "page": uc.integer(1, 100000, "Page '{}' is not a page number."),
+        **{k: uc.flag(k) for k in uc.DISPLAY_KEYS},
     }
+    return {k: v if isinstance(v, uc.Field) else uc.Field(v) for k, v in
+            {**field, "nace": codes(set(atlas.nace.code)), "nabs": codes(set(atlas.nabs.code)),
+             "eco": codes(set(atlas.ecosystems.code))}.items()}
 
 
 def parse_query(query: str | dict | None, atlas: Atlas) -> tuple[ViewState, list[str]]:
-    """(state, notes). Accepts '?a=b&c=d', 'a=b', or a dict of values."""
-    notes: list[str] = []
-    if query is None:
-        return DEFAULT, notes
-    if isinstance(query, str):
-        if len(query) > MAX_QUERY_LENGTH:
-            return DEFAULT, [f"The link was longer than {MAX_QUERY_LENGTH} characters and was ignored."]
-        pairs = parse_qsl(query.lstrip("?"), keep_blank_values=False)
-    else:
-        pairs = [(k, v) for k, v in query.items() if isinstance(v, str)]
-    known = _known_codes(atlas)
-    names = {f.name for f in fields(ViewState)}
-    values: dict = {}
-    for key, raw in pairs:
-        if key not in names:
-            if key not in PASS_THROUGH:  # other pages' parameters pass silently
-                notes.append(f"Unknown parameter '{_short(key)}' was ignored.")
-            continue
-        raw = raw.strip()
-        if key == "mode":
-            if raw in MODES:
-                values["mode"] = raw
-            else:
-                notes.append(f"Map mode '{_short(raw)}' is not one of {', '.join(MODES)}.")
-        elif key == "q":
-            if len(raw) > SETTINGS.max_keyword_length:
-                notes.append(f"The keyword was cut to {SETTINGS.max_keyword_length} characters.")
-                raw = raw[: SETTINGS.max_keyword_length]
-            values["q"] = raw
-        elif key == "level":
-            if raw in {"0", "1", "2", "3"}:
-                values["level"] = int(raw)
-            elif raw not in {"", "all"}:
-                notes.append(f"Territorial level '{_short(raw)}' is not 0, 1, 2 or 3.")
-        elif key in _LIST_FIELDS:
-            codes = [c.strip() for c in raw.split(",") if c.strip()]
-            good = tuple(dict.fromkeys(c for c in codes if c in known[key]))
-            bad = [c for c in codes if c not in known[key]]
-            if bad:
-                notes.append(f"Unknown {key.upper() if key != 'eco' else 'ecosystem'} code(s) ignored: "
-                             f"{', '.join(_short(b) for b in bad[:5])}.")
-            if len(good) > SETTINGS.max_selected_codes:
-                notes.append(f"Only the first {SETTINGS.max_selected_codes} {key} codes were kept.")
-                good = good[: SETTINGS.max_selected_codes]
-            values[key] = good
-        elif key in ("platform", "partnership", "indicator"):
-            allowed, label = {"platform": (set(atlas.platforms.platform_id), "thematic platform"),
-                              "partnership": (set(atlas.partnerships.partnership_id), "partnership"),
-                              "indicator": (set(INDICATOR_BY_ID), "indicator")}[key]
-            if raw in allowed:
-                values[key] = raw
-            else:
-                notes.append(f"Unknown {label} '{_short(raw)}'.")
-        elif key == "period":
-            if raw in PERIODS:
-                values["period"] = raw
-            elif raw not in {"", "any"}:
-                notes.append(f"Period '{_short(raw)}' is not one of {', '.join(PERIODS)}.")
-        elif key == "year":
-            if _whole(raw) and 1990 <= int(raw) <= 2100:
-                values["year"] = int(raw)
-            elif raw not in {"", "latest"}:
-                notes.append(f"Year '{_short(raw)}' is not a year.")
-        elif key == "region":
-            rid = raw.upper()
-            if rid in atlas.regions.index:
-                values["region"] = rid
-            else:
-                notes.append(f"Unknown region '{_short(raw)}'.")
-        elif key == "sort":
-            if raw.lstrip("-") in SORTS:
-                values["sort"] = raw
-            else:
-                notes.append(f"Sort order '{_short(raw)}' is not known.")
-        elif key in {"embed", "present", "controls"}:
-            if raw in {"1", "true", "yes", "on"}:
-                values[key] = True
-            elif raw in {"0", "false", "no", "off"}:
-                values[key] = False
-            else:
-                notes.append(f"'{key}' takes 1 or 0, not '{_short(raw)}'.")
-        elif key == "page":
-            if _whole(raw) and 1 <= int(raw) <= 100000:
-                values["page"] = int(raw)
-            else:
-                notes.append(f"Page '{_short(raw)}' is not a page number.")
+    """(state, notes). Accepts '?a=b&c=d', 'a=b', or a dict of values; never raises."""
+    values, notes = uc.decode(query, schema(atlas))
     return replace(DEFAULT, **values), notes
 
 
@@ -184,7 +97,7 @@ def to_query(state: ViewState) -> str:
         elif isinstance(v, bool):
             v = int(v)
         out.append((f.name, str(v)))
-    return "?" + urlencode(out) if out else ""
+    return uc.encode(out)
 
 
 def clicked_region(click, regions) -> str | None:
@@ -196,13 +109,3 @@ def clicked_region(click, regions) -> str | None:
     if isinstance(rid, list):
         rid = rid[0] if rid else None
     return rid if isinstance(rid, str) and rid in regions else None
-
-
-def _whole(text: str) -> bool:
-    """A plain ASCII whole number of at most 9 digits (str.isdigit also accepts '²' and '٣')."""
-    return re.fullmatch(r"[0-9]{1,9}", text) is not None
-
-
-def _short(text: str, n: int = 40) -> str:
-    text = "".join(ch for ch in str(text) if ch.isprintable())
-    return text if len(text) <= n else text[: n - 1] + "…"

@@ -132,3 +132,14 @@ def page(browser):
     w = Watched(pg)
     yield w
     ctx.close()
+
+
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests under tests/browser/ are browser tests whether or not they carry the marker, so
+    `-m "not browser"` and `pytest tests/unit tests/integration` select the same tests."""
+    for item in items:
+        if BROWSER_DIR in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)

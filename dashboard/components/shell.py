@@ -6,28 +6,32 @@ hides the navigation and footer, `mode-present` switches to large, high-contrast
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from ..data.catalog import ATTRIBUTION
-from ..settings import path_to
-from ..state import display_of
+from ..urlcodec import display_of, without
 
+# dcc.Graph config of the partnership maps: no image export there (the explorer's map has it).
+MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]}
 LINKS = (("Explorer", "/"), ("Compare", "/compare"), ("Partnerships", "/partnerships"), ("About the data", "/about/data"))
 
 
-def navbar() -> dbc.Navbar:
+def href(prefix: str, path: str) -> str:
+    """An app path under the URL prefix the app is served at ('/compare' -> '/s3/compare')."""
+    return prefix + path.lstrip("/")
+
+
+def navbar(prefix: str) -> dbc.Navbar:
     return dbc.Navbar(
         dbc.Container([
-            dcc.Link(html.Span("S3 Atlas", className="navbar-brand"), href=path_to("/")),
-            dbc.Nav([dbc.NavItem(dcc.Link(label, href=path_to(href), className="nav-link")) for label, href in LINKS],
+            dcc.Link(html.Span("S3 Atlas", className="navbar-brand"), href=href(prefix, "/")),
+            dbc.Nav([dbc.NavItem(dcc.Link(label, href=href(prefix, path), className="nav-link")) for label, path in LINKS],
                     navbar=True, className="me-auto"),
             html.Div([
                 dcc.Clipboard(id="copy-link", title="Copy the link to this view", className="copy-link"),
                 html.Span("Copy link", className="text-light small me-3 ms-1"),
-                html.A("Present", id="present-link", href=path_to("/?present=1"), className="btn btn-sm btn-outline-light",
+                html.A("Present", id="present-link", href=href(prefix, "/?present=1"), className="btn btn-sm btn-outline-light",
                        title="Presentation mode: large type, high contrast (keys: ← → step, m mode, f filters, Esc exit)"),
             ], className="d-flex align-items-center"),
         ], fluid=True),
@@ -35,17 +39,17 @@ def navbar() -> dbc.Navbar:
     )
 
 
-def footer(version: str, built: str) -> html.Footer:
+def footer(version: str, built: str, prefix: str) -> html.Footer:
     return html.Footer([
         html.Span(ATTRIBUTION), " · ",
         html.Span(f"data snapshot {version} ({built[:10]})"), " · ",
-        dcc.Link("sources, coverage and licences", href=path_to("/about/data")),
+        dcc.Link("sources, coverage and licences", href=href(prefix, "/about/data")),
     ], className="app-footer chrome small text-muted")
 
 
-def embed_bar() -> html.Div:
+def embed_bar(prefix: str) -> html.Div:
     return html.Div([
-        html.A("Open full view ↗", id="full-view", href=path_to("/"), target="_blank", rel="noopener"),
+        html.A("Open full view ↗", id="full-view", href=href(prefix, "/"), target="_blank", rel="noopener"),
     ], className="embed-bar embed-only small")
 
 
@@ -61,11 +65,6 @@ def shell_classes(search: str) -> str:
     return " ".join(classes)
 
 
-def without(search: str, keys: set[str]) -> str:
-    pairs = [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=True) if k not in keys]
-    return "?" + urlencode(pairs) if pairs else ""
-
-
 def present_toggle(pathname: str, search: str) -> tuple[str, str]:
     """(href, label) of the navbar's presentation switch for the current view."""
     if display_of(search)["present"]:
@@ -74,21 +73,21 @@ def present_toggle(pathname: str, search: str) -> tuple[str, str]:
     return pathname + (rest + "&" if rest else "?") + "present=1", "Present"
 
 
-def stepper_bar(step: dict | None, starts: list[tuple[str, str]] | None = None):
+def stepper_bar(prefix: str, step: dict | None, starts: list[tuple[str, str]] | None = None):
     """‹ previous · step i of n: title · next › — links the arrow keys press. In presentation
     mode outside a story, links that start each story."""
     if not step:
         if not starts:
             return None
         return html.Div([html.Span("Saved views: ", className="me-2")] + [
-            dcc.Link(f"▶ {title}", href=path_to(url), className="btn btn-sm btn-light me-2") for title, url in starts
+            dcc.Link(f"▶ {title}", href=href(prefix, url), className="btn btn-sm btn-light me-2") for title, url in starts
         ], className="stepper d-flex align-items-center justify-content-center")
     return html.Div([
-        dcc.Link("‹ Previous", id="step-prev", href=path_to(step["prev"]), className="btn btn-sm btn-light")
+        dcc.Link("‹ Previous", id="step-prev", href=href(prefix, step["prev"]), className="btn btn-sm btn-light")
         if step["prev"] else html.Span("‹ Previous", className="btn btn-sm btn-light disabled"),
         html.Span([html.Strong(step["title"]), f" · {step['story']} · {step['step']} of {step['steps']}"],
                   className="mx-3", role="status"),
-        dcc.Link("Next ›", id="step-next", href=path_to(step["next"]), className="btn btn-sm btn-light")
+        dcc.Link("Next ›", id="step-next", href=href(prefix, step["next"]), className="btn btn-sm btn-light")
         if step["next"] else html.Span("Next ›", className="btn btn-sm btn-light disabled"),
     ], className="stepper d-flex align-items-center justify-content-center")
 

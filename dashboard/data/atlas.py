@@ -72,6 +72,11 @@ class Atlas:
     def version(self) -> str:
         return self.manifest.get("version", "?")
 
+    @property
+    def countries(self) -> pd.DataFrame:
+        """The regions of NUTS level 0."""
+        return self.regions[self.regions.level == 0]
+
     def region_name(self, nuts_id: str) -> str:
         if nuts_id in self.regions.index:
             return self.regions.at[nuts_id, "name_latn"]

@@ -2,7 +2,8 @@
 
 Every export carries the view that produced it (the URL query), the snapshot version, the
 credits, and a source URL on every priority row and a Eurostat dataset on every value.
-Pure functions of (atlas, state); no Dash imports.
+Pure functions of (atlas, filters, sort or map choice); no Dash imports, no view state: the
+caller hands over the view's query string to print beside the credits.
 """
 from __future__ import annotations
 
@@ -11,10 +12,20 @@ import json
 
 import pandas as pd
 
-from ..state import ViewState, to_query
+from dataclasses import dataclass
+
 from .atlas import Atlas
 from .catalog import ATTRIBUTION, ATTRIBUTION_LONG, INDICATOR_BY_ID
-from .query import counts_by_territory, indicator_values, matching_priorities, sort_priorities
+from .query import Filters, counts_by_territory, indicator_values, matching_priorities, sort_priorities
+
+
+@dataclass(frozen=True)
+class MapChoice:
+    """What the map shows: priorities counts, or one indicator in a year (None: latest) at a level."""
+    mode: str = "priorities"
+    indicator: str = ""
+    year: int | None = None
+    level: int = 2
 
 CREDITS = (f"{ATTRIBUTION_LONG}. Regional statistics: Source: Eurostat. S3 strategies, priorities and "
            "partnerships: gathered from public pages, source URL on every row; codes marked 'auto' were "
@@ -26,9 +37,9 @@ def _codes(atlas: Atlas, pid: str, scheme: str) -> str:
                      for sch, code, origin, _rule in atlas.codes_by_priority.get(pid, ()) if sch == scheme)
 
 
-def priorities_frame(atlas: Atlas, state: ViewState) -> pd.DataFrame:
+def priorities_frame(atlas: Atlas, filters: Filters, sort: str) -> pd.DataFrame:
     """The filtered priorities in the table's order, one row each, with codes and sources."""
-    m = sort_priorities(matching_priorities(atlas, state.filters()), state.sort)
+    m = sort_priorities(matching_priorities(atlas, filters), sort)
     s = atlas.strategies
     return pd.DataFrame({
         "region_name": m.region_name.to_numpy(),
@@ -50,24 +61,24 @@ def priorities_frame(atlas: Atlas, state: ViewState) -> pd.DataFrame:
     })
 
 
-def about(atlas: Atlas, state: ViewState) -> dict:
-    return {"view": to_query(state) or "(all priorities, no filter)", "snapshot": atlas.version,
+def about(atlas: Atlas, view: str) -> dict:
+    return {"view": view or "(all priorities, no filter)", "snapshot": atlas.version,
             "snapshot_built_at": atlas.manifest.get("built_at", ""), "credits": CREDITS}
 
 
-def priorities_csv(atlas: Atlas, state: ViewState) -> str:
+def priorities_csv(atlas: Atlas, filters: Filters, sort: str, view: str) -> str:
     """CSV with the view, snapshot and credits repeated on each row, so no reader loses them."""
-    df = priorities_frame(atlas, state)
-    meta = about(atlas, state)
+    df = priorities_frame(atlas, filters, sort)
+    meta = about(atlas, view)
     for k in ("view", "snapshot", "credits"):
         df[k] = meta[k]
     return df.to_csv(index=False, lineterminator="\n")
 
 
-def priorities_xlsx(atlas: Atlas, state: ViewState) -> bytes:
+def priorities_xlsx(atlas: Atlas, filters: Filters, sort: str, view: str) -> bytes:
     """A workbook: sheet 'priorities' and a sheet 'about' with the view, snapshot and credits."""
-    df = priorities_frame(atlas, state)
-    meta = about(atlas, state)
+    df = priorities_frame(atlas, filters, sort)
+    meta = about(atlas, view)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         df.to_excel(xw, sheet_name="priorities", index=False)
@@ -75,12 +86,12 @@ def priorities_xlsx(atlas: Atlas, state: ViewState) -> bytes:
     return buf.getvalue()
 
 
-def regions_geojson(atlas: Atlas, state: ViewState) -> dict:
+def regions_geojson(atlas: Atlas, filters: Filters, choice: MapChoice, view: str) -> dict:
     """The regions on the map with their attributes and geometry (from the snapshot's files)."""
-    if state.mode == "indicator":
-        ind = INDICATOR_BY_ID[state.indicator]
-        level = state.map_level
-        vals = indicator_values(atlas, ind.id, state.year, level).set_index("nuts_id")
+    if choice.mode == "indicator":
+        ind = INDICATOR_BY_ID[choice.indicator]
+        level = choice.level
+        vals = indicator_values(atlas, ind.id, choice.year, level).set_index("nuts_id")
         props = {
             nid: {"indicator": ind.id, "indicator_label": ind.label, "unit": ind.unit,
                   "value": None if pd.isna(r.value) else float(r.value),
@@ -91,7 +102,7 @@ def regions_geojson(atlas: Atlas, state: ViewState) -> dict:
         }
         levels = {level}
     else:
-        counts = counts_by_territory(atlas, state.filters()).set_index("nuts_id")
+        counts = counts_by_territory(atlas, filters).set_index("nuts_id")
         props = {nid: {"matching_priorities": int(r.priorities), "strategies_with_matches": int(r.strategies)}
                  for nid, r in counts.iterrows()}
         levels = set(counts.level.astype(int))
@@ -105,5 +116,5 @@ def regions_geojson(atlas: Atlas, state: ViewState) -> dict:
                                  "properties": {"nuts_id": f["id"], "level": int(reg.level), "name": reg.name_latn,
                                                 "name_national": reg.name_national, **props[f["id"]]}})
     return {"type": "FeatureCollection", "features": features,
-            "metadata": {**about(atlas, state), "attribution": ATTRIBUTION, "crs": "EPSG:4326",
+            "metadata": {**about(atlas, view), "attribution": ATTRIBUTION, "crs": "EPSG:4326",
                          "boundaries": "GISCO NUTS 2021, 1:20 million, simplified"}}

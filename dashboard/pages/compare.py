@@ -1,30 +1,28 @@
 """Side-by-side comparison of 2–5 territories (/compare?regions=ES51,BE3). The URL carries the list."""
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html, no_update
 
+from ..components.options import region_options
 from ..components.shell import credit_line, notes_alert
 from ..components.table import safe_link
 from ..data.atlas import Atlas
 from ..data.profile import format_value, source_text
 from ..data.similarity import MAX_COMPARE, compare, parse_ids
-from ..figures_profile import COMPARE_COLORS, compare_bars, compare_map
-from .region import region_options
+from ..figures.profile import COMPARE_COLORS, compare_bars, compare_map
+from ..urlcodec import encode, pairs
 
 PATH = "/compare"
 
 
 def ids_from_query(atlas: Atlas, query: str) -> tuple[list[str], list[str]]:
-    q = parse_qs((query or "").lstrip("?"), keep_blank_values=False)
-    raw = ",".join(q.get("regions", []))[:400]
+    raw = ",".join(v for k, v in pairs(query)[0] if k == "regions")[:400]
     return parse_ids(atlas, raw)
 
 
 def to_query(ids: list[str]) -> str:
-    return f"?regions={','.join(ids)}" if ids else ""
+    return encode([("regions", ",".join(ids))]).replace("%2C", ",")
 
 
 def _swatch(k: int) -> html.Span:
@@ -130,7 +128,7 @@ def pairs_block(cmp: dict) -> html.Div:
 
 
 def body(atlas: Atlas, cmp: dict, geometry_url, prefix: str) -> list:
-    map_graph = dcc.Graph(id="cmp-map", figure=compare_map(atlas, cmp["ids"], geometry_url),
+    map_graph = dcc.Graph(id="cmp-map", figure=compare_map(atlas.regions.loc[cmp["ids"]], atlas.countries, geometry_url),
                           config={"displaylogo": False, "displayModeBar": False}, className="cmp-map")
     if len(cmp["ids"]) < 2:
         return [map_graph, html.P("Add at least two regions with the box above to compare them.",

@@ -1,21 +1,32 @@
-"""The explorer: filters, map and priorities table. State lives in the URL."""
-from __future__ import annotations
+"""The explorer page: filters, map and priorities table. The URL is the state.
 
-from dataclasses import replace
+Callbacks, one job each, joined through the URL (``ex-url.search``):
+- controls -> URL, and map click / finder / clear -> URL (the selected region);
+- URL -> controls, only where a control disagrees with the URL (back/forward, a story step);
+- URL -> map (a Patch of values when the map's structure holds);
+- URL -> table, count line and pager;
+- URL -> selected-region panel, notes on the link, indicator controls shown or hidden;
+- URL -> export links.
+What each shows comes from the pure functions in ``views.explorer``.
+"""
+from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from ..cache import cache
+from ..components.options import (ecosystem_options, nabs_options, nace_options, partnership_options,
+                                  platform_options, region_options)
 from ..components.shell import credit_line, notes_alert
-from ..components.table import priority_rows, table_header
+from ..components.table import table_header
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS
-from ..data.periods import PERIODS
-from ..data.query import indicator_years, matching_priorities, sort_and_page
-from ..figures import explorer_map, map_key, map_values
-from ..settings import SETTINGS, path_to
-from ..state import ViewState, clicked_region, display_query, parse_query, to_query
+from ..data.export import MapChoice, priorities_csv, priorities_xlsx, regions_geojson
+from ..settings import MAX_KEYWORD_LENGTH
+from ..state import ViewState, clicked_region, parse_query, to_query
+from ..urlcodec import display_query
+from ..views.explorer import (CONTROL_IDS, CONTROL_PROPS, control_values, explorer_figure, map_key, map_values,
+                              next_state, table_key, table_view, year_options)
 
 PATH = "/"
 LEVEL_OPTIONS = [{"label": "All levels", "value": "all"}, {"label": "Country (NUTS 0)", "value": "0"},
@@ -34,80 +45,14 @@ MAP_CONFIG = {"displaylogo": False, "scrollZoom": True,
 EXPORTS = (("ex-dl-csv", "export/priorities.csv"), ("ex-dl-xlsx", "export/priorities.xlsx"),
            ("ex-dl-geojson", "export/regions.geojson"))
 
-# Control id -> ViewState field; the order is the callback's argument order.
-CONTROLS = (("ex-mode", "mode"), ("ex-q", "q"), ("ex-level", "level"), ("ex-nace", "nace"), ("ex-nabs", "nabs"),
-            ("ex-eco", "eco"), ("ex-platform", "platform"), ("ex-partnership", "partnership"), ("ex-period", "period"),
-            ("ex-indicator", "indicator"), ("ex-year", "year"), ("ex-sort", "sort"), ("ex-page", "active_page"))
-
-
-def nace_options(atlas: Atlas) -> list[dict]:
-    opts = []
-    for r in atlas.nace.itertuples():
-        if r.level == "section":
-            opts.append({"label": f"{r.code} — {r.name}", "value": r.code})
-        else:
-            opts.append({"label": f"{r.section}.{r.code} — {r.name}", "value": r.code})
-    return opts
-
-
-def region_options(atlas: Atlas) -> list[dict]:
-    """Every region by name (Latin and national script) and code, for the region finder."""
-    r = atlas.regions.sort_values(["level", "name_latn"])
-    return [{"label": f"{n} ({i})" if n == nn else f"{n} / {nn} ({i})", "value": i}
-            for i, n, nn in zip(r.nuts_id, r.name_latn, r.name_national)]
-
-
-def partnership_options(atlas: Atlas) -> list[dict]:
-    names = dict(zip(atlas.platforms.platform_id, atlas.platforms.name))
-    return [{"label": f"{r.name}" + (f" ({names[r.platform_id]})" if r.platform_id in names else ""),
-             "value": r.partnership_id} for r in atlas.partnerships.sort_values("name").itertuples()]
-
-
-def control_values(state: ViewState) -> list:
-    """Values for the controls, in CONTROLS order."""
-    return [state.mode, state.q, "all" if state.level is None else str(state.level), list(state.nace),
-            list(state.nabs), list(state.eco), state.platform or None, state.partnership or None,
-            state.period or "any", state.indicator, "latest" if state.year is None else str(state.year), state.sort, state.page]
-
-
-def _text(value) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _codes(value) -> str:
-    items = value if isinstance(value, list) else []
-    return ",".join(v for v in items[: SETTINGS.max_selected_codes + 1] if isinstance(v, str) and "," not in v)
-
-
-def state_from_controls(atlas: Atlas, values: list, region: str) -> tuple[ViewState, list[str]]:
-    """The state from control values, passed through the URL parser (one validation path).
-    Values of the wrong type (a forged request) count as empty."""
-    mode, q, level, nace, nabs, eco, platform, partnership, period, indicator, year, sort, page = values
-    query = {
-        "mode": _text(mode), "q": _text(q)[: SETTINGS.max_keyword_length + 1], "level": _text(level),
-        "nace": _codes(nace), "nabs": _codes(nabs), "eco": _codes(eco), "platform": _text(platform),
-        "partnership": _text(partnership), "period": _text(period), "indicator": _text(indicator), "year": _text(year),
-        "region": _text(region), "sort": _text(sort),
-        "page": str(page) if isinstance(page, int) and not isinstance(page, bool) else "1",
-    }
-    return parse_query({k: v for k, v in query.items() if v}, atlas)
-
-
-def year_options(atlas: Atlas, state: ViewState) -> list[dict]:
-    years = indicator_years(atlas, state.indicator, state.map_level)
-    if state.year is not None and state.year not in years:
-        years = sorted(years + [state.year], reverse=True)  # keep the chosen year; the map shows it as no data
-    return [{"label": "Latest year", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years]
-
-
 def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
-    v = dict(zip((c[0] for c in CONTROLS), control_values(state)))
+    v = dict(zip(CONTROL_IDS, control_values(state)))
     dd = dict(className="mb-2", persistence=False)
     return html.Div([
         html.H2("Filter by", className="h6 text-uppercase text-muted"),
         dbc.Label("Keywords", html_for="ex-q", className="mb-0 small fw-bold"),
         dbc.Input(id="ex-q", type="search", value=v["ex-q"], placeholder="e.g. health, hydrogen, textile",
-                  debounce=0.4, maxLength=SETTINGS.max_keyword_length, className="mb-2"),
+                  debounce=0.4, maxLength=MAX_KEYWORD_LENGTH, className="mb-2"),
         dbc.Label("Territorial level", html_for="ex-level", className="mb-0 small fw-bold"),
         dcc.Dropdown(id="ex-level", options=LEVEL_OPTIONS, value=v["ex-level"], clearable=False, **dd),
         dbc.Label("Strategy period", html_for="ex-period", className="mb-0 small fw-bold"),
@@ -116,16 +61,11 @@ def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
         dcc.Dropdown(id="ex-nace", options=nace_options(atlas), value=v["ex-nace"], multi=True,
                      placeholder="Select sections or divisions", **dd),
         dbc.Label("Scientific classification (NABS 2007)", html_for="ex-nabs", className="mb-0 small fw-bold"),
-        dcc.Dropdown(id="ex-nabs", options=[{"label": f"{r.code} — {r.name}", "value": r.code}
-                                            for r in atlas.nabs.itertuples()],
-                     value=v["ex-nabs"], multi=True, placeholder="Select chapters", **dd),
+        dcc.Dropdown(id="ex-nabs", options=nabs_options(atlas), value=v["ex-nabs"], multi=True, placeholder="Select chapters", **dd),
         dbc.Label("European industrial ecosystem", html_for="ex-eco", className="mb-0 small fw-bold"),
-        dcc.Dropdown(id="ex-eco", options=[{"label": r.name, "value": r.code} for r in atlas.ecosystems.itertuples()],
-                     value=v["ex-eco"], multi=True, placeholder="Select ecosystems", **dd),
+        dcc.Dropdown(id="ex-eco", options=ecosystem_options(atlas), value=v["ex-eco"], multi=True, placeholder="Select ecosystems", **dd),
         dbc.Label("Thematic platform", html_for="ex-platform", className="mb-0 small fw-bold"),
-        dcc.Dropdown(id="ex-platform", options=[{"label": r.name, "value": r.platform_id}
-                                                for r in atlas.platforms.itertuples()],
-                     value=v["ex-platform"], placeholder="Any platform", **dd),
+        dcc.Dropdown(id="ex-platform", options=platform_options(atlas), value=v["ex-platform"], placeholder="Any platform", **dd),
         dbc.Label("Thematic partnership", html_for="ex-partnership", className="mb-0 small fw-bold"),
         dcc.Dropdown(id="ex-partnership", options=partnership_options(atlas), value=v["ex-partnership"],
                      placeholder="Any partnership", **dd),
@@ -136,7 +76,7 @@ def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
 
 
 def map_controls(atlas: Atlas, state: ViewState) -> html.Div:
-    v = dict(zip((c[0] for c in CONTROLS), control_values(state)))
+    v = dict(zip(CONTROL_IDS, control_values(state)))
     return dbc.Row([
         dbc.Col(dbc.RadioItems(id="ex-mode", value=v["ex-mode"], inline=True, className="mode-switch",
                                options=[{"label": "Priorities", "value": "priorities"},
@@ -188,33 +128,27 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
         ]
     else:
         body = [dbc.Row([dbc.Col(panel, lg=3, className="side-col"), dbc.Col(main, lg=9)])]
-    return html.Div([dcc.Location(id="ex-url", refresh=False), notes_alert(notes, "ex-notes"), *body],
+    return html.Div([dcc.Location(id="ex-url", refresh=False), dcc.Store(id="ex-drawn"), dcc.Store(id="ex-tabled"),
+                     notes_alert(notes, "ex-notes"), *body],
                     className="explorer")
 
 
-def filter_summary(atlas: Atlas, state: ViewState) -> str:
-    """The active filters in words, for the count line (and the audience of a presentation)."""
-    names = atlas.code_names
-    parts = []
-    if state.q:
-        parts.append(f"keywords “{state.q}”")
-    if state.level is not None:
-        parts.append("country level" if state.level == 0 else f"NUTS {state.level}")
-    if state.period:
-        parts.append(f"strategy period {PERIODS[state.period]}")
-    for label, scheme, codes in (("NACE", "nace", state.nace), ("NABS", "nabs", state.nabs),
-                                 ("ecosystem", "ecosystem", state.eco)):
-        if codes:
-            parts.append(f"{label} " + ", ".join(names[scheme].get(c, c) if scheme == "ecosystem" else c for c in codes))
-    if state.platform:
-        parts.append(dict(zip(atlas.platforms.platform_id, atlas.platforms.name)).get(state.platform, state.platform)
-                     + " platform")
-    if state.partnership:
-        parts.append(dict(zip(atlas.partnerships.partnership_id, atlas.partnerships.name)).get(
-            state.partnership, state.partnership) + " partnership")
-    if state.region:
-        parts.append(f"in {atlas.region_name(state.region)} ({state.region})")
-    return " · ".join(parts)
+def display_suffix(state: ViewState) -> str:
+    q = display_query({"embed": state.embed, "present": state.present, "controls": state.controls})
+    return "?" + q if q else ""
+
+
+def selected_panel(atlas: Atlas, state: ViewState, prefix: str):
+    if not state.region:
+        return html.Span("Click a region on the map to narrow the table to it.", className="text-muted small")
+    r = atlas.regions.loc[state.region]
+    return html.Div([
+        html.Span("Selected: ", className="text-muted"),
+        html.Strong(f"{r.name_latn} ({r.nuts_id})"),
+        html.Span(f" · {r.name_national}" if r.name_national != r.name_latn else ""),
+        " · ",
+        dcc.Link("Region profile →", href=f"{prefix}region/{r.nuts_id}" + display_suffix(state), id="ex-profile-link"),
+    ])
 
 
 def map_patch(atlas: Atlas, state: ViewState) -> Patch:
@@ -235,63 +169,28 @@ def map_patch(atlas: Atlas, state: ViewState) -> Patch:
 
 def map_figure(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState | None):
     """The full figure, a Patch of values, or nothing when only the table changed."""
-    if previous is None or map_key(atlas, previous) != map_key(atlas, state):
-        return explorer_map(atlas, state, geometry_url)
-    if replace(previous, sort=state.sort, page=state.page) == state:
+    if previous is None or map_key(previous) != map_key(state):
+        return explorer_figure(atlas, state, geometry_url)
+    if map_values_key(previous) == map_values_key(state):
         return no_update
     return map_patch(atlas, state)
 
 
-def table_view(atlas: Atlas, state: ViewState) -> dict:
-    matches = matching_priorities(atlas, state.filters())
-    rows, page, pages = sort_and_page(matches, state.sort, state.page, SETTINGS.table_page_size)
-    n_strat = matches.strategy_id.nunique()
-    count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
-             f"strateg{'y' if n_strat == 1 else 'ies'} match")
-    summary = filter_summary(atlas, state)
-    if summary:
-        count += f" — {summary}"
-    return {"rows": priority_rows(atlas, rows), "count": count, "page": page, "pages": pages}
+def map_values_key(state: ViewState) -> ViewState:
+    """The part of a state the map's values depend on (not the table's sort and page)."""
+    return ViewState(**{**state.__dict__, "sort": "region", "page": 1})
 
 
-def view(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState | None = None,
-         table=None) -> dict:
-    """Everything the explorer shows for a state; pure, so tests call it directly. Given the
-    previous state, parts that did not change are `no_update` and a map with the same structure
-    is a Patch of values only."""
-    same_table = previous is not None and (previous.filters(), previous.sort, previous.page) == (
-        state.filters(), state.sort, state.page)
-    table = ({"rows": no_update, "count": no_update, "page": state.page, "pages": no_update} if same_table
-             else (table or table_view)(atlas, state))
-    return {"figure": map_figure(atlas, state, geometry_url, previous), **table,
-            "year_options": year_options(atlas, state)}
-
-
-def display_suffix(state: ViewState) -> str:
-    q = display_query({"embed": state.embed, "present": state.present, "controls": state.controls})
-    return "?" + q if q else ""
-
-
-def selected_panel(atlas: Atlas, state: ViewState):
-    if not state.region:
-        return html.Span("Click a region on the map to narrow the table to it.", className="text-muted small")
-    r = atlas.regions.loc[state.region]
-    return html.Div([
-        html.Span("Selected: ", className="text-muted"),
-        html.Strong(f"{r.name_latn} ({r.nuts_id})"),
-        html.Span(f" · {r.name_national}" if r.name_national != r.name_latn else ""),
-        " · ",
-        dcc.Link("Region profile →", href=path_to(f"/region/{r.nuts_id}") + display_suffix(state), id="ex-profile-link"),
-    ])
+def view(atlas: Atlas, state: ViewState, geometry_url, previous: ViewState | None = None) -> dict:
+    """The map (figure, Patch or nothing, given the view drawn before) and the table of a state."""
+    return {"figure": map_figure(atlas, state, geometry_url, previous), **table_view(atlas, state)}
 
 
 def register_routes(server, atlas: Atlas, prefix: str) -> None:
     """File exports of a view: the same query string as the explorer's URL."""
     from flask import Response, request
 
-    from ..data.export import priorities_csv, priorities_xlsx, regions_geojson
-
-    def state():
+    def state() -> ViewState:
         return parse_query(request.query_string.decode("utf-8", "replace"), atlas)[0]
 
     def attachment(body, mimetype: str, name: str) -> Response:
@@ -299,30 +198,36 @@ def register_routes(server, atlas: Atlas, prefix: str) -> None:
 
     @server.route(f"{prefix}export/priorities.csv")
     def export_csv():
-        return attachment(priorities_csv(atlas, state()), "text/csv; charset=utf-8", "s3-atlas-priorities.csv")
+        s = state()
+        return attachment(priorities_csv(atlas, s.filters(), s.sort, to_query(s)), "text/csv; charset=utf-8",
+                          "s3-atlas-priorities.csv")
 
     @server.route(f"{prefix}export/priorities.xlsx")
     def export_xlsx():
-        return attachment(priorities_xlsx(atlas, state()),
+        s = state()
+        return attachment(priorities_xlsx(atlas, s.filters(), s.sort, to_query(s)),
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           "s3-atlas-priorities.xlsx")
 
     @server.route(f"{prefix}export/regions.geojson")
     def export_geojson():
         import orjson
-        return attachment(orjson.dumps(regions_geojson(atlas, state())), "application/geo+json",
-                          "s3-atlas-regions.geojson")
+        s = state()
+        choice = MapChoice(s.mode, s.indicator, s.year, s.map_level)
+        return attachment(orjson.dumps(regions_geojson(atlas, s.filters(), choice, to_query(s))),
+                          "application/geo+json", "s3-atlas-regions.geojson")
 
 
 def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
     prefix = app.config.requests_pathname_prefix
+    url = Output("ex-url", "search", allow_duplicate=True)
 
     @cache.memoize()
     def cached_table(version: str, query: str) -> dict:
         return table_view(atlas, parse_query(query, atlas)[0])
 
-    def table(atlas_: Atlas, state: ViewState) -> dict:
-        return cached_table(atlas_.version, to_query(replace(state, embed=False, present=False, controls=True)))
+    def state_of(search) -> ViewState:
+        return parse_query(search or "", atlas)[0]
 
     @app.callback(Output("ex-filters-collapse", "is_open"), Input("ex-filters-toggle", "n_clicks"),
                   State("ex-filters-collapse", "is_open"), prevent_initial_call=True)
@@ -333,53 +238,75 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
     def export_links(search):
         return [f"{prefix}{path}{search or ''}" for _, path in EXPORTS]
 
-    control_ids = [c[0] for c in CONTROLS]
-    props = ["value"] * (len(CONTROLS) - 1) + ["active_page"]
+    @app.callback(url, [Input(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)], State("ex-url", "search"),
+                  prevent_initial_call=True)
+    def controls_to_url(*args):
+        """A control changed: the new view's URL (nothing when the controls already match the URL)."""
+        *values, current = args
+        state = next_state(atlas, current, values, page_changed=ctx.triggered_id == "ex-page")
+        q = to_query(state)
+        return q if q != (current or "") else no_update
 
-    @app.callback(
-        [Output(cid, prop) for cid, prop in zip(control_ids, props)]
-        + [Output("ex-url", "search"), Output("ex-map", "figure"), Output("ex-table", "children"),
-           Output("ex-count", "children"), Output("ex-page", "max_value"), Output("ex-year", "options"),
-           Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"), Output("ex-year-col", "style"),
-           Output("ex-notes", "children"), Output("ex-notes", "is_open"), Output("ex-region", "value")],
-        [Input("ex-url", "search")] + [Input(cid, prop) for cid, prop in zip(control_ids, props)]
-        + [Input("ex-map", "clickData"), Input("ex-clear", "n_clicks"), Input("ex-region", "value")],
-        [State("ex-url", "search")],
-        prevent_initial_call=False,
-    )
-    def update(search, *args):
-        values = list(args[: len(CONTROLS)])
-        click, _clear_clicks, picked, current_search = args[len(CONTROLS):]
-        trig = ctx.triggered_id
-        notes: list[str] = []
-        prev = None
-        if trig in (None, "ex-url"):
-            state, notes = parse_query(search or "", atlas)
-            out_controls = control_values(state)
-            out_search = no_update
-        else:
-            prev, _ = parse_query(current_search or "", atlas)
-            region = prev.region
-            if trig == "ex-map":
-                region = clicked_region(click, atlas.regions.index) or region
-            elif trig == "ex-clear":
-                region = ""
-            elif trig == "ex-region":  # chosen by name in the region finder
-                region = picked if isinstance(picked, str) and picked in atlas.regions.index else ""
-            state, notes = state_from_controls(atlas, values, region)
-            state = replace(state, embed=prev.embed, present=prev.present, controls=prev.controls)
-            if trig != "ex-page":
-                state = replace(state, page=1)  # a new filter or selection starts at the first page
-            out_controls = [no_update] * len(CONTROLS)
-            q = to_query(state)
-            out_search = q if q != (current_search or "") else no_update
-        v = view(atlas, state, geometry_url, previous=prev, table=table)
-        if v["page"] != state.page:
-            out_controls[-1] = v["page"]
-        else:
-            out_controls[-1] = state.page if trig in (None, "ex-url") else no_update
+    @app.callback(url, Input("ex-map", "clickData"), Input("ex-clear", "n_clicks"), Input("ex-region", "value"),
+                  [State(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)], State("ex-url", "search"),
+                  prevent_initial_call=True)
+    def region_to_url(click, _clear, picked, *args):
+        """A region clicked on the map, chosen in the finder, or the selection cleared."""
+        *values, current = args
+        region = state_of(current).region
+        if ctx.triggered_id == "ex-map":
+            region = clicked_region(click, atlas.regions.index) or region
+        elif ctx.triggered_id == "ex-clear":
+            region = ""
+        elif ctx.triggered_id == "ex-region":
+            region = picked if isinstance(picked, str) and picked in atlas.regions.index else ""
+        if region == state_of(current).region:
+            return no_update
+        q = to_query(next_state(atlas, current, values, region=region))
+        return q if q != (current or "") else no_update
+
+    @app.callback([Output(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)]
+                  + [Output("ex-region", "value"), Output("ex-year", "options")],
+                  Input("ex-url", "search"),
+                  [State(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)] + [State("ex-region", "value")],
+                  prevent_initial_call=True)
+    def url_to_controls(search, *shown):
+        """The controls follow the URL where they disagree with it (back/forward, a story step);
+        a control that already shows the URL's value is left alone, so typing is never overwritten."""
+        state = state_of(search)
+        wanted = control_values(state) + [state.region or None]
+        return [w if w != s else no_update for w, s in zip(wanted, shown)] + [year_options(atlas, state)]
+
+    @app.callback(Output("ex-map", "figure"), Output("ex-drawn", "data"), Input("ex-url", "search"),
+                  State("ex-drawn", "data"))
+    def url_to_map(search, drawn):
+        """The map of the URL's view; ``ex-drawn`` remembers the view drawn, so a change that keeps
+        the map's structure sends a Patch of values (or nothing)."""
+        state = state_of(search)
+        previous = state_of(drawn) if isinstance(drawn, str) else None
+        return map_figure(atlas, state, geometry_url, previous), to_query(state)
+
+    @app.callback(Output("ex-table", "children"), Output("ex-count", "children"), Output("ex-page", "max_value"),
+                  Output("ex-page", "active_page", allow_duplicate=True), Output("ex-tabled", "data"),
+                  Input("ex-url", "search"), State("ex-tabled", "data"), prevent_initial_call="initial_duplicate")
+    def url_to_table(search, tabled):
+        """The table page, count line and pager of the URL's view (nothing when the table's part of
+        the view did not change; the page is corrected when the URL asks for one past the end)."""
+        state = state_of(search)
+        if isinstance(tabled, str) and table_key(state_of(tabled)) == table_key(state):
+            return no_update, no_update, no_update, no_update, no_update
+        t = cached_table(atlas.version, to_query(ViewState(**{**state.__dict__, "embed": False, "present": False,
+                                                                "controls": True})))
+        return (t["rows"], t["count"], t["pages"], t["page"] if t["page"] != state.page else no_update,
+                to_query(state))
+
+    @app.callback(Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"),
+                  Output("ex-year-col", "style"), Output("ex-notes", "children"), Output("ex-notes", "is_open"),
+                  Input("ex-url", "search"))
+    def url_to_panels(search):
+        """The selected region's line, the indicator controls (indicator mode only) and notes on
+        parameters of the link that were dropped."""
+        state, notes = parse_query(search or "", atlas)
         hide = {"display": "none"} if state.mode != "indicator" else {}
-        return (out_controls + [out_search, v["figure"], v["rows"], v["count"], v["pages"], v["year_options"],
-                                selected_panel(atlas, state), {} if state.region else {"display": "none"},
-                                hide, hide, [html.Div(n) for n in notes],
-                                bool(notes), no_update if trig == "ex-region" else (state.region or None)])
+        return (selected_panel(atlas, state, prefix), {} if state.region else {"display": "none"}, hide, hide,
+                [html.Div(n) for n in notes], bool(notes))

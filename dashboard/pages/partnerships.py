@@ -6,51 +6,45 @@ computed from the snapshot. Filters go into the query string (page-local
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
-from ..components.shell import credit_line, notes_alert
+from ..components.options import platform_options as all_platforms
+from ..components.shell import MAP_CONFIG, credit_line, notes_alert
 from ..components.table import safe_link
 from ..data.atlas import Atlas
-from ..data.partnerships import (NO_PLATFORM, NO_PLATFORM_LABEL, country_options, filter_partnerships,
+from ..data.partnerships import (overlay, NO_PLATFORM, NO_PLATFORM_LABEL, country_options, filter_partnerships,
                                  partnership_counts, partnerships_table, partnerships_without_members, unmapped_names)
-from ..figures_partnership import partnership_map
+from ..figures.partnership import partnership_map
+from ..urlcodec import encode, first, short
 
 PATH = "/partnerships"
-GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]}
 HEADLINE = (("partnerships", "Partnerships"), ("territories", "Unique member regions"), ("countries", "Countries"),
             ("eu_member_states", "EU member states"), ("non_eu_countries", "Non-EU countries"))
 
 
-def _short(text: str, n: int = 40) -> str:
-    text = str(text)
-    return text if len(text) <= n else text[:n] + "…"
-
-
 def parse_query(atlas: Atlas, query: str) -> tuple[str, str, list[str]]:
     """(platform, country, notes) from the query string; unknown values dropped with a note."""
-    q = parse_qs((query or "").lstrip("?"))
-    platform = (q.get("platform") or [""])[0].strip()
-    country = (q.get("country") or [""])[0].strip().upper()
+    platform = first(query, "platform")
+    country = first(query, "country").upper()
     notes = []
     if platform and platform != NO_PLATFORM and platform not in set(atlas.platforms.platform_id):
-        notes.append(f"Unknown platform '{_short(platform)}': showing all platforms.")
+        notes.append(f"Unknown platform '{short(platform)}': showing all platforms.")
         platform = ""
     if country and country not in {c for c, _ in country_options(atlas)}:
-        notes.append(f"No partnership member in the data for country '{_short(country)}': showing all countries.")
+        notes.append(f"No partnership member in the data for country '{short(country)}': showing all countries.")
         country = ""
     return platform, country, notes
 
 
 def to_query(platform: str, country: str) -> str:
-    params = {k: v for k, v in (("platform", platform), ("country", country)) if v}
-    return "?" + urlencode(params) if params else ""
+    return encode((("platform", platform), ("country", country)))
 
 
 def platform_options(atlas: Atlas) -> list[dict]:
-    opts = [{"label": r.name, "value": r.platform_id} for r in atlas.platforms.itertuples()]
+    opts = all_platforms(atlas)
     if (atlas.partnerships.platform_id == "").any():
         opts.append({"label": NO_PLATFORM_LABEL, "value": NO_PLATFORM})
     return opts
@@ -130,7 +124,7 @@ def content(atlas: Atlas, platform: str, country: str, geometry_url, prefix: str
                + (" (filtered)." if filtered else "."))
     return [
         html.P(summary, id="pt-summary", className="small mb-1"),
-        dcc.Graph(id="pt-map", figure=partnership_map(atlas, ids, geometry_url), config=GRAPH_CONFIG,
+        dcc.Graph(id="pt-map", figure=partnership_map(overlay(atlas, ids), atlas.countries, geometry_url), config=MAP_CONFIG,
                   className="tp-map mb-3"),
         platforms_block(atlas, platform, country, prefix),
     ]

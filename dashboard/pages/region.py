@@ -8,24 +8,19 @@ from urllib.parse import quote
 from dash import dcc, html
 from flask import Response, redirect, request
 
+from ..components.options import region_options
 from ..components.shell import credit_line
 from ..components.table import safe_link
 from ..data.atlas import Atlas, fold
 from ..data.profile import (LEVEL_LABELS, UnknownRegion, format_value, normalise_id, profile_csv, profile_json, profile_pdf,
                             region_profile, resolve, source_text)
 from ..data.similarity import similar_regions, similarity_index
-from ..figures_profile import locator_map, sparkline
+from ..figures.profile import locator_map, sparkline
 
 PATH_PREFIX = "/region/"
 EXPORTS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 GRAPH_STATIC = {"staticPlot": True, "displayModeBar": False}
 SCHEME_LABEL = {"nace": "NACE", "nabs": "NABS", "ecosystem": "Ecosystem"}
-
-
-def region_options(atlas: Atlas) -> list[dict]:
-    r = atlas.regions.reset_index(drop=True).sort_values(["name_latn", "nuts_id"], key=lambda s: s.str.casefold())
-    return [{"label": f"{n} ({i})" + (f" · {nn}" if nn and nn != n else ""), "value": i}
-            for i, n, nn in zip(r.nuts_id, r.name_latn, r.name_national)]
 
 
 def not_found(atlas: Atlas, raw: str, prefix: str = "/") -> html.Div:
@@ -279,7 +274,7 @@ def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/") -> html.
     return html.Div([
         dbc.Row([
             dbc.Col(header_section(profile, prefix), lg=7),
-            dbc.Col(dcc.Graph(id="rg-map", figure=locator_map(atlas, nid, geometry_url),
+            dbc.Col(dcc.Graph(id="rg-map", figure=locator_map(atlas.regions.loc[nid], atlas.countries, geometry_url),
                               config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False},
                               className="rg-map"), lg=5),
         ], className="g-3 align-items-start"),

@@ -7,16 +7,12 @@ fetch glyphs from the network.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
+import pandas as pd
 import plotly.graph_objects as go
 
-from .data.atlas import Atlas
-from .data.catalog import ATTRIBUTION
-from .data.partnerships import LEAD_ROLES, ROLE_LABEL, overlay, resolve_ids
-from .figures import EUROPE, OUTLINE, ZOOM
+from ..data.partnerships import LEAD_ROLES, ROLE_LABEL
+from .base import TRANSPARENT, GeometryUrl, country_backdrop, map_layout, view_of_points
 
-TRANSPARENT = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
 # Okabe–Ito colours (safe for the common forms of colour blindness) plus near-black.
 GROUPS = (  # (key, legend name, roles, outline width, outline colour, marker size)
     ("lead", "Lead / co-lead", LEAD_ROLES, 3.5, "#1a1a1a", 11),
@@ -24,7 +20,6 @@ GROUPS = (  # (key, legend name, roles, outline width, outline colour, marker si
     ("member", ROLE_LABEL["member"], ("member",), 1.6, "#D55E00", 8),
 )
 LINK_COLOR = "#555555"
-COUNTRY_FILL = "#e4e7eb"
 
 
 def _hover(e: dict) -> str:
@@ -32,8 +27,8 @@ def _hover(e: dict) -> str:
     return f"{e['name']} ({e['nuts_id']}) — " + "; ".join(parts)
 
 
-def overlay_traces(atlas: Atlas, partnership_ids, geometry_url: Callable[[int], str]) -> list:
-    """Traces to draw some partnerships' members on top of any map of the app.
+def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:
+    """Traces to draw some partnerships' members (``data.partnerships.overlay``) on top of any map.
 
     - outline-only choroplethmap traces (transparent fill) per role group × NUTS level: lead/co-lead
       thick near-black, partner and member (role not stated) thinner in blue / orange;
@@ -46,7 +41,6 @@ def overlay_traces(atlas: Atlas, partnership_ids, geometry_url: Callable[[int], 
     - one legend entry per role group ("Lead / co-lead", "Partner", ...): a point-less line trace in the
       group's outline style sharing the group's legendgroup; legendrank orders the legend.
     """
-    ov = overlay(atlas, partnership_ids)
     members = ov["members"]
     traces = []
     shown = set()
@@ -98,48 +92,14 @@ def overlay_traces(atlas: Atlas, partnership_ids, geometry_url: Callable[[int], 
     return traces
 
 
-def _countries(atlas: Atlas, geometry_url: Callable[[int], str]) -> go.Choroplethmap:
-    c = atlas.regions[atlas.regions.level == 0]
-    return go.Choroplethmap(
-        geojson=geometry_url(0), featureidkey="id", locations=list(c.nuts_id), z=[0] * len(c),
-        colorscale=[[0, COUNTRY_FILL], [1, COUNTRY_FILL]], showscale=False, customdata=list(c.name_latn),
-        hovertemplate="%{customdata} (%{location})<extra></extra>", marker={"line": {"width": 0.6, "color": OUTLINE}},
-        name="Countries", showlegend=False,
-    )
-
-
-def _view(members: list[dict]) -> tuple[dict, float]:
-    """Centre and zoom showing every member point (Europe when there are none)."""
-    if not members:
-        return EUROPE, ZOOM
-    lons = [e["lon"] for e in members]
-    lats = [e["lat"] for e in members]
-    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.6, 1.0)
-    zoom = 2.7
-    for limit, z in ((4, 5.5), (8, 4.6), (16, 3.8), (28, 3.1)):
-        if span <= limit:
-            zoom = z
-            break
-    return {"lon": (max(lons) + min(lons)) / 2, "lat": (max(lats) + min(lats)) / 2}, zoom
-
-
-def partnership_map(atlas: Atlas, pid_or_platform, geometry_url: Callable[[int], str],
-                    height: int = 520) -> go.Figure:
-    """Countries in grey, the overlay of one partnership, a platform's partnerships (platform id),
-    a list of partnership ids, or all (None / ""), and the credit line inside the map."""
-    ids = resolve_ids(atlas, pid_or_platform)
-    fig = go.Figure(_countries(atlas, geometry_url))
-    for t in overlay_traces(atlas, ids, geometry_url):
+def partnership_map(ov: dict, countries: pd.DataFrame, geometry_url: GeometryUrl, height: int = 520) -> go.Figure:
+    """Countries in grey, the members of the partnerships in ``ov`` (``data.partnerships.overlay``)
+    and the credit line inside the map, centred on the members."""
+    fig = go.Figure(country_backdrop(countries, geometry_url, name="Countries"))
+    for t in overlay_traces(ov, geometry_url):
         fig.add_trace(t)
-    center, zoom = _view(overlay(atlas, ids)["members"])
-    fig.update_layout(
-        map={"style": "white-bg", "center": center, "zoom": zoom},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0}, paper_bgcolor="#ffffff", height=height,
-        showlegend=True, uirevision="partnership-map",
-        legend={"x": 0.99, "xanchor": "right", "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"},
-        annotations=[{"text": ATTRIBUTION, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.005,
-                      "y": 0.005, "xanchor": "left", "yanchor": "bottom", "font": {"size": 11, "color": "#222"},
-                      "bgcolor": "rgba(255,255,255,0.85)"}],
-        hoverlabel={"font": {"size": 14}},
-    )
+    center, zoom = view_of_points([e["lon"] for e in ov["members"]], [e["lat"] for e in ov["members"]])
+    map_layout(fig, center, zoom, height=height, showlegend=True, uirevision="partnership-map",
+               legend={"x": 0.99, "xanchor": "right", "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"},
+               hoverlabel={"font": {"size": 14}})
     return fig

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.callback_requests import body_for_states
+from dashboard.callback_requests import bodies_for_states
 from conftest import free_port, start_server
 from dashboard.app import create_app
 from dashboard.state import ViewState, to_query
@@ -30,7 +30,7 @@ SESSION = [  # (previous view, next view, control that changed): a user explorin
 def post(url: str, body: dict) -> dict:
     req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())
+        return json.loads(r.read()) if r.status == 200 else {"status": r.status}
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +44,8 @@ def two_instances():
 
 
 def session_answers(app, urls: list[str]) -> list[dict]:
-    out = []
-    for i, (prev, new, changed) in enumerate(SESSION):
-        out.append(post(urls[i % len(urls)] + "/_dash-update-component", body_for_states(app, prev, new, changed)))
-    return out
+    bodies = [b for prev, new, changed in SESSION for b in bodies_for_states(app, prev, new, changed)]
+    return [post(urls[i % len(urls)] + "/_dash-update-component", b) for i, b in enumerate(bodies)]
 
 
 def test_alternating_instances_answer_like_one(two_instances, atlas):

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.figures import classify_values, explorer_map, nice_breaks
-from dashboard.pages.explorer import state_from_controls, control_values, view
+from dashboard.figures.explorer import classify_values, nice_breaks
+from dashboard.pages.explorer import view
+from dashboard.views.explorer import control_values, explorer_figure, state_from_controls
 from dashboard.state import DEFAULT, ViewState, parse_query, to_query
 
 
@@ -43,7 +44,7 @@ def test_controls_round_trip_through_the_parser(atlas):
 
 
 def test_map_references_geometry_by_url_and_keeps_missing_regions(atlas):
-    fig = explorer_map(atlas, ViewState(mode="indicator", indicator="gerd_pct_gdp", year=2021), geometry_url)
+    fig = explorer_figure(atlas, ViewState(mode="indicator", indicator="gerd_pct_gdp", year=2021), geometry_url)
     assert isinstance(fig, go.Figure)
     tr = fig.data[0]
     assert tr.geojson == "/geometry/nuts2.test.geojson"  # a URL, never the coordinates
@@ -57,7 +58,7 @@ def test_map_references_geometry_by_url_and_keeps_missing_regions(atlas):
 
 
 def test_priorities_map_counts_follow_the_keyword(atlas):
-    fig = explorer_map(atlas, ViewState(q="textil"), geometry_url)
+    fig = explorer_figure(atlas, ViewState(q="textil"), geometry_url)
     counts = {}
     for tr in fig.data:
         for loc, z in zip(tr.locations, tr.z):
@@ -93,13 +94,13 @@ def test_class_breaks():
 def test_same_map_structure_sends_values_only(atlas):
     from dash import Patch
 
-    from dashboard.figures import map_values
+    from dashboard.views.explorer import map_values
 
     for a, b in [(ViewState(), ViewState(q="energy", eco=("8",))),
                  (ViewState(mode="indicator", indicator="gerd_pct_gdp", year=2019),
                   ViewState(mode="indicator", indicator="unemployment_rate", year=2022))]:
-        fig_a = explorer_map(atlas, a, geometry_url)
-        fig_b = explorer_map(atlas, b, geometry_url)
+        fig_a = explorer_figure(atlas, a, geometry_url)
+        fig_b = explorer_figure(atlas, b, geometry_url)
         values_b = map_values(atlas, b)
         # the structure (regions per trace) is the same, so values alone turn a into b
         assert [list(t.locations) for t in fig_a.data] == [list(t.locations) for t in fig_b.data]
@@ -116,7 +117,7 @@ def test_same_map_structure_sends_values_only(atlas):
 
 def test_partnership_overlay_sits_on_top_of_the_choropleth(atlas):
     state = ViewState(mode="indicator", indicator="gerd_pct_gdp", partnership="water-smart-territories")
-    fig = explorer_map(atlas, state, geometry_url)
+    fig = explorer_figure(atlas, state, geometry_url)
     assert fig.data[0].type == "choroplethmap" and len(fig.data[0].locations) == 334  # GERD underneath
     members = atlas.members[atlas.members.partnership_id == "water-smart-territories"]
     outlined = {loc for t in fig.data[1:] if t.type == "choroplethmap" for loc in t.locations}

@@ -10,7 +10,7 @@ from dashboard.data.classify import KNN_MAX_CODES, KNN_MIN_COS, KNN_MIN_SUPPORT
 from dashboard.data.textmatch import TfidfIndex, words
 from tools.evaluate_classifier import evaluate, load
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SNAP = ROOT / "geodata" / "snapshot"
 RULES = ROOT / "geodata" / "sources" / "classification_rules.csv"
 

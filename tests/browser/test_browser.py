@@ -89,6 +89,7 @@ def test_clicking_a_region_selects_it(live_server, page, atlas):
         " const p = m.project([lon, lat]); return [p.x, p.y]; }", [float(lon), float(lat)])
     pg.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
     pg.wait_for_function("() => location.search.includes('region=ES51')", timeout=15000)
+    pg.wait_for_function("() => document.querySelector('#ex-selected').innerText.includes('ES51')", timeout=15000)
     assert "Cataluña (ES51)" in pg.inner_text("#ex-selected")
     pg.wait_for_function("() => document.querySelector('#ex-count').innerText.length > 0")
     rows = pg.locator(".pt-region").all_inner_texts()[1:]  # skip the header

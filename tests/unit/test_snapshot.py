@@ -9,7 +9,7 @@ import pandas as pd
 from dashboard.data.query import Filters, eu_value, indicator_values, matching_priorities
 from dashboard.settings import SETTINGS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_manifest_row_counts_match_the_files(atlas):

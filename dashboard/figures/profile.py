@@ -1,56 +1,33 @@
 """Pure plotly builders for the region profile and the comparison page.
 
-No Dash imports; maps reference geometry by URL (``geometry_url(level)``) and
-use the tile-less ``white-bg`` style, so nothing is fetched from outside.
+Maps take the rows of the regions they draw (nuts_id, name_latn, level, lon, lat) and
+the countries under them; geometry is referenced by URL.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
+import pandas as pd
 import plotly.graph_objects as go
 
-from .data.atlas import Atlas
-from .data.catalog import ATTRIBUTION
-from .figures import OUTLINE, SELECTED
+from .base import SELECTED, GeometryUrl, country_backdrop, map_layout, view_of_points
 
 ZOOM_BY_LEVEL = {0: 3.6, 1: 4.8, 2: 5.3, 3: 6.0}
 # Okabe–Ito: distinguishable with the common forms of colour blindness.
 COMPARE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
 
 
-def _credit() -> dict:
-    return {"text": ATTRIBUTION, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.005, "y": 0.005,
-            "xanchor": "left", "yanchor": "bottom", "font": {"size": 9, "color": "#333"},
-            "bgcolor": "rgba(255,255,255,0.8)"}
-
-
-def _countries(atlas: Atlas, geometry_url: Callable[[int], str]) -> go.Choroplethmap:
-    c = atlas.regions[atlas.regions.level == 0]
-    return go.Choroplethmap(
-        geojson=geometry_url(0), featureidkey="id", locations=list(c.nuts_id), z=[0] * len(c),
-        colorscale=[[0, "#e4e7eb"], [1, "#e4e7eb"]], showscale=False, customdata=list(c.name_latn),
-        hovertemplate="%{customdata} (%{location})<extra></extra>",
-        marker={"line": {"width": 0.6, "color": OUTLINE}},
-    )
-
-
-def locator_map(atlas: Atlas, nuts_id: str, geometry_url: Callable[[int], str]) -> go.Figure:
-    """Countries in grey, the region filled in red, centred on it."""
-    r = atlas.regions.loc[nuts_id]
+def locator_map(region: pd.Series, countries: pd.DataFrame, geometry_url: GeometryUrl) -> go.Figure:
+    """Countries in grey, the region (its row of the regions table) filled in red, centred on it."""
+    r, nuts_id = region, region.nuts_id
     level = int(r.level)
-    fig = go.Figure(_countries(atlas, geometry_url))
+    fig = go.Figure(country_backdrop(countries, geometry_url))
     fig.add_trace(go.Choroplethmap(
         geojson=geometry_url(level), featureidkey="id", locations=[nuts_id], z=[1],
         colorscale=[[0, SELECTED], [1, SELECTED]], showscale=False, customdata=[r.name_latn],
         hovertemplate="<b>%{customdata}</b> (%{location})<extra></extra>",
         marker={"line": {"width": 1.5, "color": "#7f0000"}, "opacity": 0.85}, name=nuts_id,
     ))
-    fig.update_layout(
-        map={"style": "white-bg", "center": {"lon": float(r.lon), "lat": float(r.lat)},
-             "zoom": ZOOM_BY_LEVEL.get(level, 4.0)},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0}, paper_bgcolor="#ffffff", annotations=[_credit()],
-        showlegend=False, height=260,
-    )
+    map_layout(fig, {"lon": float(r.lon), "lat": float(r.lat)}, ZOOM_BY_LEVEL.get(level, 4.0), credit_size=9,
+               showlegend=False, height=260)
     return fig
 
 
@@ -69,11 +46,12 @@ def sparkline(series: dict, fmt: str, unit: str) -> go.Figure:
     return fig
 
 
-def compare_map(atlas: Atlas, ids: list[str], geometry_url: Callable[[int], str]) -> go.Figure:
-    """Countries in grey and each compared territory in its own colour (drawn by its level's geometry)."""
-    fig = go.Figure(_countries(atlas, geometry_url))
-    for k, nid in enumerate(ids):
-        r = atlas.regions.loc[nid]
+def compare_map(regions: pd.DataFrame, countries: pd.DataFrame, geometry_url: GeometryUrl) -> go.Figure:
+    """Countries in grey and each compared territory (rows of the regions table, in order) in its
+    own colour, drawn by its level's geometry."""
+    fig = go.Figure(country_backdrop(countries, geometry_url))
+    for k, r in enumerate(regions.itertuples()):
+        nid = r.nuts_id
         color = COMPARE_COLORS[k % len(COMPARE_COLORS)]
         fig.add_trace(go.Choroplethmap(
             geojson=geometry_url(int(r.level)), featureidkey="id", locations=[nid], z=[1],
@@ -81,19 +59,8 @@ def compare_map(atlas: Atlas, ids: list[str], geometry_url: Callable[[int], str]
             hovertemplate="<b>%{customdata}</b> (%{location})<extra></extra>", name=f"{r.name_latn} ({nid})",
             marker={"line": {"width": 1.2, "color": "#333"}, "opacity": 0.85},
         ))
-    if ids:
-        lon = float(atlas.regions.loc[ids, "lon"].mean())
-        lat = float(atlas.regions.loc[ids, "lat"].mean())
-        span = max(float(atlas.regions.loc[ids, "lon"].max() - atlas.regions.loc[ids, "lon"].min()),
-                   float(atlas.regions.loc[ids, "lat"].max() - atlas.regions.loc[ids, "lat"].min()) * 1.5)
-        zoom = 5.0 if span < 4 else 4.0 if span < 10 else 3.0 if span < 22 else 2.4
-    else:
-        lon, lat, zoom = 12.0, 52.5, 2.7
-    fig.update_layout(
-        map={"style": "white-bg", "center": {"lon": lon, "lat": lat}, "zoom": zoom},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0}, paper_bgcolor="#ffffff", annotations=[_credit()],
-        showlegend=False, height=340,
-    )
+    center, zoom = view_of_points(list(regions.lon), list(regions.lat))
+    map_layout(fig, center, zoom, credit_size=9, showlegend=False, height=340)
     return fig
 
 

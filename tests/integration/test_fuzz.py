@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.callback_requests import body_for_states, explorer_body
+from dashboard.callback_requests import URL_CALLBACKS, bodies_for_states, callback_body
 from dashboard.app import create_app
 from dashboard.data.atlas import get_atlas
 from dashboard.settings import SETTINGS
@@ -75,31 +75,41 @@ CONTROL_IDS = ["ex-mode", "ex-q", "ex-level", "ex-nace", "ex-nabs", "ex-eco", "e
                "ex-period", "ex-indicator", "ex-year", "ex-sort", "ex-page"]
 
 
+def prop(cid: str) -> str:
+    return f"{cid}.{'active_page' if cid == 'ex-page' else 'value'}"
+
+
 @settings(max_examples=250 * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(CONTROL_IDS), ANY, max_size=6), st.sampled_from(CONTROL_IDS), TEXT)
 def test_callback_with_garbage_inputs_never_fails(client_app, values, changed, search):
     app, client = client_app
-    body = explorer_body(app, search if len(search) < 5000 else "", values, changed)
-    r = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
-    assert r.status_code in (200, 204), r.data[:500]
+    inputs = {prop(c): v for c, v in values.items()} | {"ex-url.search": search if len(search) < 5000 else "",
+                                                        "ex-drawn.data": search, "ex-tabled.data": search}
+    # the controls -> URL callback, then every URL -> view callback, all with the same garbage
+    bodies = [callback_body(app, "ex-url.search", inputs, [prop(changed)])]
+    bodies += [callback_body(app, out, inputs, ["ex-url.search"]) for out in URL_CALLBACKS]
+    for body in bodies:
+        r = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+        assert r.status_code in (200, 204), r.data[:500]
 
 
 @settings(max_examples=120 * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(valid_states, valid_states, st.sampled_from(CONTROL_IDS))
 def test_callback_with_valid_combinations_answers(client_app, prev, new, changed):
     app, client = client_app
-    r = client.post("/_dash-update-component", json=body_for_states(app, prev, new, changed))
-    assert r.status_code in (200, 204), r.data[:500]
-    if r.status_code == 200:
-        assert "response" in r.get_json()
+    for body in bodies_for_states(app, prev, new, changed):
+        r = client.post("/_dash-update-component", json=body)
+        assert r.status_code in (200, 204), r.data[:500]
+        if r.status_code == 200:
+            assert "response" in r.get_json()
 
 
 def test_click_on_the_map_with_a_forged_location(client_app):
     app, client = client_app
-    body = explorer_body(app, "", {}, "ex-map")
-    for i in body["inputs"]:
-        if i["id"] == "ex-map":
-            i["value"] = {"points": [{"location": "<script>alert(1)</script>"}]}
-    body["changedPropIds"] = ["ex-map.clickData"]
+    body = callback_body(app, "ex-url.search", {"ex-map.clickData": {"points": [{"location": "<script>alert(1)</script>"}]},
+                                                "ex-url.search": ""}, ["ex-map.clickData"])
     r = client.post("/_dash-update-component", json=body)
+    assert r.status_code in (200, 204) and (r.status_code == 204 or "<script>" not in r.data.decode())
+    if r.status_code == 204:
+        return
     assert r.status_code == 200 and "<script>" not in json.dumps(r.get_json()["response"].get("ex-url", {}))

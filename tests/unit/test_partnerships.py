@@ -12,14 +12,15 @@ from dash import dcc, html
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.data.catalog import ATTRIBUTION
-from dashboard.data.partnerships import (NO_PLATFORM, overlay, partnership_counts, partnership_members,
+from dashboard.data.partnerships import (NO_PLATFORM, overlay, partnership_counts, partnership_members, resolve_ids,
                                          partnerships_table, partnerships_without_members, theme_priorities,
                                          theme_words)
-from dashboard.figures_partnership import overlay_traces, partnership_map
+from dashboard.figures.partnership import overlay_traces
+from dashboard.figures.partnership import partnership_map as draw_partnership_map
 from dashboard.pages import partnership as page_one
 from dashboard.pages import partnerships as page_all
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "geodata" / "snapshot"
 SOURCES = ROOT / "geodata" / "sources"
 # Written out here on purpose (not imported), so the test checks the module's list.
@@ -147,6 +148,11 @@ def test_table_filters(atlas, region_country, member_rows):
 
 # --------------------------------------------------------------------------- overlay
 
+def partnership_map(atlas, pid_or_platform, geometry_url):
+    """The standalone map as the pages draw it: members of the resolved partnerships over the countries."""
+    return draw_partnership_map(overlay(atlas, resolve_ids(atlas, pid_or_platform)), atlas.countries, geometry_url)
+
+
 def _fig_json(traces) -> dict:
     return json.loads(json.dumps([t.to_plotly_json() for t in traces], cls=PlotlyJSONEncoder))
 
@@ -158,7 +164,7 @@ def test_overlay_traces_hold_exactly_the_members_with_their_roles(atlas, member_
     want = {"lead": {r["nuts_id"] for r in rows if r["role"] in LEADS},
             "partner": {r["nuts_id"] for r in rows if r["role"] == "partner"},
             "member": {r["nuts_id"] for r in rows if r["role"] == "member"}}
-    traces = overlay_traces(atlas, [pid], geometry_url)
+    traces = overlay_traces(overlay(atlas, [pid]), geometry_url)
     got = {"lead": set(), "partner": set(), "member": set()}
     for t in traces:
         if t.type == "choroplethmap":

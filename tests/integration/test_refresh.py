@@ -21,8 +21,8 @@ from dashboard.data import build as b
 from dashboard.data import refresh as r
 from dashboard.data.schema import DataError
 
-ROOT = Path(__file__).resolve().parent.parent
-FIX = Path(__file__).resolve().parent / "fixtures" / "refresh"
+ROOT = Path(__file__).resolve().parents[2]
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "refresh"
 
 
 class FakeResponse:

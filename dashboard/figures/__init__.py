@@ -1,0 +1,1 @@
+"""Pure plotly figure builders: a shared base, the explorer map, partnership maps, profile charts."""

@@ -1,0 +1,213 @@
+"""What the explorer shows for a view state, as plain values and components.
+
+Pure: every function takes the atlas and a ``ViewState`` and returns values, a figure or
+components; the page's callbacks only route them to outputs, and tests call them directly.
+A map is structure (traces: which regions, which geometry, names) plus values: a filter change
+that keeps the structure sends only the values (a Patch): in priorities mode the counts alone;
+in indicator mode class codes, the displayed values as short text, the hover template and legend.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from ..components.table import priority_rows
+from ..data.atlas import Atlas
+from ..data.catalog import INDICATOR_BY_ID
+from ..data.partnerships import overlay, resolve_ids
+from ..data.periods import PERIODS
+from ..data.query import counts_by_territory, eu_value, indicator_values, indicator_years, matching_priorities, sort_and_page
+from ..figures.base import GeometryUrl
+from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, LEVEL_WORDS, NAME, NO_DATA, NO_STRATEGY, SEQUENTIAL,
+                                Classes, break_labels, classify_values, coloraxis, explorer_map, nice_breaks)
+from ..settings import MAX_KEYWORD_LENGTH, MAX_SELECTED_CODES, TABLE_PAGE_SIZE
+from ..state import ViewState, parse_query
+
+# Control id -> ViewState field; the order of control_values and of the controls callback.
+CONTROLS = (("ex-mode", "mode"), ("ex-q", "q"), ("ex-level", "level"), ("ex-nace", "nace"), ("ex-nabs", "nabs"),
+            ("ex-eco", "eco"), ("ex-platform", "platform"), ("ex-partnership", "partnership"), ("ex-period", "period"),
+            ("ex-indicator", "indicator"), ("ex-year", "year"), ("ex-sort", "sort"), ("ex-page", "active_page"))
+CONTROL_IDS = tuple(c[0] for c in CONTROLS)
+CONTROL_PROPS = tuple("active_page" if c == "ex-page" else "value" for c in CONTROL_IDS)
+
+
+# --------------------------------------------------------------------------- controls <-> state
+
+def control_values(state: ViewState) -> list:
+    """Values for the controls, in CONTROLS order."""
+    return [state.mode, state.q, "all" if state.level is None else str(state.level), list(state.nace),
+            list(state.nabs), list(state.eco), state.platform or None, state.partnership or None,
+            state.period or "any", state.indicator, "latest" if state.year is None else str(state.year), state.sort,
+            state.page]
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _codes(value) -> str:
+    items = value if isinstance(value, list) else []
+    return ",".join(v for v in items[: MAX_SELECTED_CODES + 1] if isinstance(v, str) and "," not in v)
+
+
+def state_from_controls(atlas: Atlas, values: list, region: str) -> tuple[ViewState, list[str]]:
+    """The state from control values, passed through the URL parser (one validation path).
+    Values of the wrong type (a forged request) count as empty."""
+    mode, q, level, nace, nabs, eco, platform, partnership, period, indicator, year, sort, page = values
+    query = {
+        "mode": _text(mode), "q": _text(q)[: MAX_KEYWORD_LENGTH + 1], "level": _text(level),
+        "nace": _codes(nace), "nabs": _codes(nabs), "eco": _codes(eco), "platform": _text(platform),
+        "partnership": _text(partnership), "period": _text(period), "indicator": _text(indicator), "year": _text(year),
+        "region": _text(region), "sort": _text(sort),
+        "page": str(page) if isinstance(page, int) and not isinstance(page, bool) else "1",
+    }
+    return parse_query({k: v for k, v in query.items() if v}, atlas)
+
+
+def next_state(atlas: Atlas, current: str, values: list, region: str | None = None,
+               page_changed: bool = False) -> ViewState:
+    """The state after a change of controls (or of the selected region) in the view ``current``
+    (its query string): display flags kept, back to page 1 when anything but the page changed."""
+    prev, _ = parse_query(current or "", atlas)
+    state, _ = state_from_controls(atlas, values, prev.region if region is None else region)
+    state = replace(state, embed=prev.embed, present=prev.present, controls=prev.controls)
+    if not page_changed and replace(state, page=prev.page) != prev:
+        state = replace(state, page=1)  # a new filter or selection starts at the first page
+    return state
+
+
+def year_options(atlas: Atlas, state: ViewState) -> list[dict]:
+    years = indicator_years(atlas, state.indicator, state.map_level)
+    if state.year is not None and state.year not in years:
+        years = sorted(years + [state.year], reverse=True)  # keep the chosen year; the map shows it as no data
+    return [{"label": "Latest year", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years]
+
+
+# --------------------------------------------------------------------------- map
+
+def map_key(state: ViewState) -> tuple:
+    """Two states with the same key draw the same traces over the same regions."""
+    overlay_key = (state.platform, state.partnership)
+    if state.mode == "indicator":
+        return ("indicator", state.map_level, state.region, state.present, overlay_key)
+    return ("priorities", state.level, state.region, state.present, overlay_key)
+
+
+def _indicator_values(atlas: Atlas, state: ViewState) -> dict:
+    ind = INDICATOR_BY_ID[state.indicator]
+    vals = indicator_values(atlas, ind.id, state.year, state.map_level)
+    breaks = nice_breaks(vals.value.to_numpy())
+    labels = break_labels(breaks, ind.fmt)
+    n = len(labels)
+    colors = SEQUENTIAL[-n:] if n <= len(SEQUENTIAL) else SEQUENTIAL
+    classes = Classes.uniform(("No data",) + tuple(labels), (NO_DATA,) + tuple(colors))
+    have = vals.value.notna()
+    years = set(vals.year[have].astype(int))
+    used = [sid for sid in pd.unique(vals.source_id[have]) if sid]
+    datasets = sorted(set(atlas.sources.source_dataset.reindex(used)))
+    one_year = len(years) <= 1
+    text = []
+    for v, y, flag in zip(vals.value, vals.year, vals.flag):
+        if pd.isna(v):
+            text.append("no data")
+        else:
+            extra = [] if one_year else [str(y)]
+            extra += [f"flag {flag}"] if flag else []
+            text.append(format(v, ind.fmt) + (f" ({', '.join(extra)})" if extra else ""))
+    year_text = str(next(iter(years))) if one_year and years else ("latest year" if state.year is None else str(state.year))
+    template = (NAME + f"{ind.short} ({ind.unit}, {year_text}): " + "%{text}<br>"
+                + f"Source: Eurostat, {'; '.join(datasets) if datasets else 'no data'}<extra></extra>")
+    eu = eu_value(atlas, ind.id, state.year)
+    eu_text = f"EU-27: {format(eu[0], ind.fmt)} ({eu[1]})" if eu else "EU-27 value not in the snapshot"
+    return {
+        "traces": [{"ids": vals.nuts_id.tolist(), "z": classify_values(vals.value.to_numpy(), breaks).tolist(),
+                    "level": state.map_level, "text": text, "hovertemplate": template}],
+        "coloraxis": coloraxis(classes, f"{ind.short} ({ind.unit}), {year_text}<br>{eu_text}", state.present),
+    }
+
+
+def _priority_values(atlas: Atlas, state: ViewState) -> dict:
+    counts = counts_by_territory(atlas, state.filters())
+    countries = atlas.regions[atlas.regions.level == 0]
+    base = countries[~countries.nuts_id.isin(set(counts.nuts_id))]
+    traces = [{"ids": base.nuts_id.tolist(), "z": [-1] * len(base), "static": True, "level": 0,
+               "hovertemplate": NO_STRATEGY if state.level is None else
+               NAME + f"No {LEVEL_WORDS[state.level]} strategy in the data here<extra></extra>"}]
+    for level in sorted(counts.level.unique()):
+        sub = counts[counts.level == level]
+        traces.append({"ids": sub.nuts_id.tolist(), "z": sub.priorities.tolist(), "level": int(level),
+                       "hovertemplate": COUNT_TEMPLATE})
+    classes = COUNT_CLASSES if state.level is None else replace(
+        COUNT_CLASSES, labels=(f"No {LEVEL_WORDS[state.level]} strategy in the data",) + COUNT_CLASSES.labels[1:])
+    return {"traces": traces, "coloraxis": coloraxis(classes, "Matching priorities", state.present),
+            "static_axis": True}
+
+
+def map_values(atlas: Atlas, state: ViewState) -> dict:
+    """What changes with the filters. traces[i] holds ids and level (structure) and the values to send."""
+    return _indicator_values(atlas, state) if state.mode == "indicator" else _priority_values(atlas, state)
+
+
+def explorer_figure(atlas: Atlas, state: ViewState, geometry_url: GeometryUrl):
+    """The full figure: priorities mode draws strategy territories coloured by matching priorities
+    (countries underneath, finer territories on top); indicator mode a classed choropleth of one
+    indicator with missing values grey and the EU value in the legend; partnership members and the
+    selected region on top."""
+    values = map_values(atlas, state)
+    for t in values["traces"]:
+        names = atlas.regions.loc[t["ids"]]
+        t["names"] = (names.name_latn.to_numpy(), names.name_national.to_numpy())
+    ov = overlay(atlas, resolve_ids(atlas, state.partnership or state.platform)) if (
+        state.partnership or state.platform) else None
+    selected = None
+    if state.region:
+        level = int(atlas.regions.at[state.region, "level"])
+        if state.mode != "indicator" or level == state.map_level:
+            selected = (state.region, level)
+    return explorer_map(values, geometry_url, state.present, ov, selected)
+
+
+# --------------------------------------------------------------------------- table
+
+def filter_summary(atlas: Atlas, state: ViewState) -> str:
+    """The active filters in words, for the count line (and the audience of a presentation)."""
+    names = atlas.code_names
+    parts = []
+    if state.q:
+        parts.append(f"keywords “{state.q}”")
+    if state.level is not None:
+        parts.append("country level" if state.level == 0 else f"NUTS {state.level}")
+    if state.period:
+        parts.append(f"strategy period {PERIODS[state.period]}")
+    for label, scheme, codes in (("NACE", "nace", state.nace), ("NABS", "nabs", state.nabs),
+                                 ("ecosystem", "ecosystem", state.eco)):
+        if codes:
+            parts.append(f"{label} " + ", ".join(names[scheme].get(c, c) if scheme == "ecosystem" else c for c in codes))
+    if state.platform:
+        parts.append(dict(zip(atlas.platforms.platform_id, atlas.platforms.name)).get(state.platform, state.platform)
+                     + " platform")
+    if state.partnership:
+        parts.append(dict(zip(atlas.partnerships.partnership_id, atlas.partnerships.name)).get(
+            state.partnership, state.partnership) + " partnership")
+    if state.region:
+        parts.append(f"in {atlas.region_name(state.region)} ({state.region})")
+    return " · ".join(parts)
+
+
+def table_key(state: ViewState) -> tuple:
+    """Two states with the same key show the same table page."""
+    return state.filters(), state.sort, state.page
+
+
+def table_view(atlas: Atlas, state: ViewState) -> dict:
+    """Rows of the current page, the count line, the page shown (clamped) and the number of pages."""
+    matches = matching_priorities(atlas, state.filters())
+    rows, page, pages = sort_and_page(matches, state.sort, state.page, TABLE_PAGE_SIZE)
+    n_strat = matches.strategy_id.nunique()
+    count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
+             f"strateg{'y' if n_strat == 1 else 'ies'} match")
+    summary = filter_summary(atlas, state)
+    if summary:
+        count += f" — {summary}"
+    return {"rows": priority_rows(atlas, rows), "count": count, "page": page, "pages": pages}
