@@ -15,7 +15,7 @@ from . import security
 from .cache import init_cache
 from .components.shell import embed_bar, footer, navbar, present_toggle, shell_classes, stepper_bar
 from .data.atlas import Atlas, get_atlas
-from .pages import about_data, compare, explorer, not_found, partnership, partnerships, region
+from .pages import about_data, compare, explorer, match, not_found, partnership, partnerships, region
 from .settings import ROOT, SETTINGS, Settings
 from .state import clicked_region
 from .urlcodec import display_of, without
@@ -36,6 +36,7 @@ def page_registry(atlas: Atlas, geometry_url, prefix: str) -> list[tuple[str, bo
         (partnership.PATH_PREFIX, True, lambda rest, search: partnership.layout(atlas, rest, geometry_url, prefix=prefix)),
         (compare.PATH, False, lambda rest, search: compare.layout(atlas, search, geometry_url, prefix=prefix)),
         (region.PATH_PREFIX, True, lambda rest, search: region.layout(atlas, rest, geometry_url, prefix=prefix)),
+        (match.PATH, False, lambda rest, search: match.layout(atlas, search, prefix=prefix)),
     ]
 
 
@@ -150,6 +151,8 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     compare.register_callbacks(app, atlas, geometry_url, prefix=prefix)
     partnerships.register_callbacks(app, atlas, geometry_url, prefix=prefix)
     region.register_routes(server, atlas, prefix)
+    match.register_callbacks(app, atlas, prefix=prefix)
+    match.register_routes(server, prefix)
     init_cache(server, settings)
     security.install(server, settings, app.csp_hashes())
     return app

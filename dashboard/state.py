@@ -16,7 +16,7 @@ from .data.query import Filters
 from .settings import MAX_KEYWORD_LENGTH, MAX_SELECTED_CODES
 
 MODES = ("priorities", "indicator")
-SORTS = ("region", "priority", "strategy")
+SORTS = ("relevance", "region", "priority", "strategy")  # relevance: exact matches first, by rank
 DEFAULT_INDICATOR = "gdp_pps_pct_eu27"
 
 
@@ -34,7 +34,7 @@ class ViewState:
     indicator: str = DEFAULT_INDICATOR
     year: int | None = None  # None: each region's latest year
     region: str = ""
-    sort: str = "region"
+    sort: str = "relevance"
     page: int = 1
     # display: iframe embedding, presentation mode, controls shown
     embed: bool = False
@@ -70,7 +70,7 @@ def schema(atlas: Atlas) -> dict[str, uc.Field]:
         "year": uc.integer(1990, 2100, "Year '{}' is not a year.", empty={"latest"}),
         "region": lambda raw: (raw.upper() if raw.upper() in atlas.regions.index
                                else uc.Drop(f"Unknown region '{uc.short(raw)}'.")),
-        "sort": lambda raw: raw if raw.lstrip("-") in SORTS else uc.Drop(f"Sort order '{uc.short(raw)}' is not known."),
+        "sort": uc.one_of({*SORTS, *(f"-{s}" for s in SORTS[1:])}, "Sort order '{}' is not known."),
         "page": uc.integer(1, 100000, "Page '{}' is not a page number."),
         **{k: uc.flag(k) for k in uc.DISPLAY_KEYS},
     }

@@ -14,7 +14,7 @@ from ..urlcodec import display_of, without
 
 # dcc.Graph config of the partnership maps: no image export there (the explorer's map has it).
 MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]}
-LINKS = (("Explorer", "/"), ("Compare", "/compare"), ("Partnerships", "/partnerships"), ("About the data", "/about/data"))
+LINKS = (("Explorer", "/"), ("Compare", "/compare"), ("Find partners", "/match"), ("Partnerships", "/partnerships"), ("About the data", "/about/data"))
 
 
 def href(prefix: str, path: str) -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 from dash import html
 
 from ..data.atlas import Atlas
+from ..data.search import highlight_terms
 
 def safe_link(url: str, text: str, **kw):
     """A link only for http(s) URLs; anything else is shown as plain text."""
@@ -27,19 +28,41 @@ def code_badges(atlas: Atlas, priority_id: str, scheme: str) -> list:
     return items or [html.Span("none assigned", className="text-muted")]
 
 
+def highlighted(text: str, matched) -> list:
+    """Text with the matched words marked."""
+    if not isinstance(matched, str) or not matched:
+        return [text]
+    return [html.Mark(seg) if hit else seg for seg, hit in highlight_terms(text, matched)]
+
+
+def match_badge(r) -> html.Span | None:
+    """Exact (the keyword's words or their stems) or related in meaning, with its similarity."""
+    match = getattr(r, "match", None)
+    if match == "exact":
+        return html.Span("exact", className="badge match-badge match-exact ms-1",
+                         title="Contains the keyword's words or their stems (highlighted)")
+    if match == "related":
+        return html.Span(f"related in meaning · {r.score:.2f}", className="badge match-badge match-related ms-1",
+                         title="No keyword word in it, but close in meaning (cosine similarity of multilingual "
+                               "sentence vectors)")
+    return None
+
+
 def priority_rows(atlas: Atlas, rows: pd.DataFrame) -> list:
     out = []
     for r in rows.itertuples():
+        matched = getattr(r, "matched", "")
         period = atlas.strategies.at[r.strategy_id, "period"]
         document = atlas.strategies.at[r.strategy_id, "document_url"]
         detail = [
-            html.P(r.description or html.Span("No description in the source.", className="text-muted")),
+            html.P(highlighted(r.description, matched) if r.description else
+                   html.Span("No description in the source.", className="text-muted")),
         ]
         if r.title_original and r.title_original != r.title:
-            detail.append(html.P([html.Strong("Original name: "), r.title_original]))
+            detail.append(html.P([html.Strong("Original name: "), *highlighted(r.title_original, matched)]))
         detail += [
-            html.P([html.Strong("Keywords: "), r.keywords.replace(";", ", ") if r.keywords else
-                    html.Span("none in the source", className="text-muted")]),
+            html.P([html.Strong("Keywords: "), *(highlighted(r.keywords.replace(";", ", "), matched) if r.keywords else
+                                                 [html.Span("none in the source", className="text-muted")])]),
             html.Div([html.Strong("NACE: ")] + code_badges(atlas, r.priority_id, "nace")),
             html.Div([html.Strong("NABS: ")] + code_badges(atlas, r.priority_id, "nabs")),
             html.Div([html.Strong("Ecosystems: ")] + code_badges(atlas, r.priority_id, "ecosystem")),
@@ -55,7 +78,7 @@ def priority_rows(atlas: Atlas, rows: pd.DataFrame) -> list:
         out.append(html.Details([
             html.Summary([
                 html.Span(f"{r.region_name} ({r.nuts_id})", className="pt-region"),
-                html.Span(r.title + kind, className="pt-priority"),
+                html.Span([*highlighted(r.title, matched), kind, match_badge(r)], className="pt-priority"),
                 html.Span(f"{r.strategy_title} ({period})" if period else r.strategy_title, className="pt-strategy"),
             ], className="pt-row"),
             html.Div(detail, className="pt-detail"),

@@ -67,10 +67,18 @@ class Atlas:
     code_names: dict = field(repr=False)  # scheme -> {code: name}
     level_grids: dict = field(repr=False)  # (indicator, level) -> LevelGrid, for map lookups
     territory_index: dict = field(repr=False)  # arrays to count matches per strategy territory
+    # member counts the partnerships' own sources state: partnership_id, partnership, stated_members,
+    # stated_what, source_url (empty for snapshots built before it existed)
+    stated_counts: pd.DataFrame = field(default=None, repr=False)
 
     @property
     def version(self) -> str:
         return self.manifest.get("version", "?")
+
+    @property
+    def data_dir(self) -> Path:
+        """The snapshot folder the atlas was read from."""
+        return self.geometry_files[0][0].parent.parent
 
     @property
     def countries(self) -> pd.DataFrame:
@@ -106,6 +114,20 @@ def _read_optional(data_dir: Path, name: str, required: list[str], optional: tup
     return df.assign(**{c: "" for c in optional if c not in df})
 
 
+class AtlasKey:
+    """Hashable stand-in for an atlas (DataFrames are unhashable), for per-atlas caches: its
+    version and identity."""
+
+    def __init__(self, atlas: Atlas):
+        self.atlas = atlas
+
+    def __hash__(self):
+        return hash((self.atlas.version, id(self.atlas)))
+
+    def __eq__(self, other):
+        return isinstance(other, AtlasKey) and other.atlas is self.atlas
+
+
 def load_atlas(data_dir: Path) -> Atlas:
     data_dir = Path(data_dir)
     mpath = data_dir / "manifest.json"
@@ -128,6 +150,8 @@ def load_atlas(data_dir: Path) -> Atlas:
 
     strategies = _read(data_dir, "strategies", ["strategy_id", "nuts_id", "territory_name", "title", "period",
                                                 "document_url", "source_url", "source_note"])
+    # optional columns (empty in snapshots built before them): the strategy that replaces this one
+    strategies = strategies.assign(**{c: "" for c in ("superseded_by", "superseded_source_url") if c not in strategies})
     strategies["level"] = strategies.nuts_id.map(regions.level).astype(int)
     strategies["country"] = strategies.nuts_id.map(regions.country)
     strategies["period_group"] = strategies.period.map(period_group)
@@ -135,6 +159,8 @@ def load_atlas(data_dir: Path) -> Atlas:
 
     p = _read(data_dir, "priorities", ["priority_id", "strategy_id", "title", "title_original", "description",
                                         "keywords", "kind", "source_url", "source_note"])
+    # optional columns: where a description gathered later comes from
+    p = p.assign(**{c: "" for c in ("description_source_url", "description_note") if c not in p})
     p["nuts_id"] = p.strategy_id.map(strategies.nuts_id)
     p["level"] = p.strategy_id.map(strategies.level).astype(int)
     p["country"] = p.strategy_id.map(strategies.country)
@@ -236,6 +262,8 @@ def load_atlas(data_dir: Path) -> Atlas:
                                      "ecosystem": dict(zip(ecosystems.code, ecosystems.name))}),
         level_grids=MappingProxyType(grids),
         territory_index=MappingProxyType(territory_index),
+        stated_counts=_read_optional(data_dir, "partnership_stated_counts",
+                                     ["partnership_id", "partnership", "stated_members", "stated_what", "source_url"]),
     )
 
 

@@ -58,6 +58,10 @@ def priorities_frame(atlas: Atlas, filters: Filters, sort: str) -> pd.DataFrame:
         "strategy_source_url": s.source_url.reindex(m.strategy_id).to_numpy(),
         "strategy_document_url": s.document_url.reindex(m.strategy_id).to_numpy(),
         "priority_id": m.priority_id.to_numpy(),
+        # with a keyword: exact (its words or their stems) or related in meaning, and the score
+        # (rank fusion of word and meaning rankings for exact rows, cosine similarity for related ones)
+        "match": m["match"].to_numpy() if "match" in m else "",
+        "match_score": m["score"].round(4).to_numpy() if "score" in m else "",
     })
 
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from .atlas import Atlas, fold
+from . import search as text_search
+from .atlas import Atlas, AtlasKey
 
 
 @dataclass(frozen=True)
@@ -23,12 +25,33 @@ class Filters:
     period: str = ""  # a key of periods.PERIODS; "" = any period
 
 
-def keyword_mask(atlas: Atlas, keyword: str) -> np.ndarray:
-    """Every word of the keyword must occur (accent- and case-insensitive)."""
-    terms = fold(keyword).split()
-    mask = np.ones(len(atlas.priorities), dtype=bool)
-    for term in terms:
-        mask &= np.fromiter((term in t for t in atlas.search_text), dtype=bool, count=len(atlas.search_text))
+@lru_cache(maxsize=4)
+def _index(key: AtlasKey) -> text_search.SearchIndex:
+    return text_search.load_index(key.atlas.data_dir, key.atlas.priorities)
+
+
+def search_index(atlas: Atlas) -> text_search.SearchIndex:
+    """The atlas' search index (words, stems and meaning vectors), built once per atlas."""
+    return _index(AtlasKey(atlas))
+
+
+@lru_cache(maxsize=512)
+def _search(key: AtlasKey, keyword: str) -> pd.DataFrame:
+    hits = text_search.search(search_index(key.atlas), keyword)
+    return hits.assign(row=pd.Index(key.atlas.priorities.priority_id).get_indexer(hits.priority_id))
+
+
+def keyword_hits(atlas: Atlas, keyword: str) -> pd.DataFrame:
+    """Priorities a keyword finds: priority_id, match ("exact": the words or their stems;
+    "related": close in meaning), score, matched words, rank (1 = best) and the row position."""
+    return _search(AtlasKey(atlas), keyword.strip())
+
+
+def keyword_mask(atlas: Atlas, keyword: str, match: tuple[str, ...] = ("exact", "related")) -> np.ndarray:
+    """Rows the keyword finds, in the given match groups."""
+    hits = keyword_hits(atlas, keyword)
+    mask = np.zeros(len(atlas.priorities), dtype=bool)
+    mask[hits.row[hits.match.isin(match)].to_numpy()] = True
     return mask
 
 
@@ -86,7 +109,12 @@ def priority_mask(atlas: Atlas, f: Filters) -> np.ndarray:
 
 
 def matching_priorities(atlas: Atlas, f: Filters) -> pd.DataFrame:
-    return atlas.priorities[priority_mask(atlas, f)]
+    """The priorities the filters keep; with a keyword, also its match, score, matched words and rank."""
+    rows = atlas.priorities[priority_mask(atlas, f)]
+    if not f.keyword.strip():
+        return rows
+    hits = keyword_hits(atlas, f.keyword).set_index("priority_id")
+    return rows.assign(**{c: hits[c].reindex(rows.priority_id).to_numpy() for c in ("match", "score", "matched", "rank")})
 
 
 def counts_by_territory(atlas: Atlas, f: Filters) -> pd.DataFrame:
@@ -99,19 +127,28 @@ def counts_by_territory(atlas: Atlas, f: Filters) -> pd.DataFrame:
     """
     ti = atlas.territory_index
     m = priority_mask(atlas, replace(f, region=""))
+    related = np.zeros(len(m), dtype=bool)
+    if f.keyword.strip():  # the map counts exact matches; related ones are counted apart
+        related = m & keyword_mask(atlas, f.keyword, ("related",))
+        m = m & ~related
     n = len(ti["territories"])
     priorities = np.bincount(ti["of_priority"][m], minlength=n)
     matched_strategies = np.unique(ti["strategy_of_priority"][m])
     strategies = np.bincount(ti["territory_of_strategy"][matched_strategies], minlength=n)
     out = pd.DataFrame({"nuts_id": ti["territories"], "priorities": priorities, "strategies": strategies,
-                        "level": ti["levels"]})
+                        "related": np.bincount(ti["of_priority"][related], minlength=n), "level": ti["levels"]})
     if f.level is not None:
         out = out[out.level == f.level]
     return out.sort_values(["level", "nuts_id"], kind="stable").reset_index(drop=True)
 
 
 def sort_priorities(df: pd.DataFrame, sort: str) -> pd.DataFrame:
-    """The table's order: by region, priority or strategy name; '-' in front for Z to A."""
+    """The table's order: by relevance (exact matches first, then related, each by rank; region
+    order when there is no keyword), or by region, priority or strategy name ('-': Z to A)."""
+    if sort == "relevance" and "rank" in df:
+        return df.sort_values("rank", kind="stable")
+    if sort == "relevance":
+        sort = "region"
     cols = SORT_COLUMNS.get(sort.lstrip("-"), SORT_COLUMNS["region"])
     return df.sort_values(cols, ascending=not sort.startswith("-"), key=lambda s: s.str.casefold(), kind="stable")
 

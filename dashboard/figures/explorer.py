@@ -18,10 +18,13 @@ from .partnership import overlay_traces
 SEQUENTIAL = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 
 # Priorities mode colours the count itself (so an update sends only the counts): bands of z.
-# z = -1 marks territories with no strategy in the data; counts above 11 take the top colour.
-COUNT_BANDS = ((-1.5, -0.5, "No strategy in the data"), (-0.5, 0.5, "Strategy in data, no match"),
-               (0.5, 1.5, "1 priority"), (1.5, 3.5, "2–3"), (3.5, 6.5, "4–6"), (6.5, 10.5, "7–10"),
-               (10.5, 11.5, "11 or more"))
+# z = -1 marks territories with no strategy in the data, z = RELATED_ONLY those whose priorities
+# are only related in meaning to the keyword (no exact match); counts above 11 take the top colour.
+RELATED_ONLY = 0.5
+RELATED_COLOR = "#dadaeb"  # light lavender: apart from the yellow-green-blue count scale
+COUNT_BANDS = ((-1.5, -0.5, "No strategy in the data"), (-0.5, 0.25, "Strategy in data, no match"),
+               (0.25, 0.75, "Related in meaning only"), (0.75, 1.5, "1 exact match"), (1.5, 3.5, "2–3"),
+               (3.5, 6.5, "4–6"), (6.5, 10.5, "7–10"), (10.5, 11.5, "11 or more"))
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ class Classes:
 
 
 COUNT_CLASSES = Classes(tuple([COUNT_BANDS[0][0]] + [band[1] for band in COUNT_BANDS]),
-                        tuple(band[2] for band in COUNT_BANDS), (NO_DATA,) + SEQUENTIAL)
+                        tuple(band[2] for band in COUNT_BANDS),
+                        (NO_DATA, SEQUENTIAL[0], RELATED_COLOR) + SEQUENTIAL[1:])
 
 
 def nice_breaks(values: np.ndarray, n: int = 5) -> list[float]:
@@ -119,6 +123,7 @@ NAME = "<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>"
 LEVEL_WORDS = {0: "national", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
 NO_STRATEGY = NAME + "No S3 strategy in the data for this territory<extra></extra>"
 COUNT_TEMPLATE = NAME + "Matching priorities: %{z}<extra></extra>"
+KEYWORD_TEMPLATE = NAME + "%{text}<extra></extra>"
 
 
 def explorer_map(values: dict, geometry_url: GeometryUrl, present: bool = False, overlay: dict | None = None,

@@ -36,7 +36,7 @@ PERIOD_OPTIONS = [{"label": "Any period", "value": "any"},
                   {"label": "Current: running into 2021 or later", "value": "current"},
                   {"label": "Earlier: ended by 2020", "value": "older"},
                   {"label": "Period not stated in the source", "value": "unstated"}]
-SORT_OPTIONS = [{"label": "Region", "value": "region"}, {"label": "Priority", "value": "priority"},
+SORT_OPTIONS = [{"label": "Relevance", "value": "relevance"}, {"label": "Region", "value": "region"}, {"label": "Priority", "value": "priority"},
                 {"label": "Strategy", "value": "strategy"}, {"label": "Region (Z–A)", "value": "-region"},
                 {"label": "Priority (Z–A)", "value": "-priority"}, {"label": "Strategy (Z–A)", "value": "-strategy"}]
 

