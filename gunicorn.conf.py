@@ -3,6 +3,11 @@ import os
 
 import gunicorn.http.wsgi
 
+# One OpenMP thread per worker for the sentence model: busy-waiting threads slow queries under load,
+# and threads started before the fork would not survive it.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8050')}"
 workers = int(os.environ.get("WORKERS", "2") or 2)
 accesslog = "-"

