@@ -31,6 +31,7 @@ from ..settings import SETTINGS
 from .catalog import INDICATORS
 from .classify import Classifier
 from .nuts_versions import display_codes, harmonise, load_changes
+from .partnerships import ROLE_ORDER
 from .schema import (
     DataError,
     read_csv,
@@ -60,6 +61,8 @@ NUTS_FILE = nuts_file("2021")
 CZ_SOURCE_URL = "https://www.ris3.cz/en/analysis/essential-documents"
 GEOMETRY_DECIMALS = 3  # ~100 m: far below what a 1:20 million map can show
 FIRST_YEAR = 2010  # statistics before this year are left out of the snapshot
+# Snapshot files written by later steps, not by this build: kept across rebuilds (copied from the previous snapshot).
+CARRIED_OVER = ("priority_vectors.npy", "priority_vectors_ids.txt")
 
 
 def slug(text: str) -> str:
@@ -215,6 +218,12 @@ STRATEGY_COLS = ["strategy_id", "nuts_id", "region_name", "strategy_title", "per
 PRIORITY_COLS = ["priority_id", "strategy_id", "nuts_id", "title", "title_original", "description", "keywords",
                  "source_url", "source_note"]
 CZ_COLS = ["priority_id", "nuts3", "region_name_cs", "domain_name_cs", "cz_nace_divisions", "kind"]
+UPDATES = "updates"  # geodata/sources/s3/updates/: later additions, superseded strategies, more not-found rows
+DESCRIPTIONS = "descriptions"  # geodata/sources/s3/descriptions/: descriptions and keywords of listed priorities
+DESCRIPTION_COLS = ["priority_id", "description", "keywords", "source_url", "source_note", "gathered_on"]
+DESCRIPTION_GAP_COLS = ["strategy_id", "what_was_tried"]
+DESCRIPTIONS_SOUGHT = "descriptions of the priorities"
+SUPERSEDED_COLS = ["old_strategy_id", "new_strategy_id", "source_url"]
 
 
 def _read_strategies(path: Path, known: set[str]) -> pd.DataFrame:
@@ -248,18 +257,22 @@ def _append_new(base: pd.DataFrame, more: pd.DataFrame, id_col: str, path: Path)
 
 def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, extra: Path | None = None):
     """Strategies and priorities: the kit's list, then the project's own additions in
-    geodata/sources/s3/ (same columns, plus an optional gathered_on date), then the Czech domains."""
+    geodata/sources/s3/ and then in geodata/sources/s3/updates/ (same columns, plus an optional
+    gathered_on date), then the Czech domains."""
+    folders = [extra, extra / UPDATES] if extra else []
     s = _read_strategies(kit / "s3" / "priorities" / "strategies.csv", known)
     s["gathered_on"] = ""
-    if extra and (extra / "strategies.csv").exists():
-        more = _read_strategies(extra / "strategies.csv", known)
-        if "gathered_on" not in more:
-            more["gathered_on"] = ""
-        s = _append_new(s, more, "strategy_id", extra / "strategies.csv")
+    for folder in folders:
+        if (folder / "strategies.csv").exists():
+            more = _read_strategies(folder / "strategies.csv", known)
+            if "gathered_on" not in more:
+                more["gathered_on"] = ""
+            s = _append_new(s, more, "strategy_id", folder / "strategies.csv")
     p = _read_priorities(kit / "s3" / "priorities" / "priorities.csv", known, set(s.strategy_id))
-    if extra and (extra / "priorities.csv").exists():
-        more = _read_priorities(extra / "priorities.csv", known, set(s.strategy_id))
-        p = _append_new(p, more, "priority_id", extra / "priorities.csv")
+    for folder in folders:
+        if (folder / "priorities.csv").exists():
+            more = _read_priorities(folder / "priorities.csv", known, set(s.strategy_id))
+            p = _append_new(p, more, "priority_id", folder / "priorities.csv")
     strategies = pd.DataFrame({
         "strategy_id": s.strategy_id, "nuts_id": s.nuts_id, "territory_name": s.region_name,
         "title": s.strategy_title, "period": s.period, "document_url": s.document_url,
@@ -321,33 +334,184 @@ def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, 
     return strategies, priorities, pd.DataFrame(cz_codes)
 
 
+def merge_keywords(*lists: str) -> str:
+    """';'-separated keyword lists merged: first spelling kept, repeats (ignoring case) dropped, order kept."""
+    out, seen = [], set()
+    for text in lists:
+        for kw in (k.strip() for k in str(text or "").split(";")):
+            if kw and kw.casefold() not in seen:
+                seen.add(kw.casefold())
+                out.append(kw)
+    return ";".join(out)
+
+
+def _description_files(folder: Path, gaps: bool = False) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(f for f in folder.glob("*.csv") if f.name.endswith("_not_found.csv") == gaps)
+
+
+def apply_descriptions(priorities: pd.DataFrame, folder: Path, report: dict) -> pd.DataFrame:
+    """Descriptions and keywords gathered for listed priorities (``descriptions/*.csv``, one row per
+    priority across all files). A description fills an empty one only (an existing description is
+    never overwritten) and keeps its source in ``description_source_url`` / ``description_note``;
+    keywords are added to the priority's own. Every priority id must exist."""
+    p = priorities.copy()
+    p["description_source_url"] = ""
+    p["description_note"] = ""
+    pos = {pid: i for i, pid in zip(p.index, p.priority_id)}
+    seen: dict[str, str] = {}
+    added, kept, with_keywords, rows = 0, [], 0, 0
+    for path in _description_files(folder):
+        d = read_csv(path, DESCRIPTION_COLS)
+        require_values(d, ["priority_id", "source_url"], path)
+        require_unique(d, "priority_id", path)
+        require_known(d, "priority_id", set(pos), path, what="priority id")
+        require_urls(d, "source_url", path)
+        for i, r in d.iterrows():
+            if r.priority_id in seen:
+                raise DataError(path, f"priority id '{r.priority_id}' is already described in {seen[r.priority_id]}",
+                                row=sheet_row(i), column="priority_id")
+            seen[r.priority_id] = f"{path.name} row {sheet_row(i)}"
+            if not (r.description or r.keywords):
+                raise DataError(path, "neither a description nor keywords given", row=sheet_row(i),
+                                column="description")
+            rows += 1
+            j = pos[r.priority_id]
+            if r.description:
+                if p.at[j, "description"]:
+                    kept.append(r.priority_id)
+                else:
+                    p.at[j, "description"] = r.description
+                    p.at[j, "description_source_url"] = r.source_url
+                    p.at[j, "description_note"] = plain_note(r.source_note)
+                    added += 1
+            merged = merge_keywords(p.at[j, "keywords"], r.keywords)
+            if merged != p.at[j, "keywords"]:
+                p.at[j, "keywords"] = merged
+                with_keywords += 1
+    report["descriptions_gathered"] = {"rows": rows, "descriptions_added": added,
+                                       "priorities_with_keywords_added": with_keywords,
+                                       "not_applied_priority_already_described": kept}
+    return p
+
+
+def load_description_gaps(folder: Path, strategies: pd.DataFrame) -> pd.DataFrame:
+    """Strategies whose priority descriptions were looked for and not found
+    (``descriptions/*_not_found.csv``), as rows of the not-found list for the strategy's territory."""
+    territory = dict(zip(strategies.strategy_id, strategies.nuts_id))
+    names = dict(zip(strategies.strategy_id, strategies.territory_name))
+    frames, seen = [], {}
+    for path in _description_files(folder, gaps=True):
+        g = read_csv(path, DESCRIPTION_GAP_COLS)
+        require_values(g, DESCRIPTION_GAP_COLS, path)
+        require_unique(g, "strategy_id", path)
+        require_known(g, "strategy_id", set(territory), path, what="strategy id")
+        for i, sid in zip(g.index, g.strategy_id):
+            if sid in seen:
+                raise DataError(path, f"strategy id '{sid}' is already listed in {seen[sid]}", row=sheet_row(i),
+                                column="strategy_id")
+            seen[sid] = f"{path.name} row {sheet_row(i)}"
+        frames.append(pd.DataFrame({
+            "nuts_id": g.strategy_id.map(territory), "region_name": g.strategy_id.map(names),
+            "sought": DESCRIPTIONS_SOUGHT, "what_was_tried": g.what_was_tried, "source_urls": "",
+            "strategy_id": g.strategy_id,
+        }))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=NOT_FOUND_COLS + ["strategy_id"])
+
+
+def apply_superseded(strategies: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Strategies a later one replaces (``updates/superseded.csv``): kept, marked with ``superseded_by``
+    and the page that says so (``superseded_source_url``); both ids must be strategies of the build."""
+    s = strategies.copy()
+    s["superseded_by"] = ""
+    s["superseded_source_url"] = ""
+    if not path.exists():
+        return s
+    sup = read_csv(path, SUPERSEDED_COLS)
+    require_values(sup, SUPERSEDED_COLS, path)
+    require_unique(sup, "old_strategy_id", path)
+    ids = set(s.strategy_id)
+    require_known(sup, "old_strategy_id", ids, path, what="strategy id")
+    require_known(sup, "new_strategy_id", ids, path, what="strategy id")
+    require_urls(sup, "source_url", path)
+    same = sup.index[sup.old_strategy_id == sup.new_strategy_id]
+    if len(same):
+        raise DataError(path, "a strategy cannot supersede itself", row=sheet_row(same[0]), column="new_strategy_id")
+    by = dict(zip(sup.old_strategy_id, sup.new_strategy_id))
+    url = dict(zip(sup.old_strategy_id, sup.source_url))
+    s["superseded_by"] = s.strategy_id.map(by).fillna("")
+    s["superseded_source_url"] = s.strategy_id.map(url).fillna("")
+    return s
+
+
 # --------------------------------------------------------------------------- classifications
 
 NOT_FOUND_COLS = ["nuts_id", "region_name", "sought", "what_was_tried", "source_urls"]  # last: optional
 NO_MEMBERS_COLS = ["partnership", "platform", "source_url", "what_was_tried"]
 
 
+def _read_not_found(path: Path, territories: set[str]) -> pd.DataFrame:
+    nf = read_csv(path, NOT_FOUND_COLS[:-1])
+    nf["source_urls"] = nf["source_urls"] if "source_urls" in nf else ""
+    require_values(nf, ["nuts_id", "what_was_tried"], path)
+    require_known(nf, "nuts_id", territories, path)
+    require_unique(nf, ["nuts_id", "sought"], path)
+    each = nf.source_urls.str.split(";").explode().str.strip()
+    require_urls(pd.DataFrame({"source_urls": each[each != ""]}), "source_urls", path)
+    return nf[NOT_FOUND_COLS]
+
+
+def _read_no_members(path: Path) -> pd.DataFrame:
+    nm = read_csv(path, NO_MEMBERS_COLS)
+    require_values(nm, ["partnership", "what_was_tried"], path)
+    require_unique(nm, "partnership", path)
+    require_urls(nm, "source_url", path, allow_empty=True)
+    return nm[NO_MEMBERS_COLS]
+
+
 def load_not_found(extra: Path, territories: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What was looked for in public pages and not found: strategies (``not_found.csv``; optional
-    ``source_urls``, ';'-separated pages that state a finding, e.g. that a country's S3 is regional) and
-    partnerships named by a source whose members were not found (``partnerships_without_members.csv``).
-    Both files optional; shown on the coverage page so that missing is visible as missing."""
-    nf_path, nm_path = extra / "not_found.csv", extra / "partnerships_without_members.csv"
+    """What was looked for in public pages and not found: strategies (``not_found.csv``, then
+    ``updates/not_found.csv``; optional ``source_urls``, ';'-separated pages that state a finding, e.g.
+    that a country's S3 is regional) and partnerships named by a source whose members were not found
+    (``partnerships_without_members.csv``, then ``partnerships/*_without_members.csv``). All files
+    optional; shown on the coverage page so that missing is visible as missing.
+
+    A territory may be listed more than once, for different things sought: (nuts_id, sought) is unique
+    across the not-found files. A partnership named in several without-members files keeps one row:
+    the first file's platform and page, what was tried joined, the other pages in ``other_source_urls``."""
     nf = pd.DataFrame(columns=NOT_FOUND_COLS)
-    if nf_path.exists():
-        nf = read_csv(nf_path, NOT_FOUND_COLS[:-1])
-        nf["source_urls"] = nf["source_urls"] if "source_urls" in nf else ""
-        require_values(nf, ["nuts_id", "what_was_tried"], nf_path)
-        require_known(nf, "nuts_id", territories, nf_path)
-        require_unique(nf, ["nuts_id", "sought"], nf_path)
-        each = nf.source_urls.str.split(";").explode().str.strip()
-        require_urls(pd.DataFrame({"source_urls": each[each != ""]}), "source_urls", nf_path)
-    nm = pd.DataFrame(columns=NO_MEMBERS_COLS)
-    if nm_path.exists():
-        nm = read_csv(nm_path, NO_MEMBERS_COLS)
-        require_values(nm, ["partnership", "what_was_tried"], nm_path)
-        require_unique(nm, "partnership", nm_path)
-    return nf[NOT_FOUND_COLS], nm[NO_MEMBERS_COLS]
+    for path in (extra / "not_found.csv", extra / UPDATES / "not_found.csv"):
+        if not path.exists():
+            continue
+        more = _read_not_found(path, territories)
+        have = set(zip(nf.nuts_id, nf.sought))
+        clash = [i for i, k in zip(more.index, zip(more.nuts_id, more.sought)) if k in have]
+        if clash:
+            raise DataError(path, f"'{more.nuts_id[clash[0]]}, {more.sought[clash[0]]}' is already in the not-found list",
+                            row=sheet_row(clash[0]), column="nuts_id")
+        nf = pd.concat([nf, more], ignore_index=True)
+    nf["strategy_id"] = ""
+    rows: dict[str, dict] = {}
+    folder = extra / "partnerships"
+    more_files = sorted(folder.glob("*_without_members.csv")) if folder.is_dir() else []
+    for path in [extra / "partnerships_without_members.csv", *more_files]:
+        if not path.exists():
+            continue
+        for r in _read_no_members(path).to_dict("records"):
+            have = rows.get(r["partnership"])
+            if have is None:
+                rows[r["partnership"]] = {**r, "other_source_urls": ""}
+                continue
+            have["platform"] = have["platform"] or r["platform"]
+            have["what_was_tried"] = f"{have['what_was_tried']} Later: {r['what_was_tried']}"
+            urls = [u for u in have["other_source_urls"].split(";") if u]
+            if not have["source_url"]:
+                have["source_url"] = r["source_url"]
+            elif r["source_url"] and r["source_url"] not in urls + [have["source_url"]]:
+                have["other_source_urls"] = ";".join(urls + [r["source_url"]])
+    nm = pd.DataFrame(list(rows.values()), columns=NO_MEMBERS_COLS + ["other_source_urls"])
+    return nf, nm
 
 
 def load_classifications(kit: Path):
@@ -394,21 +558,53 @@ def normalise_role(text: str) -> str:
     return "member"
 
 
-def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, report: dict, strict: bool = True):
-    """Partnerships and NUTS-coded members. The name table's codes are NUTS 2021: with ``strict``
-    (a NUTS 2021 build) every code must exist; otherwise members whose region is not in the
-    build's NUTS version (e.g. the UK in NUTS 2024) are listed in the report, not drawn."""
+def partnership_member_files(folder: Path) -> list[Path]:
+    """The member lists in ``sources/s3/partnerships/`` (not its ``*_counts.csv`` / ``*_without_members.csv``)."""
+    if not folder.is_dir():
+        return []
+    return sorted(f for f in folder.glob("*.csv") if not f.name.endswith(("_counts.csv", "_without_members.csv")))
+
+
+def strongest_role(members: pd.DataFrame) -> pd.DataFrame:
+    """One row per (partnership, territory): the strongest role (ROLE_ORDER), the first such row."""
+    if members.empty:
+        return members
+    rank = members.role.map(ROLE_ORDER).fillna(len(ROLE_ORDER))
+    keep = (members.assign(_rank=rank).sort_values("_rank", kind="stable")
+            .drop_duplicates(["partnership_id", "nuts_id"]).index)
+    return members.loc[sorted(keep)].reset_index(drop=True)
+
+
+def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, report: dict, strict: bool = True,
+                      sources: Path | None = None):
+    """Partnerships and NUTS-coded members: the kit's list, ``sources/s3/partnerships.csv`` (same columns)
+    and ``sources/s3/partnerships/*.csv`` (plus a ``nuts_id`` column).
+
+    A row's own ``nuts_id`` (NUTS 2021) is used when given; otherwise the name is looked up in
+    ``partnership_region_names.csv``: for the kit's list and ``partnerships.csv`` every name must be
+    there, for the ``partnerships/`` files a name that is not is a member without a NUTS code. Codes
+    are NUTS 2021: with ``strict`` (a NUTS 2021 build) every code must exist; otherwise members whose
+    region is not in the build's NUTS version (e.g. the UK in NUTS 2024) are listed in the report, not
+    drawn. A territory is one member of a partnership once, with its strongest role."""
+    sources = SOURCES if sources is None else sources
+    cols = PARTNERSHIP_COLS + ["source_date_hint", "note"]
     path = kit / "s3" / "s3_partnerships_partial_from_pages.csv"
-    df = read_csv(path, PARTNERSHIP_COLS + ["source_date_hint", "note"])
-    require_values(df, ["partnership", "region_name_as_in_source", "source_url"], path)
-    require_urls(df, "source_url", path)
-    extra = SOURCES / "s3" / "partnerships.csv"
+    inputs = [(path, read_csv(path, cols), False)]
+    extra = sources / "s3" / "partnerships.csv"
     if extra.exists():  # the project's own additions, same columns as the kit's list
-        more = read_csv(extra, PARTNERSHIP_COLS + ["source_date_hint", "note"])
-        require_values(more, ["partnership", "region_name_as_in_source", "source_url"], extra)
-        require_urls(more, "source_url", extra)
-        df = pd.concat([df, more], ignore_index=True)
-    np_ = SOURCES / "partnership_region_names.csv"
+        inputs.append((extra, read_csv(extra, cols), False))
+    for f in partnership_member_files(sources / "s3" / "partnerships"):
+        df = read_csv(f, cols + ["nuts_id"])
+        coded = df[df.nuts_id != ""]
+        if strict:
+            require_known(coded, "nuts_id", known, f)
+        else:
+            require_nuts_form(coded, "nuts_id", f)
+        inputs.append((f, df, True))
+    for f, df, _ in inputs:
+        require_values(df, ["partnership", "region_name_as_in_source", "source_url"], f)
+        require_urls(df, "source_url", f)
+    np_ = sources / "partnership_region_names.csv"
     names = read_csv(np_, ["name_as_in_source", "country", "nuts_id", "note"])
     require_unique(names, ["name_as_in_source", "country"], np_)
     if strict:
@@ -417,31 +613,86 @@ def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, repor
     by_name = {r.name: r.platform_id for r in platforms.itertuples()}
 
     parts, members, unmapped = {}, [], []
-    for i, r in df.iterrows():
-        pid = slug(r.partnership)
-        if pid not in parts:
-            parts[pid] = {"partnership_id": pid, "name": r.partnership,
-                          "platform_id": by_name.get(r.platform, ""),
-                          "platform_as_in_source": r.platform}
-        key = (r.region_name_as_in_source, r.country)
-        if key not in lookup:
-            raise DataError(np_, f"no entry for region name '{key[0]}' ({key[1]}) used in "
-                                 f"{path.name} row {sheet_row(i)}; add it (with an empty nuts_id if it has no NUTS code)")
-        nuts = lookup[key]
-        if not nuts or nuts not in known:
-            unmapped.append({"partnership": r.partnership, "name": key[0], "country": key[1],
-                             "source_url": r.source_url,
-                             **({"nuts_2021": nuts, "reason": "region not in this NUTS version"} if nuts else {})})
-            continue
-        members.append({"partnership_id": pid, "nuts_id": nuts, "role": normalise_role(r.role),
-                        "role_as_in_source": r.role, "name_as_in_source": key[0],
-                        "source_url": r.source_url, "source_date": r.source_date_hint, "note": plain_note(r.note)})
+    for f, df, own_codes in inputs:
+        for i, r in df.iterrows():
+            pid = slug(r.partnership)
+            if pid not in parts:
+                parts[pid] = {"partnership_id": pid, "name": r.partnership,
+                              "platform_id": by_name.get(r.platform, ""),
+                              "platform_as_in_source": r.platform}
+            key = (r.region_name_as_in_source, r.country)
+            entry = {"partnership": r.partnership, "name": key[0], "country": key[1], "source_url": r.source_url}
+            if own_codes and r.nuts_id:
+                nuts, via = r.nuts_id, "source row"
+            elif key in lookup:
+                nuts, via = lookup[key], "name list"
+            elif own_codes:
+                unmapped.append({**entry, "reason": f"no NUTS code in {f.name} and name not in {np_.name}"})
+                continue
+            else:
+                raise DataError(np_, f"no entry for region name '{key[0]}' ({key[1]}) used in "
+                                     f"{f.name} row {sheet_row(i)}; add it (with an empty nuts_id if it has no NUTS code)")
+            if not nuts or nuts not in known:
+                unmapped.append({**entry, **({"nuts_2021": nuts, "reason": "region not in this NUTS version"}
+                                             if nuts else {})})
+                continue
+            members.append({"partnership_id": pid, "nuts_id": nuts, "role": normalise_role(r.role),
+                            "role_as_in_source": r.role, "name_as_in_source": key[0],
+                            "source_url": r.source_url, "source_date": r.source_date_hint,
+                            "note": plain_note(r.note), "nuts_id_from": via})
+    # a name without a code is one member of a partnership once, too
+    seen: set = set()
+    unmapped = [u for u in unmapped if (k := (u["partnership"], u["name"], u["country"])) not in seen and not seen.add(k)]
     report["partnership_names_not_mapped"] = unmapped
-    members = pd.DataFrame(members).drop_duplicates(["partnership_id", "nuts_id", "role"])
-    return pd.DataFrame(parts.values()), members
+    members = pd.DataFrame(members)
+    merged = strongest_role(members)
+    report["partnership_member_rows_merged"] = int(len(members) - len(merged))
+    return pd.DataFrame(parts.values()), merged
+
+
+COUNT_COLS = ["partnership", "stated_members", "stated_what", "source_url"]
+
+
+def load_stated_counts(folder: Path, partnerships: pd.DataFrame, no_members: pd.DataFrame) -> pd.DataFrame:
+    """Member counts the partnerships' own sources state (``partnerships/*_counts.csv``; several per
+    partnership possible), to show how complete each member list is."""
+    names = dict(zip(partnerships.name, partnerships.partnership_id))
+    known = set(names) | set(no_members.partnership)
+    frames = []
+    for path in sorted(folder.glob("*_counts.csv")) if folder.is_dir() else []:
+        c = read_csv(path, COUNT_COLS)
+        require_values(c, ["partnership", "stated_members", "source_url"], path)
+        require_known(c, "partnership", known, path, what="partnership")
+        n = require_numeric(c, "stated_members", path)
+        bad = c.index[(n < 0) | (n != n.round())]
+        if len(bad):
+            raise DataError(path, f"'{c.stated_members[bad[0]]}' is not a whole number of members",
+                            row=sheet_row(bad[0]), column="stated_members")
+        require_urls(c, "source_url", path)
+        require_unique(c, ["partnership", "stated_members", "source_url"], path)
+        frames.append(pd.DataFrame({"partnership_id": c.partnership.map(names).fillna(""),
+                                    "partnership": c.partnership, "stated_members": n.astype(int),
+                                    "stated_what": c.stated_what, "source_url": c.source_url, "file": path.name}))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["partnership_id", "partnership", "stated_members", "stated_what", "source_url", "file"])
+    dup = out.index[out.duplicated(["partnership", "stated_members", "source_url"])]
+    if len(dup):
+        raise DataError(out.file[dup[0]], f"count for '{out.partnership[dup[0]]}' already given in another file",
+                        column="partnership")
+    return out.drop(columns="file")
 
 
 # --------------------------------------------------------------------------- the whole build
+
+def carry_over(previous: Path, new: Path) -> list[str]:
+    """Copy the files later steps made from the previous snapshot (CARRIED_OVER: the search vectors of
+    dashboard/data/vectors.py) into the new one; they are outside the version hash. Rerun that step to
+    refresh them for priorities added or changed. Returns the names copied."""
+    carried = [f for f in CARRIED_OVER if (previous / f).is_file()]
+    for f in carried:
+        shutil.copy2(previous / f, new / f)
+    return carried
+
 
 def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dict:
     t0 = time.perf_counter()
@@ -460,15 +711,23 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dic
     values, sources = load_indicators(kit, known, report, nuts_version)
     nace, nabs, eco, platforms = load_classifications(kit)
     nace_divisions = set(nace.code[nace.level == "division"])
-    strategies, priorities, source_codes = load_s3(kit, territories, nace_divisions, report, extra=SOURCES / "s3")
+    s3 = SOURCES / "s3"
+    strategies, priorities, source_codes = load_s3(kit, territories, nace_divisions, report, extra=s3)
+    strategies = apply_superseded(strategies, s3 / UPDATES / "superseded.csv")
+    priorities = apply_descriptions(priorities, s3 / DESCRIPTIONS, report)
     partnerships, members = load_partnerships(kit, territories, platforms, report, strict=nuts_version == "2021")
-    not_found, no_members = load_not_found(SOURCES / "s3", territories)
+    not_found, no_members = load_not_found(s3, territories)
+    not_found = pd.concat([not_found, load_description_gaps(s3 / DESCRIPTIONS, strategies)], ignore_index=True)
+    require_unique(not_found, ["nuts_id", "sought", "strategy_id"], "s3_not_found.csv")
+    stated_counts = load_stated_counts(s3 / "partnerships", partnerships, no_members)
     # A partnership whose members were found later is no longer "without members".
     no_members = no_members[~no_members.partnership.isin(partnerships.name)]
     strategies["nuts_id_source"] = strategies.nuts_id
     strategies["nuts_id"] = strategies.nuts_id.replace(display)
     members["nuts_id_source"] = members.nuts_id
     members["nuts_id"] = members.nuts_id.replace(display)
+    members = strongest_role(members)  # two NUTS 2021 codes may be drawn on one code of another version
+    report["strategies_superseded"] = int((strategies.superseded_by != "").sum())
     classifier = Classifier.from_files(SOURCES / "classification_rules.csv", SOURCES / "nace_ecosystem_map.csv",
                                        nace_divisions, set(nabs.code), set(eco.code))
     codes = classifier.classify(priorities, source_codes)
@@ -495,6 +754,7 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dic
             "partnership_members": members,
             "s3_not_found": not_found,
             "partnerships_without_members": no_members,
+            "partnership_stated_counts": stated_counts,
             "platforms": platforms,
             "nace": nace,
             "nabs": nabs,
@@ -514,6 +774,7 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dic
             "regions_by_level": {str(k): int(v) for k, v in regions.level.value_counts().sort_index().items()},
             "report": report,
         }
+        manifest["carried_over_from_previous_snapshot"] = carry_over(out, tmp)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         old = out.with_name(out.name + ".old")
         if old.exists():
@@ -550,6 +811,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  partnership member names not mapped to NUTS: {len(rep['partnership_names_not_mapped'])}")
     for u in rep["partnership_names_not_mapped"]:
         print(f"    - {u['name']} ({u['country']}) in {u['partnership']}")
+    d = rep.get("descriptions_gathered", {})
+    print(f"  priority descriptions added from sources/s3/descriptions: {d.get('descriptions_added', 0)}"
+          f" (keywords added to {d.get('priorities_with_keywords_added', 0)})")
+    print(f"  strategies marked superseded: {rep.get('strategies_superseded', 0)}; partnership member rows merged "
+          f"(one territory once per partnership): {rep.get('partnership_member_rows_merged', 0)}")
+    print(f"  carried over from the previous snapshot: {', '.join(manifest['carried_over_from_previous_snapshot']) or 'nothing'}")
     outside = rep[f"statistics_rows_outside_nuts{manifest['nuts_version']}"]
     print(f"  statistics codes outside NUTS {manifest['nuts_version']} (kept out of the map): "
           f"{sum(len(v) for v in outside.values())} across {len(outside)} files")

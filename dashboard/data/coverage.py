@@ -86,3 +86,56 @@ def coverage_table(atlas) -> pd.DataFrame:
             "gathered_on": tuple(sorted(dates)),
         })
     return pd.DataFrame(rows, columns=COLUMNS).sort_values("country").reset_index(drop=True)
+
+
+SUPERSEDED_COLUMNS = ["strategy_id", "nuts_id", "title", "period", "superseded_by", "new_title", "new_period",
+                      "source_url"]
+
+
+def superseded_strategies(atlas) -> pd.DataFrame:
+    """Strategies kept in the data but replaced by a later one (see SUPERSEDED_COLUMNS), by territory."""
+    s = atlas.strategies
+    if "superseded_by" not in s:
+        return pd.DataFrame(columns=SUPERSEDED_COLUMNS)
+    old = s[s.superseded_by != ""].reset_index(drop=True)
+    out = pd.DataFrame({
+        "strategy_id": old.strategy_id, "nuts_id": old.nuts_id, "title": old.title, "period": old.period,
+        "superseded_by": old.superseded_by,
+        "new_title": old.superseded_by.map(dict(zip(s.strategy_id, s.title))).fillna(""),
+        "new_period": old.superseded_by.map(dict(zip(s.strategy_id, s.period))).fillna(""),
+        "source_url": old.superseded_source_url,
+    }, columns=SUPERSEDED_COLUMNS)
+    return out.sort_values(["nuts_id", "strategy_id"]).reset_index(drop=True)
+
+
+COMPLETENESS_COLUMNS = ["partnership_id", "partnership", "territories", "names_without_code", "held", "stated",
+                        "largest_stated", "share_of_largest"]
+
+
+def member_list_completeness(atlas) -> pd.DataFrame:
+    """How complete each partnership's member list is against the count(s) its own sources give.
+
+    ``held`` = member territories in the data + member names the build could not give a NUTS code
+    (listed in the build report); ``stated`` = ((count, what the source says, URL), ...) in file order;
+    ``share_of_largest`` = held / the largest stated count (None when that is 0). One row per
+    partnership with a stated count, sorted by partnership name."""
+    counts = getattr(atlas, "stated_counts", None)
+    if counts is None or counts.empty:
+        return pd.DataFrame(columns=COMPLETENESS_COLUMNS)
+    ids = dict(zip(atlas.partnerships.name, atlas.partnerships.partnership_id))
+    territories = atlas.members.groupby("partnership_id").nuts_id.nunique().to_dict()
+    unmapped: dict[str, set] = {}
+    for u in atlas.manifest.get("report", {}).get("partnership_names_not_mapped", []):
+        unmapped.setdefault(u["partnership"], set()).add((u["name"], u["country"]))
+    rows = []
+    for name, grp in counts.groupby("partnership", sort=True):
+        pid = ids.get(name, "")
+        n_terr = int(territories.get(pid, 0))
+        n_names = len(unmapped.get(name, ()))
+        stated = tuple((int(n), what, url) for n, what, url in zip(grp.stated_members, grp.stated_what, grp.source_url))
+        largest = max(n for n, _, _ in stated)
+        held = n_terr + n_names
+        rows.append({"partnership_id": pid, "partnership": name, "territories": n_terr, "names_without_code": n_names,
+                     "held": held, "stated": stated, "largest_stated": largest,
+                     "share_of_largest": held / largest if largest else None})
+    return pd.DataFrame(rows, columns=COMPLETENESS_COLUMNS)

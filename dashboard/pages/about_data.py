@@ -10,7 +10,7 @@ from pathlib import Path
 from dash import html
 
 from ..components.table import safe_link
-from ..data.coverage import coverage_table, source_domain
+from ..data.coverage import coverage_table, member_list_completeness, source_domain, superseded_strategies
 
 PATH = "/about/data"
 NOTICE = Path(__file__).resolve().parents[2] / "DATA_NOTICE.md"
@@ -68,7 +68,23 @@ def coverage_section(atlas) -> html.Div:
                "holds a strategy for them.", className="small text-muted"),
         html.Div(html.Table([head, body], className="table table-sm table-striped align-top"),
                  className="table-responsive"),
+        *superseded_section(atlas),
     ])
+
+
+def superseded_section(atlas) -> list:
+    """Strategies kept in the data but replaced by a later one, with the page that says so."""
+    sup = superseded_strategies(atlas)
+    if sup.empty:
+        return []
+    return [html.H3(f"Superseded strategies ({len(sup)})", className="h6 mt-3"),
+            html.P("A later strategy of the same territory replaces these; they stay in the data, marked as "
+                   "superseded.", className="small text-muted"),
+            _table(("Territory", "Superseded strategy", "Replaced by", "Source"),
+                   [[f"{r.nuts_id} {atlas.region_name(r.nuts_id)}",
+                     f"{r.strategy_id}: {r.title}" + (f" ({r.period})" if r.period else ""),
+                     f"{r.superseded_by}: {r.new_title}" + (f" ({r.new_period})" if r.new_period else ""),
+                     safe_link(r.source_url, source_domain(r.source_url) or "source")] for r in sup.itertuples()])]
 
 
 def _table(head: tuple[str, ...], rows: list[list]) -> html.Div:
@@ -94,17 +110,49 @@ def not_found_section(atlas) -> html.Div:
     if len(nf):
         parts += [html.H3(f"Strategies or priority lists ({len(nf)})", className="h6 mt-3"),
                   _table(("Territory", "Looked for", "What was tried"),
-                         [[f"{r.nuts_id} {atlas.region_name(r.nuts_id)}", r.sought,
+                         [[f"{r.nuts_id} {atlas.region_name(r.nuts_id)}",
+                           r.sought + (f" ({sid})" if (sid := getattr(r, "strategy_id", "")) else ""),
                            [r.what_was_tried, *_source_links(r.source_urls)]] for r in nf.itertuples()])]
     if len(nm):
         parts += [html.H3(f"Partnerships named by a source, members not found ({len(nm)})", className="h6 mt-3"),
                   _table(("Partnership", "Platform", "Named in", "What was tried"),
                          [[r.partnership, r.platform or "not stated",
-                           safe_link(r.source_url, source_domain(r.source_url) or "source"),
+                           _source_links(";".join([r.source_url, getattr(r, "other_source_urls", "")]))[1:],
                            r.what_was_tried] for r in nm.itertuples()])]
+    parts += completeness_section(atlas)
     if not (len(nf) or len(nm)):
         parts.append(html.P("Nothing recorded."))
     return html.Div(parts)
+
+
+def _stated(stated) -> list:
+    out = []
+    for n, what, url in stated:
+        out.append(html.Div([html.Span(f"{n}", className="fw-semibold"), f" — {what} " if what else " ",
+                             safe_link(url, source_domain(url) or "source")]))
+    return out
+
+
+def completeness_section(atlas) -> list:
+    """Per partnership: the members the data holds against the count(s) its own sources give."""
+    table = member_list_completeness(atlas)
+    if table.empty:
+        return []
+    rows = []
+    for r in table.itertuples():
+        held = f"{r.territories} territories" + (f" + {r.names_without_code} named without a NUTS code"
+                                                  if r.names_without_code else "")
+        share = (f"{r.held} of {r.largest_stated} ({r.share_of_largest:.0%})" if r.share_of_largest is not None
+                 else f"{r.held} of {r.largest_stated}")
+        rows.append([r.partnership, held, _stated(r.stated), share])
+    return [html.H3(f"Partnership member lists against the counts their sources give ({len(table)})",
+                    className="h6 mt-3"),
+            html.P("How complete each partnership's member list is against the member count its own sources "
+                   "state. Counts are as the pages give them (some count regions and other bodies together, "
+                   "some are lower bounds or attendance); members are the territories held in the data plus "
+                   "member names without a NUTS code.", className="small text-muted"),
+            _table(("Partnership", "Members in the data", "Counts its sources give", "Held against the largest count"),
+                   rows)]
 
 
 def _notice_sections() -> list:

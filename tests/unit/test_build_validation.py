@@ -117,3 +117,163 @@ def test_failed_build_leaves_previous_snapshot(tmp_path):
         b.build(tmp_path, out)
     assert json.loads((out / "manifest.json").read_text())["version"] == "previous"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".snapshot-")] == []
+
+
+# --------------------------------------------------------------------------- gathered descriptions, partnerships, updates
+
+DESCRIPTION_HEADER = "priority_id,description,keywords,source_url,source_note,gathered_on\n"
+
+
+def some_priorities():
+    import pandas as pd
+    return pd.DataFrame({"priority_id": ["P1", "P2"], "strategy_id": ["S1", "S1"], "title": ["Health", "Energy"],
+                         "description": ["", "Existing text."], "keywords": ["health;Care", "energy"]})
+
+
+def test_description_for_an_unknown_priority_names_file_row_and_column(tmp_path):
+    (tmp_path / "west.csv").write_text(DESCRIPTION_HEADER + "P1,Text.,a,https://example.org/a,note,2026-11-30\n"
+                                       "P9,Text.,b,https://example.org/b,note,2026-11-30\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"west.csv, row 3, column 'priority_id': unknown priority id 'P9'"):
+        b.apply_descriptions(some_priorities(), tmp_path, {})
+
+
+def test_descriptions_fill_empty_ones_only_and_add_keywords(tmp_path):
+    (tmp_path / "west.csv").write_text(
+        DESCRIPTION_HEADER + "P1,New text.,care;prevention;health,https://example.org/a,Region page,2026-11-30\n"
+        "P2,Would overwrite.,grids,https://example.org/b,,2026-11-30\n", encoding="utf-8")
+    (tmp_path / "west_not_found.csv").write_text("strategy_id,what_was_tried\nS1,2 searches\n", encoding="utf-8")
+    report: dict = {}
+    p = b.apply_descriptions(some_priorities(), tmp_path, report).set_index("priority_id")
+    assert p.at["P1", "description"] == "New text." and p.at["P1", "description_source_url"] == "https://example.org/a"
+    assert p.at["P1", "description_note"] == "Region page"
+    assert p.at["P1", "keywords"] == "health;Care;prevention"  # merged, repeats dropped, order kept
+    assert p.at["P2", "description"] == "Existing text." and p.at["P2", "description_source_url"] == ""
+    assert p.at["P2", "keywords"] == "energy;grids"
+    assert report["descriptions_gathered"]["not_applied_priority_already_described"] == ["P2"]
+
+
+def test_a_priority_described_in_two_files_fails(tmp_path):
+    row = "P1,Text.,,https://example.org/a,,2026-11-30\n"
+    (tmp_path / "a.csv").write_text(DESCRIPTION_HEADER + row, encoding="utf-8")
+    (tmp_path / "b.csv").write_text(DESCRIPTION_HEADER + row, encoding="utf-8")
+    with pytest.raises(DataError, match=r"b.csv, row 2, column 'priority_id': .*already described in a.csv row 2"):
+        b.apply_descriptions(some_priorities(), tmp_path, {})
+
+
+def test_description_gaps_become_not_found_rows(tmp_path):
+    import pandas as pd
+    (tmp_path / "west_not_found.csv").write_text("strategy_id,what_was_tried\nS1,2 searches\n", encoding="utf-8")
+    strategies = pd.DataFrame({"strategy_id": ["S1"], "nuts_id": ["XA1"], "territory_name": ["Somewhere"]})
+    gaps = b.load_description_gaps(tmp_path, strategies)
+    assert gaps.to_dict("records") == [{"nuts_id": "XA1", "region_name": "Somewhere", "sought": b.DESCRIPTIONS_SOUGHT,
+                                        "what_was_tried": "2 searches", "source_urls": "", "strategy_id": "S1"}]
+    (tmp_path / "west_not_found.csv").write_text("strategy_id,what_was_tried\nS7,2 searches\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"west_not_found.csv, row 2, column 'strategy_id': unknown strategy id 'S7'"):
+        b.load_description_gaps(tmp_path, strategies)
+
+
+PARTNERSHIP_HEADER = "partnership,platform,role,region_name_as_in_source,country,source_url,source_date_hint,note\n"
+
+
+def partnership_sources(tmp_path: Path, rows: str) -> tuple[Path, Path]:
+    kit, src = tmp_path / "kit", tmp_path / "sources"
+    (kit / "s3").mkdir(parents=True)
+    (src / "s3" / "partnerships").mkdir(parents=True)
+    (kit / "s3" / "s3_partnerships_partial_from_pages.csv").write_text(
+        PARTNERSHIP_HEADER + "Water,Industrial Modernisation,partner,Somewhere,XA,https://example.org/k,,\n",
+        encoding="utf-8")
+    (src / "partnership_region_names.csv").write_text(
+        "name_as_in_source,country,nuts_id,note\nSomewhere,XA,XA1,\nElsewhere,XA,XA2,\n", encoding="utf-8")
+    (src / "s3" / "partnerships" / "more.csv").write_text(
+        PARTNERSHIP_HEADER.replace(",source_url", ",nuts_id,source_url") + rows, encoding="utf-8")
+    (src / "s3" / "partnerships" / "more_counts.csv").write_text(
+        "partnership,stated_members,stated_what,source_url\nWater,5,5 regions,https://example.org/c\n",
+        encoding="utf-8")
+    return kit, src
+
+
+def platforms():
+    import pandas as pd
+    return pd.DataFrame({"platform_id": ["industry"], "name": ["Industrial Modernisation"], "source_url": [""]})
+
+
+def test_unknown_nuts_id_in_a_partnerships_file_names_file_row_and_column(tmp_path):
+    kit, src = partnership_sources(tmp_path, "Water,Industrial Modernisation,lead,Faraway,XA,ZZ9,https://example.org/n,,\n")
+    with pytest.raises(DataError, match=r"more.csv, row 2, column 'nuts_id': unknown NUTS id 'ZZ9'"):
+        b.load_partnerships(kit, {"XA", "XA1", "XA2"}, platforms(), {}, sources=src)
+
+
+def test_partnerships_files_merge_one_row_per_territory_with_the_strongest_role(tmp_path):
+    kit, src = partnership_sources(tmp_path, (
+        "Water,Industrial Modernisation,coordinating region (lead),Somewhere (XA),XA,XA1,https://example.org/n,,\n"
+        "Water,Industrial Modernisation,lead,Somewhere,XA,XA1,https://example.org/n,,\n"
+        "Water,Industrial Modernisation,participant,Elsewhere,XA,,https://example.org/n,,\n"
+        "Water,Industrial Modernisation,member,A cluster,XA,,https://example.org/n,,\n"
+        "Water,Industrial Modernisation,member,A cluster,XA,,https://example.org/m,,\n"))
+    report: dict = {}
+    parts, members = b.load_partnerships(kit, {"XA", "XA1", "XA2"}, platforms(), report, sources=src)
+    assert list(parts.name) == ["Water"]
+    assert sorted(zip(members.nuts_id, members.role)) == [("XA1", "lead"), ("XA2", "member")]
+    assert members.set_index("nuts_id").at["XA1", "source_url"] == "https://example.org/n"
+    assert members.set_index("nuts_id").at["XA2", "nuts_id_from"] == "name list"  # empty code: name looked up
+    # a name without a code and not in the name list is a member without a NUTS code, reported once
+    assert [(u["name"], u["partnership"]) for u in report["partnership_names_not_mapped"]] == [("A cluster", "Water")]
+    counts = b.load_stated_counts(src / "s3" / "partnerships", parts, parts.iloc[0:0].rename(columns={"name": "partnership"}))
+    assert counts.to_dict("records") == [{"partnership_id": "water", "partnership": "Water", "stated_members": 5,
+                                          "stated_what": "5 regions", "source_url": "https://example.org/c"}]
+
+
+def test_stated_count_for_an_unknown_partnership_fails(tmp_path):
+    import pandas as pd
+    (tmp_path / "x_counts.csv").write_text(
+        "partnership,stated_members,stated_what,source_url\nWatr,5,5 regions,https://example.org/c\n", encoding="utf-8")
+    parts = pd.DataFrame({"partnership_id": ["water"], "name": ["Water"]})
+    with pytest.raises(DataError, match=r"x_counts.csv, row 2, column 'partnership': unknown partnership 'Watr'"):
+        b.load_stated_counts(tmp_path, parts, pd.DataFrame(columns=["partnership"]))
+
+
+def test_superseded_row_naming_an_unknown_strategy_fails(tmp_path):
+    import pandas as pd
+    strategies = pd.DataFrame({"strategy_id": ["S1", "S2"]})
+    path = tmp_path / "superseded.csv"
+    path.write_text("old_strategy_id,new_strategy_id,source_url\nS1,S2,https://example.org/s\n"
+                    "S1-OLD,S2,https://example.org/s\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"superseded.csv, row 3, column 'old_strategy_id': unknown strategy id 'S1-OLD'"):
+        b.apply_superseded(strategies, path)
+    path.write_text("old_strategy_id,new_strategy_id,source_url\nS1,S3,https://example.org/s\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"superseded.csv, row 2, column 'new_strategy_id': unknown strategy id 'S3'"):
+        b.apply_superseded(strategies, path)
+    path.write_text("old_strategy_id,new_strategy_id,source_url\nS1,S2,https://example.org/s\n", encoding="utf-8")
+    s = b.apply_superseded(strategies, path)
+    assert list(s.superseded_by) == ["S2", ""] and list(s.superseded_source_url) == ["https://example.org/s", ""]
+
+
+def test_updates_are_appended_after_the_projects_additions(tmp_path):
+    kit = s3_kit(tmp_path)
+    extra = tmp_path / "extra"
+    (extra / "updates").mkdir(parents=True)
+    (extra / "updates" / "strategies.csv").write_text(
+        "strategy_id,nuts_id,region_name,strategy_title,period,document_url,source_url,gathered_on\n"
+        "S2,XA1,Somewhere,Strategy two,2021-2027,,https://example.org/s2,2026-11-30\n", encoding="utf-8")
+    (extra / "updates" / "priorities.csv").write_text(
+        "priority_id,strategy_id,nuts_id,title,title_original,description,keywords,source_url,source_note\n"
+        "P2,S2,XA1,Energy,,,,https://example.org/p2,\n", encoding="utf-8")
+    strategies, priorities, _ = b.load_s3(kit, {"XA", "XA1"}, {"28"}, {}, extra=extra)
+    assert "S2" in set(strategies.strategy_id) and "P2" in set(priorities.priority_id)
+    (extra / "updates" / "strategies.csv").write_text(
+        "strategy_id,nuts_id,region_name,strategy_title,period,document_url,source_url,gathered_on\n"
+        "S1,XA1,Somewhere,Strategy one again,2021-2027,,https://example.org/s1,2026-11-30\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"strategies.csv, row 2, column 'strategy_id': id 'S1' is already in the kit"):
+        b.load_s3(kit, {"XA", "XA1"}, {"28"}, {}, extra=extra)
+
+
+def test_later_steps_files_are_carried_over_to_the_new_snapshot(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "priority_vectors.npy").write_bytes(b"\x93NUMPY")
+    (old / "priority_vectors_ids.txt").write_text("P1\n")
+    (old / "strategies.csv").write_text("stale\n")
+    assert b.carry_over(old, new) == ["priority_vectors.npy", "priority_vectors_ids.txt"]
+    assert (new / "priority_vectors.npy").read_bytes() == b"\x93NUMPY" and not (new / "strategies.csv").exists()
+    assert b.carry_over(tmp_path / "absent", new) == []

@@ -15,6 +15,7 @@ from dashboard.data.coverage import EU27, coverage_table
 from dashboard.settings import SETTINGS
 
 DATA = Path(SETTINGS.data_dir)
+S3_SOURCES = Path(__file__).resolve().parents[2] / "geodata" / "sources" / "s3"
 
 
 def _csv(name: str) -> pd.DataFrame:
@@ -176,3 +177,68 @@ def test_not_found_lists_are_validated(tmp_path):
     assert "what_was_tried" in str(err.value)
     nf, nm = load_not_found(tmp_path / "absent", {"FRG"})
     assert nf.empty and nm.empty
+
+
+def test_superseded_strategies_are_kept_marked_and_listed(atlas):
+    from dashboard.data.coverage import superseded_strategies
+    from dashboard.pages.about_data import layout
+
+    strategies = _csv("strategies")
+    sup = pd.read_csv(S3_SOURCES / "updates" / "superseded.csv", dtype=str,
+                      keep_default_na=False)
+    marked = strategies[strategies.superseded_by != ""]
+    assert dict(zip(marked.strategy_id, marked.superseded_by)) == dict(zip(sup.old_strategy_id, sup.new_strategy_id))
+    assert set(marked.superseded_by) <= set(strategies.strategy_id)  # the new ones are in the data too
+    table = superseded_strategies(atlas)
+    assert len(table) == len(sup) and set(table.source_url) == set(sup.source_url)
+    text = _text(layout(atlas))
+    assert f"Superseded strategies ({len(sup)})" in text
+    for r in sup.itertuples():
+        assert r.old_strategy_id in text and r.new_strategy_id in text
+        assert urlsplit(r.source_url).hostname.removeprefix("www.") in text
+
+
+def test_description_gaps_are_in_the_not_found_list(atlas):
+    from dashboard.pages.about_data import layout
+
+    nf, strategies = _csv("s3_not_found"), _csv("strategies")
+    gaps = nf[nf.sought == "descriptions of the priorities"]
+    files = sorted((S3_SOURCES / "descriptions").glob("*_not_found.csv"))
+    expected = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files])
+    assert sorted(gaps.strategy_id) == sorted(expected.strategy_id)
+    territory = dict(zip(strategies.strategy_id, strategies.nuts_id))
+    assert all(territory[s] == n for s, n in zip(gaps.strategy_id, gaps.nuts_id))
+    text = _text(layout(atlas))
+    assert all(f"descriptions of the priorities ({s})" in text for s in gaps.strategy_id)
+
+
+def test_gathered_descriptions_keep_their_source(atlas):
+    p = _csv("priorities")
+    sourced = p[p.description_source_url != ""]
+    assert len(sourced) and (sourced.description != "").all()
+    assert sourced.description_source_url.str.match(r"^https?://").all()
+    assert (p.description_note[p.description_source_url == ""] == "").all()
+
+
+def test_member_list_completeness_against_stated_counts(atlas):
+    from dashboard.data.coverage import member_list_completeness
+    from dashboard.pages.about_data import layout
+
+    counts, members = _csv("partnership_stated_counts"), _csv("partnership_members")
+    table = member_list_completeness(atlas).set_index("partnership")
+    assert set(table.index) == set(counts.partnership)
+    unmapped = atlas.manifest["report"]["partnership_names_not_mapped"]
+    for name, grp in counts.groupby("partnership"):
+        row = table.loc[name]
+        pid = row.partnership_id
+        territories = members.nuts_id[members.partnership_id == pid].nunique()
+        names = len({(u["name"], u["country"]) for u in unmapped if u["partnership"] == name})
+        assert (row.territories, row.names_without_code, row.held) == (territories, names, territories + names), name
+        assert row.largest_stated == grp.stated_members.astype(int).max()
+        assert sorted(u for _, _, u in row.stated) == sorted(grp.source_url)
+    # one territory is one member of a partnership once
+    assert not members.duplicated(["partnership_id", "nuts_id"]).any()
+    text = _text(layout(atlas))
+    assert f"Partnership member lists against the counts their sources give ({len(table)})" in text
+    for name in table.index:
+        assert name in text
