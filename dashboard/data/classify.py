@@ -23,6 +23,23 @@ rules name their ecosystems themselves).
 Matching the text against the official names of the codes was tried as a third
 method and left out: most of what it assigned on the English priorities was wrong
 ("Personalised health" to "Other personal service activities").
+
+Experimental, not used by ``classify`` (so not in the build): two methods on the
+multilingual sentence vectors of the priorities (``vectors``, multilingual-e5-small),
+available to ``candidates`` for the evaluation (tools/evaluate_classifier.py) when
+it is given the vectors:
+
+* ``vknn`` — method 2 with the centred e5 cosine (``VKNN_MIN_COS``) instead of TF-IDF;
+  rule text "e5 vectors: carried by ...".
+* ``vname`` — the e5 cosine of the priority with e5 vectors of the NACE division
+  names; the best division and those within ``VNAME_BAND`` of it, at most
+  ``VNAME_MAX_CODES``; rule text "e5 vectors: closest NACE division names ...".
+
+Neither beat the keyword map on the 54 Czech domains (2026-11-30: P@3 0.414 and
+0.389 against 0.475, micro precision 0.421 and 0.396 against 0.466; ``vname`` is
+better only at P@1, 0.630 against 0.593), so they were not wired in. The
+evaluation is Czech-to-Czech, which is where TF-IDF's character n-grams already
+work; the vectors' cross-language reach is not measured by it.
 """
 from __future__ import annotations
 
@@ -35,12 +52,16 @@ import pandas as pd
 
 from .schema import DataError, read_csv, require_known, require_unique, sheet_row
 from .textmatch import TfidfIndex
+from .vectors import centre
 
 KNN_K = 5
 KNN_MIN_COS = 0.35
 KNN_MIN_SHARE = 0.5
 KNN_MIN_SUPPORT = 2
 KNN_MAX_CODES = 3
+VKNN_MIN_COS = 0.35  # centred e5 cosine (experimental method "vknn")
+VNAME_MAX_CODES = 3
+VNAME_BAND = 0.02
 
 
 @dataclass(frozen=True)
@@ -89,7 +110,8 @@ class Classifier:
 
     def candidates(self, priorities: pd.DataFrame, source_codes: pd.DataFrame | None,
                    methods: tuple[str, ...] = ("rule", "knn"), thresholds: bool = True,
-                   skip_coded: bool = True) -> pd.DataFrame:
+                   skip_coded: bool = True, vectors: np.ndarray | None = None,
+                   code_vectors: dict | None = None) -> pd.DataFrame:
         """Every code each method proposes: priority_id, scheme, code, method, score, rule (the reason).
 
         ``thresholds=False`` keeps proposals below the thresholds too (for ranking in the evaluation);
@@ -97,6 +119,9 @@ class Classifier:
         evaluate it against their source codes).
         Examples for method 2 are the priorities with source NACE codes in ``source_codes``; a priority
         never votes for itself nor takes votes from its own strategy.
+        ``vectors`` (rows aligned with ``priorities``; zero rows = no vector, such priorities get no
+        vector codes and give no votes) and ``code_vectors`` ({NACE division: name vector}) feed the
+        experimental methods "vknn" and "vname"; without them those methods propose nothing.
         """
         rows: list[dict] = []
         pri = priorities.reset_index(drop=True)
@@ -120,18 +145,22 @@ class Classifier:
             source_codes[(source_codes.scheme == "nace") & (source_codes.origin == "source")]
         coded = set(gold.priority_id)
         ex = pri[pri.priority_id.isin(coded)]
-        if "knn" in methods and len(ex):
-            ex_codes = gold.groupby("priority_id").code.apply(set).to_dict()
-            ex_ids = ex.priority_id.tolist()
-            ex_strategy = [strategy[i] for i in ex.index]
-            ex_title = [str(t) for t in ex.title]
-            sim = TfidfIndex(texts).cosine(texts, [texts[i] for i in ex.index])
+        ex_codes = gold.groupby("priority_id").code.apply(set).to_dict() if len(ex) else {}
+        ex_ids = ex.priority_id.tolist()
+        ex_strategy = [strategy[i] for i in ex.index]
+        ex_title = [str(t) for t in ex.title]
+
+        def vote(sim: np.ndarray, method: str, label: str, min_cos: float, usable=None):
+            """Method 2 (and its vector variant): the K nearest examples vote with their similarity."""
             for r, pid in enumerate(ids):
                 if pid in coded and skip_coded:
                     continue  # its codes come from the source
+                if usable is not None and not usable[r]:
+                    continue
                 order = [j for j in np.argsort(-sim[r], kind="stable")
-                         if ex_ids[j] != pid and ex_strategy[j] != strategy[r]][:KNN_K]
-                order = [j for j in order if sim[r, j] >= (KNN_MIN_COS if thresholds else 1e-6)]
+                         if ex_ids[j] != pid and ex_strategy[j] != strategy[r]
+                         and (usable is None or usable[ex.index[j]])][:KNN_K]
+                order = [j for j in order if sim[r, j] >= (min_cos if thresholds else 1e-6)]
                 total = float(sum(sim[r, j] for j in order))
                 if not total:
                     continue
@@ -148,10 +177,37 @@ class Classifier:
                 best = order[0]
                 for c in ranked:
                     share = votes[c] / total
-                    add(pid, "nace", c, "knn", share,
-                        f"TF-IDF: carried by {support[c]} of the {len(order)} most similar source-coded priorities "
+                    add(pid, "nace", c, method, share,
+                        f"{label}: carried by {support[c]} of the {len(order)} most similar source-coded priorities "
                         f"({share:.0%} of the votes; closest: '{ex_title[best]}', {ex_ids[best]}, "
                         f"cosine {sim[r, best]:.2f})")
+
+        if "knn" in methods and len(ex):
+            sim = TfidfIndex(texts).cosine(texts, [texts[i] for i in ex.index])
+            vote(sim, "knn", "TF-IDF", KNN_MIN_COS)
+
+        vec = None if vectors is None else centre(vectors)
+        usable = None if vec is None else np.linalg.norm(vec, axis=1) > 0
+        if "vknn" in methods and vec is not None and len(ex):
+            vote(vec @ vec[ex.index].T, "vknn", "e5 vectors", VKNN_MIN_COS, usable)
+
+        if "vname" in methods and vec is not None and code_vectors:
+            codes = sorted(code_vectors)
+            names = np.array([code_vectors[c] for c in codes], dtype=np.float64)
+            names = names / np.linalg.norm(names, axis=1, keepdims=True)
+            raw = np.asarray(vectors, dtype=np.float64)
+            raw = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-12)
+            sim = raw @ names.T
+            for r, pid in enumerate(ids):
+                if (pid in coded and skip_coded) or not usable[r]:
+                    continue
+                order = np.argsort(-sim[r], kind="stable")
+                top = float(sim[r, order[0]])
+                keep = [j for j in order[:VNAME_MAX_CODES]
+                        if sim[r, j] >= top - VNAME_BAND] if thresholds else list(order)
+                for j in keep:
+                    add(pid, "nace", codes[j], "vname", float(sim[r, j]),
+                        f"e5 vectors: closest NACE division names (cosine {sim[r, j]:.2f}, best {top:.2f})")
         return pd.DataFrame(rows, columns=["priority_id", "scheme", "code", "method", "score", "rule"])
 
     def classify(self, priorities: pd.DataFrame, source_codes: pd.DataFrame | None) -> pd.DataFrame:
@@ -165,7 +221,10 @@ class Classifier:
                 rows.append({"priority_id": pid, "scheme": scheme, "code": code, "origin": "auto", "rule": rule})
 
         implied = [(r["priority_id"], r["code"], "from source") for r in rows if r["scheme"] == "nace"]
+        source_nace = {pid for pid, _code, _how in implied}  # the source's divisions are the whole answer
         for c in self.candidates(priorities, source_codes).itertuples(index=False):
+            if c.scheme == "nace" and c.priority_id in source_nace:
+                continue
             add(c.priority_id, c.scheme, c.code, c.rule)
             if c.scheme == "nace" and c.method != "rule":  # keyword rules name their ecosystems themselves
                 implied.append((c.priority_id, c.code, "assigned by TF-IDF"))

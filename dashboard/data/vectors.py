@@ -79,6 +79,16 @@ def write_vectors(snapshot: Path, vectors: np.ndarray, ids: list[str]) -> Path:
     return path
 
 
+def centre(vectors: np.ndarray) -> np.ndarray:
+    """Rows minus the mean of the non-zero rows, L2-normalised (zero rows stay zero), float64."""
+    v = np.asarray(vectors, dtype=np.float64)
+    have = np.linalg.norm(v, axis=1) > 0
+    c = np.zeros_like(v)
+    c[have] = v[have] - v[have].mean(axis=0)
+    norms = np.linalg.norm(c, axis=1, keepdims=True)
+    return np.divide(c, norms, out=np.zeros_like(c), where=norms > 1e-12)
+
+
 def load_vectors(snapshot: Path, priority_ids) -> tuple[np.ndarray | None, str]:
     """(float32 matrix aligned with ``priority_ids``, note). None when the files are absent or unusable."""
     snapshot = Path(snapshot)

