@@ -128,16 +128,18 @@ class AtlasKey:
         return isinstance(other, AtlasKey) and other.atlas is self.atlas
 
 
-def load_atlas(data_dir: Path) -> Atlas:
-    data_dir = Path(data_dir)
+def read_manifest(data_dir: Path) -> dict:
     mpath = data_dir / "manifest.json"
     if not mpath.exists():
         raise DataError(mpath, "snapshot manifest is missing: run 'make data' to build the snapshot")
     try:
-        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+        return json.loads(mpath.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise DataError(mpath, f"is not valid JSON ({exc})", row=exc.lineno) from exc
 
+
+def read_regions(data_dir: Path) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
+    """The regions (index nuts_id) and each region's children."""
     regions = _read(data_dir, "regions", ["nuts_id", "level", "country", "name_latn", "name_national", "parent", "lon", "lat"])
     regions["level"] = regions["level"].astype(int)
     regions["lon"] = regions["lon"].astype(float)
@@ -147,7 +149,11 @@ def load_atlas(data_dir: Path) -> Atlas:
     for nid, parent in zip(regions.nuts_id, regions.parent):
         if parent:
             children.setdefault(parent, []).append(nid)
+    return regions, {k: tuple(v) for k, v in children.items()}
 
+
+def read_strategies(data_dir: Path, regions: pd.DataFrame) -> pd.DataFrame:
+    """Strategies (index strategy_id) with their territory's level and country and the period group."""
     strategies = _read(data_dir, "strategies", ["strategy_id", "nuts_id", "territory_name", "title", "period",
                                                 "document_url", "source_url", "source_note"])
     # optional columns (empty in snapshots built before them): the strategy that replaces this one
@@ -155,8 +161,11 @@ def load_atlas(data_dir: Path) -> Atlas:
     strategies["level"] = strategies.nuts_id.map(regions.level).astype(int)
     strategies["country"] = strategies.nuts_id.map(regions.country)
     strategies["period_group"] = strategies.period.map(period_group)
-    strategies = strategies.set_index("strategy_id", drop=False)
+    return strategies.set_index("strategy_id", drop=False)
 
+
+def read_priorities(data_dir: Path, strategies: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Priorities (positional) with their strategy's territory, level, country, title and period group."""
     p = _read(data_dir, "priorities", ["priority_id", "strategy_id", "title", "title_original", "description",
                                         "keywords", "kind", "source_url", "source_note"])
     # optional columns: where a description gathered later comes from
@@ -167,10 +176,18 @@ def load_atlas(data_dir: Path) -> Atlas:
     p["strategy_title"] = p.strategy_id.map(strategies.title)
     p["period_group"] = p.strategy_id.map(strategies.period_group)
     p["region_name"] = p.nuts_id.map(regions.name_latn)
-    p = p.reset_index(drop=True)
-    search_text = np.array([fold(" ".join(v)) for v in
-                            zip(p.title, p.title_original, p.description, p.keywords)], dtype=object)
+    return p.reset_index(drop=True)
 
+
+def search_texts(p: pd.DataFrame) -> np.ndarray:
+    """Folded text per priority: title, original title, description and keywords."""
+    return np.array([fold(" ".join(v)) for v in zip(p.title, p.title_original, p.description, p.keywords)],
+                    dtype=object)
+
+
+def read_codes(data_dir: Path, p: pd.DataFrame) -> tuple[pd.DataFrame, dict, dict]:
+    """The priorities' codes, a boolean mask over the priorities per (scheme, code), and the codes of
+    each priority."""
     codes = _read(data_dir, "priority_codes", ["priority_id", "scheme", "code", "origin", "rule"])
     pos = pd.Series(np.arange(len(p)), index=p.priority_id)
     code_index = {}
@@ -179,11 +196,15 @@ def load_atlas(data_dir: Path) -> Atlas:
         mask[pos[grp.priority_id].to_numpy()] = True
         mask.setflags(write=False)
         code_index[(scheme, code)] = mask
-
     by_priority: dict[str, list] = {}
     for r in codes.itertuples(index=False):
         by_priority.setdefault(r.priority_id, []).append((r.scheme, r.code, r.origin, r.rule))
+    return codes, code_index, {k: tuple(v) for k, v in by_priority.items()}
 
+
+def read_indicators(data_dir: Path) -> tuple[dict, dict, dict, pd.DataFrame]:
+    """Per indicator, wide tables (nuts_id x year) of values, source ids and flags; and the sources
+    (index source_id; ``derived`` says how a value derived from NUTS 2 figures was derived)."""
     values = _read(data_dir, "indicators", ["nuts_id", "indicator", "year", "value", "flag", "source_id"])
     values["year"] = values.year.astype(int)
     values["value"] = values.value.astype(float)
@@ -195,17 +216,13 @@ def load_atlas(data_dir: Path) -> Atlas:
         ind_sources[ind] = grp.pivot(index="nuts_id", columns="year", values="source_id")
         ind_flags[ind] = grp.pivot(index="nuts_id", columns="year", values="flag")
     sources = _read(data_dir, "indicator_sources", ["source_id", "indicator", "source_dataset", "unit", "vintage"])
-    sources = sources.set_index("source_id", drop=False)
+    if "derived" not in sources:  # snapshots built before it
+        sources["derived"] = ""
+    return ind_values, ind_sources, ind_flags, sources.set_index("source_id", drop=False)
 
-    geometry_files = {}
-    for level in LEVELS:
-        g = data_dir / "geometry" / f"nuts{level}.geojson"
-        if not g.exists():
-            raise DataError(g, "geometry file is missing")
-        geometry_files[level] = (g, hashlib.sha256(g.read_bytes()).hexdigest()[:10])
 
-    members = _read(data_dir, "partnership_members", ["partnership_id", "nuts_id", "role", "role_as_in_source",
-                                                        "name_as_in_source", "source_url"])
+def level_grids(regions: pd.DataFrame, ind_values: dict, ind_sources: dict, ind_flags: dict) -> dict:
+    """(indicator, level) -> LevelGrid, for map lookups."""
     grids = {}
     for ind, wide in ind_values.items():
         for level in LEVELS:
@@ -215,13 +232,27 @@ def load_atlas(data_dir: Path) -> Atlas:
             grids[(ind, level)] = LevelGrid(ids, np.asarray(wide.columns, dtype=int), grid[0].to_numpy(dtype=float),
                                             grid[1].fillna("").to_numpy(dtype=object),
                                             grid[2].fillna("").to_numpy(dtype=object))
+    return grids
 
-    # Strategy territories as codes, so counting matches per territory is a bincount.
+
+def geometry_files(data_dir: Path) -> dict:
+    """level -> (path of the level's GeoJSON, content hash)."""
+    files = {}
+    for level in LEVELS:
+        g = data_dir / "geometry" / f"nuts{level}.geojson"
+        if not g.exists():
+            raise DataError(g, "geometry file is missing")
+        files[level] = (g, hashlib.sha256(g.read_bytes()).hexdigest()[:10])
+    return files
+
+
+def territory_index(strategies: pd.DataFrame, p: pd.DataFrame, regions: pd.DataFrame) -> dict:
+    """Strategy territories as codes, so counting matches per territory is a bincount."""
     territories = np.array(sorted(set(strategies.nuts_id)), dtype=object)
     code_of = {t: i for i, t in enumerate(territories)}
     strategy_ids = np.array(sorted(set(p.strategy_id)), dtype=object)
     strategy_code = {sid: i for i, sid in enumerate(strategy_ids)}
-    territory_index = {
+    return {
         "territories": territories,
         "levels": regions.level.reindex(territories).to_numpy(),
         "of_priority": np.array([code_of[t] for t in p.nuts_id], dtype=np.int64),
@@ -230,6 +261,22 @@ def load_atlas(data_dir: Path) -> Atlas:
                                           dtype=np.int64),
     }
 
+
+def load_atlas(data_dir: Path) -> Atlas:
+    """The snapshot in ``data_dir``, read and indexed: one reader per table, assembled here."""
+    data_dir = Path(data_dir)
+    manifest = read_manifest(data_dir)
+    regions, children = read_regions(data_dir)
+    strategies = read_strategies(data_dir, regions)
+    p = read_priorities(data_dir, strategies, regions)
+    search_text = search_texts(p)
+    codes, code_index, by_priority = read_codes(data_dir, p)
+    ind_values, ind_sources, ind_flags, sources = read_indicators(data_dir)
+    geometry = geometry_files(data_dir)
+    members = _read(data_dir, "partnership_members", ["partnership_id", "nuts_id", "role", "role_as_in_source",
+                                                        "name_as_in_source", "source_url"])
+    grids = level_grids(regions, ind_values, ind_sources, ind_flags)
+    territories = territory_index(strategies, p, regions)
     nace = _read(data_dir, "nace", ["code", "level", "section", "name"])
     nabs = _read(data_dir, "nabs", ["code", "name"])
     ecosystems = _read(data_dir, "ecosystems", ["code", "name"])
@@ -249,19 +296,19 @@ def load_atlas(data_dir: Path) -> Atlas:
         indicator_sources=MappingProxyType(ind_sources),
         indicator_flags=MappingProxyType(ind_flags),
         sources=sources,
-        geometry_files=MappingProxyType(geometry_files),
+        geometry_files=MappingProxyType(geometry),
         not_found=_read_optional(data_dir, "s3_not_found", ["nuts_id", "region_name", "sought", "what_was_tried"],
                                  optional=("source_urls",)),
         no_members=_read_optional(data_dir, "partnerships_without_members",
                                   ["partnership", "platform", "source_url", "what_was_tried"]),
         search_text=search_text,
         code_index=MappingProxyType(code_index),
-        children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
-        codes_by_priority=MappingProxyType({k: tuple(v) for k, v in by_priority.items()}),
+        children=MappingProxyType(children),
+        codes_by_priority=MappingProxyType(by_priority),
         code_names=MappingProxyType({"nace": dict(zip(nace.code, nace.name)), "nabs": dict(zip(nabs.code, nabs.name)),
                                      "ecosystem": dict(zip(ecosystems.code, ecosystems.name))}),
         level_grids=MappingProxyType(grids),
-        territory_index=MappingProxyType(territory_index),
+        territory_index=MappingProxyType(territories),
         stated_counts=_read_optional(data_dir, "partnership_stated_counts",
                                      ["partnership_id", "partnership", "stated_members", "stated_what", "source_url"]),
     )

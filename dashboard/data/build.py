@@ -28,7 +28,7 @@ import pandas as pd
 import shapely
 
 from ..settings import SETTINGS
-from .catalog import INDICATORS
+from .catalog import INDICATOR_BY_ID, INDICATORS
 from .classify import Classifier
 from .nuts_versions import display_codes, harmonise, load_changes
 from .partnerships import ROLE_ORDER
@@ -212,6 +212,103 @@ def load_indicators(kit: Path, known: set[str], report: dict, nuts_version: str 
     return values, src
 
 
+# --------------------------------------------------------------------------- NUTS 1 from NUTS 2
+
+DERIVED_LABEL = "derived from NUTS 2"
+SAME_TERRITORY = "value of the NUTS 1 region's only NUTS 2 region (the same territory), same year"
+WEIGHTED = ("weighted mean of its NUTS 2 regions' values, weighted by their {weight} of the same year "
+            "(every NUTS 2 region has both)")
+
+
+def _flags(*flags) -> str:
+    """The Eurostat flags of a derived value's inputs, together (e.g. 'e' + 'p' -> 'ep')."""
+    return "".join(sorted({c for f in flags for c in str(f)}))
+
+
+def _same_territory(v: pd.DataFrame, only_child: dict[str, str]) -> pd.DataFrame:
+    """NUTS 1 rows copied from the only NUTS 2 region of a NUTS 1 region."""
+    sel = v[v.nuts_id.isin(set(only_child.values()))]
+    parent_of = {c: p for p, c in only_child.items()}
+    return sel.assign(nuts_id=sel.nuts_id.map(parent_of), method=SAME_TERRITORY)
+
+
+def _weighted(v: pd.DataFrame, weight: pd.DataFrame, parent_of: dict[str, str], n_children: dict[str, int],
+              weight_label: str) -> tuple[pd.DataFrame, int]:
+    """NUTS 1 rows as the weighted mean over all NUTS 2 regions, where each has value and weight of the
+    year; also the number of (region, year) left out because a NUTS 2 region lacks one of them."""
+    both = v[v.nuts_id.isin(set(parent_of))].merge(
+        weight[["nuts_id", "year", "value", "flag"]], on=["nuts_id", "year"], suffixes=("", "_w"))
+    both = both.assign(parent=both.nuts_id.map(parent_of), product=both.value * both.value_w)
+    rows, incomplete = [], 0
+    for (parent, year), g in both.groupby(["parent", "year"], sort=True):
+        if len(g) < n_children[parent]:
+            incomplete += 1
+            continue
+        rows.append({"nuts_id": parent, "year": year, "value": round(g["product"].sum() / g.value_w.sum(), 4),
+                     "flag": _flags(*g.flag, *g.flag_w), "source_id": sorted(g.source_id)[0],
+                     "method": WEIGHTED.format(weight=weight_label)})
+    started = v[v.nuts_id.isin(set(parent_of))].assign(parent=lambda d: d.nuts_id.map(parent_of))
+    incomplete += len(set(zip(started.parent, started.year)) - set(zip(both.parent, both.year)))
+    return pd.DataFrame(rows, columns=["nuts_id", "year", "value", "flag", "source_id", "method"]), incomplete
+
+
+def derive_nuts1(values: pd.DataFrame, sources: pd.DataFrame, regions: pd.DataFrame, report: dict
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """NUTS 1 figures of indicators published at NUTS 2 only (catalog ``nuts2_only``), where they follow
+    exactly from the NUTS 2 figures of the same year: a NUTS 1 region with one NUTS 2 region takes its
+    value (the same territory); with ``nuts1_weight`` (GERD % of GDP: GDP in million EUR) a NUTS 1 region
+    gets the weighted mean of all its NUTS 2 regions, for years in which every one has value and weight.
+    A published NUTS 1 value is never replaced. Derived rows point to a source row of their own: the
+    dataset with " (derived from NUTS 2)" and the method in ``derived``."""
+    sources = sources.assign(derived="")
+    level = dict(zip(regions.nuts_id, regions.level))
+    children: dict[str, list[str]] = {}
+    for nid, parent in zip(regions.nuts_id, regions.parent):
+        if level[nid] == 2 and level.get(parent) == 1:
+            children.setdefault(parent, []).append(nid)
+    only_child = {p: c[0] for p, c in children.items() if len(c) == 1}
+    several = {p: c for p, c in children.items() if len(c) > 1}
+    parent_of = {c: p for p, cs in several.items() for c in cs}
+    new, summary = [], {}
+    for ind in (i for i in INDICATORS if i.nuts2_only):
+        v = values[values.indicator == ind.id]
+        parts = [_same_territory(v, only_child)]
+        incomplete = 0
+        if ind.nuts1_weight:
+            label = INDICATOR_BY_ID[ind.nuts1_weight].label
+            w, incomplete = _weighted(v, values[values.indicator == ind.nuts1_weight], parent_of,
+                                      {p: len(c) for p, c in several.items()}, label)
+            parts.append(w)
+        d = pd.concat(parts, ignore_index=True)
+        published = set(zip(v.nuts_id, v.year))
+        d = d[~pd.MultiIndex.from_arrays([d.nuts_id, d.year]).isin(list(published))]
+        new.append(d.assign(indicator=ind.id))
+        summary[ind.id] = {"regions": int(d.nuts_id.nunique()), "values": int(len(d)),
+                           "same_territory": int((d.method == SAME_TERRITORY).sum()),
+                           "region_years_incomplete": int(incomplete)}
+    derived = pd.concat(new, ignore_index=True)
+    sources = _derived_sources(derived, sources)
+    report["statistics_derived_nuts1_from_nuts2"] = summary
+    values = pd.concat([values, derived[values.columns]], ignore_index=True)
+    values = values.sort_values(["indicator", "nuts_id", "year"], kind="stable").reset_index(drop=True)
+    return values, sources
+
+
+def _derived_sources(derived: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """One source row per (published source, method) the derived rows use, numbered after the published
+    sources; the derived rows' ``source_id`` is set to it."""
+    src = sources.set_index("source_id")
+    keys = sorted(set(zip(derived.source_id, derived.method)), key=lambda k: (int(k[0][1:]), k[1]))
+    first = max((int(s[1:]) for s in sources.source_id), default=0) + 1
+    sid_of, rows = {}, []
+    for n, (sid, method) in enumerate(keys, start=first):
+        sid_of[(sid, method)] = f"S{n}"
+        rows.append({**src.loc[sid].to_dict(), "source_id": f"S{n}",
+                     "source_dataset": f"{src.at[sid, 'source_dataset']} ({DERIVED_LABEL})", "derived": method})
+    derived["source_id"] = [sid_of[k] for k in zip(derived.source_id, derived.method)]
+    return pd.concat([sources, pd.DataFrame(rows, columns=sources.columns)], ignore_index=True)
+
+
 # --------------------------------------------------------------------------- S3 strategies and priorities
 
 STRATEGY_COLS = ["strategy_id", "nuts_id", "region_name", "strategy_title", "period", "document_url", "source_url"]
@@ -255,11 +352,9 @@ def _append_new(base: pd.DataFrame, more: pd.DataFrame, id_col: str, path: Path)
     return pd.concat([base, more], ignore_index=True)
 
 
-def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, extra: Path | None = None):
-    """Strategies and priorities: the kit's list, then the project's own additions in
-    geodata/sources/s3/ and then in geodata/sources/s3/updates/ (same columns, plus an optional
-    gathered_on date), then the Czech domains."""
-    folders = [extra, extra / UPDATES] if extra else []
+def load_listed(kit: Path, known: set[str], folders: list[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Strategies and priorities of the kit's list, then of each folder's own additions (same columns,
+    plus an optional gathered_on date), in the snapshot's columns."""
     s = _read_strategies(kit / "s3" / "priorities" / "strategies.csv", known)
     s["gathered_on"] = ""
     for folder in folders:
@@ -283,8 +378,12 @@ def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, 
         "title_original": p.title_original, "description": p.description, "keywords": p.keywords,
         "kind": "priority", "source_url": p.source_url, "source_note": p.source_note,
     })
+    return strategies, priorities
 
-    # Czech regional domains (Annex 2 of the National RIS3 Strategy), parsed by a third party.
+
+def load_czech_domains(kit: Path, known: set[str], nace_divisions: set[str], report: dict):
+    """Czech regional domains (Annex 2 of the National RIS3 Strategy), parsed by a third party: one
+    strategy per region, its domains as priorities, and their CZ-NACE divisions as source codes."""
     cp = kit / "s3" / "cz_nris3_regional_domains.csv"
     cz = read_csv(cp, CZ_COLS)
     require_values(cz, ["priority_id", "nuts3", "domain_name_cs"], cp)
@@ -304,7 +403,7 @@ def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, 
     cz_note = ("Domain list of the regional RIS3 card (Annex 2, National RIS3 Strategy 2021-2027), "
                "parsed automatically by a third party and not validated; names in Czech.")
     cz_strat = cz.groupby("nuts3", sort=True).first().reset_index()
-    strategies = pd.concat([strategies, pd.DataFrame({
+    strategies = pd.DataFrame({
         "strategy_id": cz_strat.nuts3 + "-RIS3-2021",
         "nuts_id": cz_strat.nuts3,
         "territory_name": cz_strat.region_name_cs,
@@ -315,9 +414,9 @@ def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, 
         "source_url": CZ_SOURCE_URL,
         "source_note": cz_note,
         "gathered_on": "",
-    })], ignore_index=True)
+    })
     truncated = ~cz.domain_name_cs.str.match(r".*[\w)]$")
-    priorities = pd.concat([priorities, pd.DataFrame({
+    priorities = pd.DataFrame({
         "priority_id": cz.priority_id,
         "strategy_id": cz.nuts3 + "-RIS3-2021",
         "title": cz.domain_name_cs,
@@ -327,11 +426,21 @@ def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, 
         "kind": cz.kind.map({"domain": "domain", "emerging": "emerging topic"}).fillna(cz.kind),
         "source_url": CZ_SOURCE_URL,
         "source_note": cz_note + truncated.map({True: " Name cut off in the parse.", False: ""}),
-    })], ignore_index=True)
+    })
     report["czech_domains"] = {"rows": int(len(cz)), "nace_codes_from_source": len(cz_codes),
                                "names_cut_off": int(truncated.sum()),
                                "codes_not_in_nace_rev2_dropped": invalid}
     return strategies, priorities, pd.DataFrame(cz_codes)
+
+
+def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, extra: Path | None = None):
+    """Strategies and priorities: the kit's list, then the project's own additions in
+    geodata/sources/s3/ and then in geodata/sources/s3/updates/ (same columns, plus an optional
+    gathered_on date), then the Czech domains."""
+    strategies, priorities = load_listed(kit, known, [extra, extra / UPDATES] if extra else [])
+    cz_strategies, cz_priorities, cz_codes = load_czech_domains(kit, known, nace_divisions, report)
+    return (pd.concat([strategies, cz_strategies], ignore_index=True),
+            pd.concat([priorities, cz_priorities], ignore_index=True), cz_codes)
 
 
 def merge_keywords(*lists: str) -> str:
@@ -445,7 +554,7 @@ def apply_superseded(strategies: pd.DataFrame, path: Path) -> pd.DataFrame:
     return s
 
 
-# --------------------------------------------------------------------------- classifications
+# --------------------------------------------------------------------------- not found
 
 NOT_FOUND_COLS = ["nuts_id", "region_name", "sought", "what_was_tried", "source_urls"]  # last: optional
 NO_MEMBERS_COLS = ["partnership", "platform", "source_url", "what_was_tried"]
@@ -514,6 +623,8 @@ def load_not_found(extra: Path, territories: set[str]) -> tuple[pd.DataFrame, pd
     return nf, nm
 
 
+# --------------------------------------------------------------------------- classifications
+
 def load_classifications(kit: Path):
     np_ = kit / "classifications" / "nace_rev2_sections_divisions.csv"
     nace = read_csv(np_, ["level", "section", "division", "code", "description"])
@@ -575,18 +686,10 @@ def strongest_role(members: pd.DataFrame) -> pd.DataFrame:
     return members.loc[sorted(keep)].reset_index(drop=True)
 
 
-def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, report: dict, strict: bool = True,
-                      sources: Path | None = None):
-    """Partnerships and NUTS-coded members: the kit's list, ``sources/s3/partnerships.csv`` (same columns)
-    and ``sources/s3/partnerships/*.csv`` (plus a ``nuts_id`` column).
-
-    A row's own ``nuts_id`` (NUTS 2021) is used when given; otherwise the name is looked up in
-    ``partnership_region_names.csv``: for the kit's list and ``partnerships.csv`` every name must be
-    there, for the ``partnerships/`` files a name that is not is a member without a NUTS code. Codes
-    are NUTS 2021: with ``strict`` (a NUTS 2021 build) every code must exist; otherwise members whose
-    region is not in the build's NUTS version (e.g. the UK in NUTS 2024) are listed in the report, not
-    drawn. A territory is one member of a partnership once, with its strongest role."""
-    sources = SOURCES if sources is None else sources
+def _partnership_inputs(kit: Path, known: set[str], strict: bool, sources: Path
+                        ) -> list[tuple[Path, pd.DataFrame, bool]]:
+    """(file, rows, rows give their own nuts_id) for the kit's list, ``partnerships.csv`` and the
+    ``partnerships/`` member lists, validated."""
     cols = PARTNERSHIP_COLS + ["source_date_hint", "note"]
     path = kit / "s3" / "s3_partnerships_partial_from_pages.csv"
     inputs = [(path, read_csv(path, cols), False)]
@@ -604,14 +707,21 @@ def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, repor
     for f, df, _ in inputs:
         require_values(df, ["partnership", "region_name_as_in_source", "source_url"], f)
         require_urls(df, "source_url", f)
-    np_ = sources / "partnership_region_names.csv"
-    names = read_csv(np_, ["name_as_in_source", "country", "nuts_id", "note"])
-    require_unique(names, ["name_as_in_source", "country"], np_)
-    if strict:
-        require_known(names[names.nuts_id != ""], "nuts_id", known, np_)
-    lookup = {(r.name_as_in_source, r.country): r.nuts_id for r in names.itertuples()}
-    by_name = {r.name: r.platform_id for r in platforms.itertuples()}
+    return inputs
 
+
+def _region_names(path: Path, known: set[str], strict: bool) -> dict[tuple[str, str], str]:
+    """(name as in the source, country) -> NUTS 2021 code ('' for a member without one)."""
+    names = read_csv(path, ["name_as_in_source", "country", "nuts_id", "note"])
+    require_unique(names, ["name_as_in_source", "country"], path)
+    if strict:
+        require_known(names[names.nuts_id != ""], "nuts_id", known, path)
+    return {(r.name_as_in_source, r.country): r.nuts_id for r in names.itertuples()}
+
+
+def _partnership_members(inputs, lookup: dict, names_path: Path, known: set[str], platforms: pd.DataFrame):
+    """Partnerships, member rows with a NUTS code in the build, and names without one (each once)."""
+    by_name = {r.name: r.platform_id for r in platforms.itertuples()}
     parts, members, unmapped = {}, [], []
     for f, df, own_codes in inputs:
         for i, r in df.iterrows():
@@ -627,11 +737,11 @@ def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, repor
             elif key in lookup:
                 nuts, via = lookup[key], "name list"
             elif own_codes:
-                unmapped.append({**entry, "reason": f"no NUTS code in {f.name} and name not in {np_.name}"})
+                unmapped.append({**entry, "reason": f"no NUTS code in {f.name} and name not in {names_path.name}"})
                 continue
             else:
-                raise DataError(np_, f"no entry for region name '{key[0]}' ({key[1]}) used in "
-                                     f"{f.name} row {sheet_row(i)}; add it (with an empty nuts_id if it has no NUTS code)")
+                raise DataError(names_path, f"no entry for region name '{key[0]}' ({key[1]}) used in "
+                                            f"{f.name} row {sheet_row(i)}; add it (with an empty nuts_id if it has no NUTS code)")
             if not nuts or nuts not in known:
                 unmapped.append({**entry, **({"nuts_2021": nuts, "reason": "region not in this NUTS version"}
                                              if nuts else {})})
@@ -643,6 +753,25 @@ def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, repor
     # a name without a code is one member of a partnership once, too
     seen: set = set()
     unmapped = [u for u in unmapped if (k := (u["partnership"], u["name"], u["country"])) not in seen and not seen.add(k)]
+    return parts, members, unmapped
+
+
+def load_partnerships(kit: Path, known: set[str], platforms: pd.DataFrame, report: dict, strict: bool = True,
+                      sources: Path | None = None):
+    """Partnerships and NUTS-coded members: the kit's list, ``sources/s3/partnerships.csv`` (same columns)
+    and ``sources/s3/partnerships/*.csv`` (plus a ``nuts_id`` column).
+
+    A row's own ``nuts_id`` (NUTS 2021) is used when given; otherwise the name is looked up in
+    ``partnership_region_names.csv``: for the kit's list and ``partnerships.csv`` every name must be
+    there, for the ``partnerships/`` files a name that is not is a member without a NUTS code. Codes
+    are NUTS 2021: with ``strict`` (a NUTS 2021 build) every code must exist; otherwise members whose
+    region is not in the build's NUTS version (e.g. the UK in NUTS 2024) are listed in the report, not
+    drawn. A territory is one member of a partnership once, with its strongest role."""
+    sources = SOURCES if sources is None else sources
+    inputs = _partnership_inputs(kit, known, strict, sources)
+    names_path = sources / "partnership_region_names.csv"
+    lookup = _region_names(names_path, known, strict)
+    parts, members, unmapped = _partnership_members(inputs, lookup, names_path, known, platforms)
     report["partnership_names_not_mapped"] = unmapped
     members = pd.DataFrame(members)
     merged = strongest_role(members)
@@ -694,100 +823,162 @@ def carry_over(previous: Path, new: Path) -> list[str]:
     return carried
 
 
-def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dict:
-    t0 = time.perf_counter()
-    kit = Path(kit)
-    out = Path(out)
-    nuts_version = str(nuts_version)
-    report: dict = {}
+def read_regions(kit: Path, nuts_version: str, report: dict) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """Step 1: the regions and their boundaries, and the codes NUTS 2021 sources are drawn on.
+
+    Strategy and partnership sources use NUTS 2021 codes; on other versions they are drawn on the same
+    region's code (kept as nuts_id_source beside it): ``display`` maps the one to the other."""
     regions = load_regions(kit, nuts_version)
-    known = set(regions.nuts_id)
-    # Strategy and partnership sources use NUTS 2021 codes; on other versions they are drawn on
-    # the same region's code (kept as nuts_id_source beside it).
-    display = {} if nuts_version == "2021" else display_codes(load_changes(), known)
+    display = {} if nuts_version == "2021" else display_codes(load_changes(), set(regions.nuts_id))
     if display:
         report["s3_codes_drawn_on_nuts_" + nuts_version] = display
-    territories = known | set(display)
-    values, sources = load_indicators(kit, known, report, nuts_version)
-    nace, nabs, eco, platforms = load_classifications(kit)
-    nace_divisions = set(nace.code[nace.level == "division"])
+    return regions, display
+
+
+def read_statistics(kit: Path, regions: gpd.GeoDataFrame, report: dict, nuts_version: str
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 2: the statistics and their sources, with the NUTS 1 figures derived from NUTS 2."""
+    values, sources = load_indicators(kit, set(regions.nuts_id), report, nuts_version)
+    return derive_nuts1(values, sources, regions, report)
+
+
+def read_strategies(kit: Path, territories: set[str], nace_divisions: set[str], report: dict):
+    """Step 3: strategies (superseded ones marked) and priorities (with gathered descriptions), and the
+    codes their sources give."""
     s3 = SOURCES / "s3"
     strategies, priorities, source_codes = load_s3(kit, territories, nace_divisions, report, extra=s3)
     strategies = apply_superseded(strategies, s3 / UPDATES / "superseded.csv")
     priorities = apply_descriptions(priorities, s3 / DESCRIPTIONS, report)
-    partnerships, members = load_partnerships(kit, territories, platforms, report, strict=nuts_version == "2021")
+    return strategies, priorities, source_codes
+
+
+def read_not_found(territories: set[str], strategies: pd.DataFrame, partnerships: pd.DataFrame):
+    """Step 5: what was looked for and not found (strategies, descriptions, partnership members) and the
+    member counts partnerships state. A partnership whose members were found later is no longer
+    "without members"."""
+    s3 = SOURCES / "s3"
     not_found, no_members = load_not_found(s3, territories)
     not_found = pd.concat([not_found, load_description_gaps(s3 / DESCRIPTIONS, strategies)], ignore_index=True)
     require_unique(not_found, ["nuts_id", "sought", "strategy_id"], "s3_not_found.csv")
     stated_counts = load_stated_counts(s3 / "partnerships", partnerships, no_members)
-    # A partnership whose members were found later is no longer "without members".
     no_members = no_members[~no_members.partnership.isin(partnerships.name)]
+    return not_found, no_members, stated_counts
+
+
+def draw_on_build_codes(strategies: pd.DataFrame, members: pd.DataFrame, display: dict[str, str]):
+    """Step 6: strategies and partnership members on the build's codes (``nuts_id``), their sources'
+    NUTS 2021 codes kept as ``nuts_id_source``."""
     strategies["nuts_id_source"] = strategies.nuts_id
     strategies["nuts_id"] = strategies.nuts_id.replace(display)
     members["nuts_id_source"] = members.nuts_id
     members["nuts_id"] = members.nuts_id.replace(display)
     members = strongest_role(members)  # two NUTS 2021 codes may be drawn on one code of another version
-    report["strategies_superseded"] = int((strategies.superseded_by != "").sum())
+    return strategies, members
+
+
+def classify(priorities: pd.DataFrame, source_codes: pd.DataFrame, nace_divisions: set[str],
+             nabs: pd.DataFrame, eco: pd.DataFrame) -> pd.DataFrame:
+    """Step 7: NACE, NABS and ecosystem codes of every priority (from the source, else by the rules)."""
     classifier = Classifier.from_files(SOURCES / "classification_rules.csv", SOURCES / "nace_ecosystem_map.csv",
                                        nace_divisions, set(nabs.code), set(eco.code))
-    codes = classifier.classify(priorities, source_codes)
+    return classifier.classify(priorities, source_codes)
 
+
+def write_geometry(regions: gpd.GeoDataFrame, folder: Path) -> None:
+    """One GeoJSON per level, pre-compressed once here so the app serves them without compressing per
+    request."""
+    folder.mkdir()
+    for level in range(4):
+        raw = json.dumps(geometry_geojson(regions, level), separators=(",", ":")).encode("utf-8")
+        base = folder / f"nuts{level}.geojson"
+        base.write_bytes(raw)
+        (base.parent / (base.name + ".br")).write_bytes(brotli.compress(raw, quality=11))
+        (base.parent / (base.name + ".gz")).write_bytes(gzip.compress(raw, 9, mtime=0))
+
+
+def make_manifest(folder: Path, tables: dict, regions: gpd.GeoDataFrame, nuts_version: str, report: dict) -> dict:
+    """The manifest: a version hash over every file written, row counts and the build's report."""
+    digest = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            digest.update(f.read_bytes())
+    return {
+        "version": digest.hexdigest()[:12],
+        "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "nuts_version": nuts_version,
+        "rows": {k: int(len(v)) for k, v in tables.items()},
+        "regions_by_level": {str(k): int(v) for k, v in regions.level.value_counts().sort_index().items()},
+        "report": report,
+    }
+
+
+def swap_in(tmp: Path, out: Path) -> None:
+    """Replace the snapshot folder ``out`` with the complete new one in ``tmp``."""
+    old = out.with_name(out.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    tmp.chmod(0o755)
+    tmp.rename(out)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def write_snapshot(out: Path, regions: gpd.GeoDataFrame, tables: dict, nuts_version: str, report: dict) -> dict:
+    """Step 8: everything written to a temporary folder beside ``out`` and swapped in only when complete
+    (on any fault the previous snapshot stays in place). Returns the manifest."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=out.parent))
     try:
-        (tmp / "geometry").mkdir()
-        for level in range(4):
-            raw = json.dumps(geometry_geojson(regions, level), separators=(",", ":")).encode("utf-8")
-            base = tmp / "geometry" / f"nuts{level}.geojson"
-            base.write_bytes(raw)
-            # Pre-compressed once here, so the app serves them without compressing per request.
-            (base.parent / (base.name + ".br")).write_bytes(brotli.compress(raw, quality=11))
-            (base.parent / (base.name + ".gz")).write_bytes(gzip.compress(raw, 9, mtime=0))
-        tables = {
-            "regions": pd.DataFrame(regions.drop(columns="geometry")),
-            "indicators": values,
-            "indicator_sources": sources,
-            "strategies": strategies,
-            "priorities": priorities,
-            "priority_codes": codes,
-            "partnerships": partnerships,
-            "partnership_members": members,
-            "s3_not_found": not_found,
-            "partnerships_without_members": no_members,
-            "partnership_stated_counts": stated_counts,
-            "platforms": platforms,
-            "nace": nace,
-            "nabs": nabs,
-            "ecosystems": eco,
-        }
+        write_geometry(regions, tmp / "geometry")
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
-        digest = hashlib.sha256()
-        for f in sorted(tmp.rglob("*")):
-            if f.is_file():
-                digest.update(f.read_bytes())
-        manifest = {
-            "version": digest.hexdigest()[:12],
-            "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "nuts_version": nuts_version,
-            "rows": {k: int(len(v)) for k, v in tables.items()},
-            "regions_by_level": {str(k): int(v) for k, v in regions.level.value_counts().sort_index().items()},
-            "report": report,
-        }
+        manifest = make_manifest(tmp, tables, regions, nuts_version, report)
         manifest["carried_over_from_previous_snapshot"] = carry_over(out, tmp)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        old = out.with_name(out.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
-            out.rename(old)
-        tmp.chmod(0o755)
-        tmp.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return manifest
+
+
+def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021") -> dict:
+    """The whole build, step by step; returns the manifest (plus the seconds it took)."""
+    t0 = time.perf_counter()
+    kit, out, nuts_version = Path(kit), Path(out), str(nuts_version)
+    report: dict = {}
+    regions, display = read_regions(kit, nuts_version, report)
+    territories = set(regions.nuts_id) | set(display)
+    values, sources = read_statistics(kit, regions, report, nuts_version)
+    nace, nabs, eco, platforms = load_classifications(kit)
+    nace_divisions = set(nace.code[nace.level == "division"])
+    strategies, priorities, source_codes = read_strategies(kit, territories, nace_divisions, report)
+    # Step 4: partnerships and their members
+    partnerships, members = load_partnerships(kit, territories, platforms, report, strict=nuts_version == "2021")
+    not_found, no_members, stated_counts = read_not_found(territories, strategies, partnerships)
+    strategies, members = draw_on_build_codes(strategies, members, display)
+    report["strategies_superseded"] = int((strategies.superseded_by != "").sum())
+    codes = classify(priorities, source_codes, nace_divisions, nabs, eco)
+    tables = {
+        "regions": pd.DataFrame(regions.drop(columns="geometry")),
+        "indicators": values,
+        "indicator_sources": sources,
+        "strategies": strategies,
+        "priorities": priorities,
+        "priority_codes": codes,
+        "partnerships": partnerships,
+        "partnership_members": members,
+        "s3_not_found": not_found,
+        "partnerships_without_members": no_members,
+        "partnership_stated_counts": stated_counts,
+        "platforms": platforms,
+        "nace": nace,
+        "nabs": nabs,
+        "ecosystems": eco,
+    }
+    manifest = write_snapshot(out, regions, tables, nuts_version, report)
     manifest["seconds"] = round(time.perf_counter() - t0, 2)
     return manifest
 
@@ -816,6 +1007,9 @@ def main(argv: list[str] | None = None) -> int:
           f" (keywords added to {d.get('priorities_with_keywords_added', 0)})")
     print(f"  strategies marked superseded: {rep.get('strategies_superseded', 0)}; partnership member rows merged "
           f"(one territory once per partnership): {rep.get('partnership_member_rows_merged', 0)}")
+    derived = rep.get("statistics_derived_nuts1_from_nuts2", {})
+    print("  NUTS 1 values derived from NUTS 2: " + (", ".join(
+        f"{k} {d['values']} ({d['regions']} regions)" for k, d in derived.items()) or "none"))
     print(f"  carried over from the previous snapshot: {', '.join(manifest['carried_over_from_previous_snapshot']) or 'nothing'}")
     outside = rep[f"statistics_rows_outside_nuts{manifest['nuts_version']}"]
     print(f"  statistics codes outside NUTS {manifest['nuts_version']} (kept out of the map): "

@@ -27,9 +27,19 @@ class Indicator:
     note: str = ""
     # Ratios can be shown as a choropleth; absolute counts are still shown but noted.
     ratio: bool = True
+    # Published at NUTS 2 only. At NUTS 1 the build derives what follows exactly from the NUTS 2
+    # figures of the same year (build.derive_nuts1): the value of a NUTS 1 region's only NUTS 2 region
+    # (the same territory), and, where ``nuts1_weight`` names the indicator that is the ratio's
+    # denominator (GDP for a % of GDP), the weighted mean over all its NUTS 2 regions.
+    nuts2_only: bool = False
+    nuts1_weight: str = ""
+    # Why a NUTS 1 region has no value where it has none (shown instead of a bare "no data").
+    nuts1_gap: str = ""
 
 
 GDP3 = "nama_10r_3gdp_all_units_nuts0123.csv.gz"
+_NUTS1_RATE_GAP = ("published at NUTS 2 only; a NUTS 1 rate cannot be derived without the {what} of each NUTS 2 "
+                   "region, which the snapshot does not hold")
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -56,18 +66,24 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "gerd_pct_gdp", "Gross domestic expenditure on R&D (% of GDP)", "GERD", "% of GDP", ",.2f",
         (Input("gerd_pct_gdp.csv", "gerd_pct_gdp"),),
+        nuts2_only=True, nuts1_weight="gdp_mio_eur",
+        nuts1_gap=("published at NUTS 2 only; derived for a NUTS 1 region only for years in which every one of "
+                   "its NUTS 2 regions has both GERD and GDP (million EUR) in the snapshot"),
     ),
     Indicator(
         "unemployment_rate", "Unemployment rate, age 15-74 (%)", "Unemployment", "%", ",.1f",
         (Input("unemployment_rate.csv", "unemployment_rate"),),
+        nuts2_only=True, nuts1_gap=_NUTS1_RATE_GAP.format(what="labour force (age 15-74)"),
     ),
     Indicator(
         "employment_rate", "Employment rate, age 15-64 (%)", "Employment", "%", ",.1f",
         (Input("employment_rate_15_64.csv", "employment_rate_15_64"),),
+        nuts2_only=True, nuts1_gap=_NUTS1_RATE_GAP.format(what="population aged 15-64"),
     ),
     Indicator(
         "tertiary_attainment", "Tertiary educational attainment, age 25-64 (%)", "Tertiary education", "%", ",.1f",
         (Input("tertiary_attainment_25_64.csv", "tertiary_attainment_25_64"),),
+        nuts2_only=True, nuts1_gap=_NUTS1_RATE_GAP.format(what="population aged 25-64"),
     ),
     Indicator(
         "population", "Population on 1 January", "Population", "persons", ",.0f",

@@ -20,6 +20,7 @@ from .catalog import ATTRIBUTION, INDICATORS
 
 LEVEL_LABELS = {0: "Country (NUTS 0)", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
 NUTS_ID = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
+DERIVED_LABEL = "derived from NUTS 2"
 ECOSYSTEM_BASIS = ("Derived from the codes of the priorities of the region's own strategies only "
                    "(not those of the country or larger regions that contain it).")
 
@@ -75,12 +76,25 @@ def _rank(atlas: Atlas, ind: str, nid: str, year: int) -> dict | None:
             "text": f"{position} of {len(vals)}"}
 
 
+def _why_missing(atlas: Atlas, ind, nid: str) -> str:
+    """Why a NUTS 1 region has no value of an indicator its NUTS 2 regions have (catalog ``nuts1_gap``)."""
+    if not ind.nuts1_gap or int(atlas.regions.at[nid, "level"]) != 1:
+        return ""
+    wide = atlas.indicator_values.get(ind.id)
+    kids = [c for c in atlas.children.get(nid, ()) if wide is not None and c in wide.index]
+    return ind.nuts1_gap if any(wide.loc[c].notna().any() for c in kids) else ""
+
+
 def statistics(atlas: Atlas, nid: str) -> list[dict]:
+    """One row per indicator: the latest value with year, source, flag, series and rank. ``derived`` says
+    how a value derived from NUTS 2 figures was derived (empty for a published one); ``why_missing`` why
+    a NUTS 1 region has no value where its NUTS 2 regions have (empty otherwise)."""
     out = []
     for ind in INDICATORS:
         row = {"indicator": ind.id, "label": ind.label, "short": ind.short, "unit": ind.unit, "fmt": ind.fmt,
                "note": ind.note, "value": None, "year": None, "source_id": "", "source_dataset": "",
-               "source_unit": "", "source_vintage": "", "flag": "", "series": {}, "rank": None}
+               "source_unit": "", "source_vintage": "", "flag": "", "series": {}, "rank": None,
+               "derived": "", "why_missing": ""}
         wide = atlas.indicator_values.get(ind.id)
         if wide is not None and nid in wide.index:
             series = wide.loc[nid].dropna()
@@ -94,7 +108,9 @@ def statistics(atlas: Atlas, nid: str) -> list[dict]:
                 if src in atlas.sources.index:
                     s = atlas.sources.loc[src]
                     row.update(source_dataset=str(s.source_dataset), source_unit=str(s.unit),
-                               source_vintage=str(s.vintage))
+                               source_vintage=str(s.vintage), derived=_str(s.get("derived", "")))
+        if row["value"] is None:
+            row["why_missing"] = _why_missing(atlas, ind, nid)
         out.append(row)
     return out
 
@@ -103,6 +119,16 @@ def format_value(stat: dict) -> str:
     if stat.get("value") is None:
         return "no data"
     return f"{format(stat['value'], stat['fmt'])} {stat['unit']}"
+
+
+def derived_label(stat: dict) -> str:
+    """"derived from NUTS 2" for a value the build derived, else ""."""
+    return DERIVED_LABEL if stat.get("derived") else ""
+
+
+def missing_text(stat: dict) -> str:
+    """"no data", with the reason where one is known."""
+    return f"no data: {stat['why_missing']}" if stat.get("why_missing") else "no data"
 
 
 def source_text(stat: dict) -> str:
@@ -271,10 +297,11 @@ def profile_csv(profile: dict) -> str:
         w.writerow(["region", "child", c["name"], c["nuts_id"], "", "", "", ""])
     for s in profile["statistics"]:
         rank = s["rank"]
+        derived = f"{DERIVED_LABEL}: {s['derived']}" if s.get("derived") else ""
+        ranked = f"rank {rank['text']} {rank['among']} (1 = highest)" if rank else ""
         w.writerow(["statistic", s["indicator"], s["label"], "" if s["value"] is None else repr(s["value"]),
                     s["unit"], s["year"] or "", source_text(s),
-                    "no data" if s["value"] is None else
-                    (f"rank {rank['text']} {rank['among']} (1 = highest)" if rank else "")])
+                    missing_text(s) if s["value"] is None else "; ".join(t for t in (derived, ranked) if t)])
     for s in profile["strategies"]:
         w.writerow(["strategy", s["strategy_id"], s["title"], s["territory"], "", s["period"], s["source_url"],
                     s["relation"] + (f"; document {s['document_url']}" if s["document_url"] else "")])
@@ -339,8 +366,8 @@ def pdf_text(text) -> str:
     return "".join(out)
 
 
-def profile_pdf(profile: dict) -> bytes:
-    """A printable profile: name, figures with years and sources, priorities, credit line."""
+def _pdf_document(profile: dict):
+    """An A4 FPDF with title, margins and the credit line in the footer of every page; first page added."""
     from fpdf import FPDF  # imported here so the app starts even where only the page is used
 
     h = profile["header"]
@@ -361,96 +388,129 @@ def profile_pdf(profile: dict) -> bytes:
 
     pdf.footer = footer  # fpdf calls footer() on each page
     pdf.add_page()
-    width = pdf.epw
+    return pdf
 
-    def para(text, size=9, style="", h_=4.5):
-        pdf.set_font("Helvetica", style=style, size=size)
-        pdf.multi_cell(width, h_, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
 
-    def heading(text):
-        pdf.ln(2)
-        para(text, size=12, style="B", h_=6)
-        pdf.set_draw_color(180, 180, 180)
-        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
-        pdf.ln(1)
+def _para(pdf, text, size=9, style="", h_=4.5) -> None:
+    pdf.set_font("Helvetica", style=style, size=size)
+    pdf.multi_cell(pdf.epw, h_, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
 
-    para(f"{h['name_latn']} ({h['nuts_id']})", size=18, style="B", h_=9)
+
+def _heading(pdf, text) -> None:
+    pdf.ln(2)
+    _para(pdf, text, size=12, style="B", h_=6)
+    pdf.set_draw_color(180, 180, 180)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.epw, pdf.get_y())
+    pdf.ln(1)
+
+
+def _pdf_header(pdf, h: dict) -> None:
+    _para(pdf, f"{h['name_latn']} ({h['nuts_id']})", size=18, style="B", h_=9)
     if h["name_national"] and h["name_national"] != h["name_latn"]:
-        para(f"National name: {h['name_national']}", size=10)
+        _para(pdf, f"National name: {h['name_national']}", size=10)
     line = f"{h['level_label']} · {h['country_name']} ({h['country']})"
     if h["parent"]:
         line += f" · part of {h['parent']['name']} ({h['parent']['nuts_id']})"
-    para(line, size=10)
+    _para(pdf, line, size=10)
     if h["children"]:
-        para("Sub-regions: " + ", ".join(f"{c['name']} ({c['nuts_id']})" for c in h["children"]), size=8)
+        _para(pdf, "Sub-regions: " + ", ".join(f"{c['name']} ({c['nuts_id']})" for c in h["children"]), size=8)
 
-    heading("Statistics (latest year in the data)")
+
+def _pdf_statistics(pdf, stats: list[dict]) -> None:
+    _heading(pdf, "Statistics (latest year in the data)")
     cols = (62, 34, 14, 48, 22)
     pdf.set_font("Helvetica", style="B", size=8)
     for label, wd in zip(("Indicator", "Value", "Year", "Source", "Rank"), cols):
         pdf.cell(wd, 5, label, border="B")
     pdf.ln(5)
     pdf.set_font("Helvetica", size=8)
-    for s in profile["statistics"]:
+    for s in stats:
         rank = s["rank"]["text"] if s["rank"] else ""
-        cells = (s["label"], format_value(s), str(s["year"] or ""), source_text(s) or "-", rank)
+        value = format_value(s) + (" \u00b9" if s.get("derived") or s.get("why_missing") else "")
+        cells = (s["label"], value, str(s["year"] or ""), source_text(s) or "-", rank)
         y0 = pdf.get_y()
         if y0 > pdf.h - 30:
             pdf.add_page()
         for text, wd in zip(cells, cols):
             pdf.cell(wd, 4.5, pdf_text(text)[: int(wd * 0.62)])
         pdf.ln(4.5)
-    para("Rank: position by value (1 = highest) among the country's regions of the same NUTS level with data "
-         "in the same year; countries among all countries in the data. 'no data' means the snapshot has no "
-         "value; Eurostat flags: b break, e estimate, p provisional, u low reliability, d definition differs.",
-         size=7, h_=3.5)
+    for s in stats:
+        if s.get("derived"):
+            _para(pdf, f"\u00b9 {s['label']}: {DERIVED_LABEL} - {s['derived']}.", size=7, h_=3.5)
+        elif s.get("why_missing"):
+            _para(pdf, f"\u00b9 {s['label']}: {missing_text(s)}.", size=7, h_=3.5)
+    _para(pdf, "Rank: position by value (1 = highest) among the country's regions of the same NUTS level with data "
+          "in the same year; countries among all countries in the data. 'no data' means the snapshot has no "
+          "value; Eurostat flags: b break, e estimate, p provisional, u low reliability, d definition differs.",
+          size=7, h_=3.5)
 
-    heading("Smart Specialisation Strategies covering this territory")
-    if not profile["strategies"]:
-        para("No strategy for this territory or a larger one containing it is in the data.")
-    for s in profile["strategies"]:
-        para(f"{s['title']} ({s['period']})", style="B")
-        para(f"{s['territory_name']} ({s['territory']}) - {'own strategy' if s['own'] else s['relation']}. "
-             f"Source: {s['source_url']}", size=8)
 
-    heading("Priorities")
-    if not profile["priorities"]:
-        para("No priorities in the data.")
-    for p in profile["priorities"]:
+def _pdf_strategies(pdf, strategies: list[dict]) -> None:
+    _heading(pdf, "Smart Specialisation Strategies covering this territory")
+    if not strategies:
+        _para(pdf, "No strategy for this territory or a larger one containing it is in the data.")
+    for s in strategies:
+        _para(pdf, f"{s['title']} ({s['period']})", style="B")
+        _para(pdf, f"{s['territory_name']} ({s['territory']}) - {'own strategy' if s['own'] else s['relation']}. "
+              f"Source: {s['source_url']}", size=8)
+
+
+def _pdf_priorities(pdf, priorities: list[dict]) -> None:
+    _heading(pdf, "Priorities")
+    if not priorities:
+        _para(pdf, "No priorities in the data.")
+    for p in priorities:
         kind = "" if p["kind"] == "priority" else f" [{p['kind']}]"
-        para(f"{p['title']}{kind}", style="B")
+        _para(pdf, f"{p['title']}{kind}", style="B")
         meta = f"{p['territory']}, strategy {p['strategy_id']}"
         if p["keywords"]:
             meta += " · keywords: " + ", ".join(p["keywords"])
-        para(meta, size=7.5, h_=3.8)
+        _para(pdf, meta, size=7.5, h_=3.8)
         if p["description"]:
-            para(p["description"], size=8, h_=4)
+            _para(pdf, p["description"], size=8, h_=4)
         if p["codes"]:
             codes = ", ".join(f"{c['scheme'].upper()} {c['code']}{'*' if c['origin'] == 'auto' else ''}"
                               for c in p["codes"])
-            para(f"Codes: {codes}", size=7.5, h_=3.8)
+            _para(pdf, f"Codes: {codes}", size=7.5, h_=3.8)
         pdf.ln(1)
-    para("* code assigned automatically from a reviewed keyword map, not from the strategy document.", size=7)
+    _para(pdf, "* code assigned automatically from a reviewed keyword map, not from the strategy document.", size=7)
 
-    if profile["partnerships"]:
-        heading("Thematic partnerships")
-        for m in profile["partnerships"]:
-            para(f"{m['name']} ({m['platform']}) - role: {m['role']}; {m['membership']}", size=8.5)
 
-    cl = profile["classifications"]
-    heading("European industrial ecosystems")
+def _pdf_partnerships(pdf, partnerships: list[dict]) -> None:
+    if partnerships:
+        _heading(pdf, "Thematic partnerships")
+        for m in partnerships:
+            _para(pdf, f"{m['name']} ({m['platform']}) - role: {m['role']}; {m['membership']}", size=8.5)
+
+
+def _pdf_ecosystems(pdf, cl: dict) -> None:
+    _heading(pdf, "European industrial ecosystems")
     if cl["has_own_strategy"]:
         yes = [e["name"] for e in cl["ecosystems"] if e["present"]]
-        para(("Yes: " + ", ".join(yes)) if yes else "None of the 14 ecosystems.", size=8.5)
-        para(cl["basis"], size=7)
+        _para(pdf, ("Yes: " + ", ".join(yes)) if yes else "None of the 14 ecosystems.", size=8.5)
+        _para(pdf, cl["basis"], size=7)
     else:
-        para("No strategy of its own in the data.", size=8.5)
+        _para(pdf, "No strategy of its own in the data.", size=8.5)
 
+
+def _pdf_closing(pdf, profile: dict) -> None:
     if any(ord(c) > 255 for c in profile_json(profile)):
         pdf.ln(2)
-        para("Characters outside the PDF core font (e.g. Greek, Cyrillic, Czech or Polish letters) are "
-             "transliterated in this PDF; the web page and the CSV/JSON downloads show the original spelling.",
-             size=7, style="I")
+        _para(pdf, "Characters outside the PDF core font (e.g. Greek, Cyrillic, Czech or Polish letters) are "
+              "transliterated in this PDF; the web page and the CSV/JSON downloads show the original spelling.",
+              size=7, style="I")
     pdf.ln(2)
-    para(profile["attribution"], size=8, style="B")
+    _para(pdf, profile["attribution"], size=8, style="B")
+
+
+def profile_pdf(profile: dict) -> bytes:
+    """A printable profile: name, figures with years and sources, priorities, credit line."""
+    pdf = _pdf_document(profile)
+    _pdf_header(pdf, profile["header"])
+    _pdf_statistics(pdf, profile["statistics"])
+    _pdf_strategies(pdf, profile["strategies"])
+    _pdf_priorities(pdf, profile["priorities"])
+    _pdf_partnerships(pdf, profile["partnerships"])
+    _pdf_ecosystems(pdf, profile["classifications"])
+    _pdf_closing(pdf, profile)
     return bytes(pdf.output())

@@ -12,8 +12,8 @@ from ..components.options import region_options
 from ..components.shell import credit_line
 from ..components.table import safe_link
 from ..data.atlas import Atlas, fold
-from ..data.profile import (LEVEL_LABELS, UnknownRegion, format_value, normalise_id, profile_csv, profile_json, profile_pdf,
-                            region_profile, resolve, source_text)
+from ..data.profile import (LEVEL_LABELS, UnknownRegion, derived_label, format_value, normalise_id, profile_csv,
+                            profile_json, profile_pdf, region_profile, resolve, source_text)
 from ..data.similarity import similar_regions, similarity_index
 from ..figures.profile import locator_map, sparkline
 
@@ -62,15 +62,19 @@ def _stat_rows(profile: dict) -> list:
         spark = (dcc.Graph(figure=sparkline(s["series"], s["fmt"], s["unit"]), config=GRAPH_STATIC,
                            className="rg-spark") if len(s["series"]) > 1 else html.Span(""))
         rank = s["rank"]
+        # data-label: the column's name, shown before the cell when a phone stacks the row as a card
         rows.append(html.Tr([
             html.Td([s["label"], html.Div(s["note"], className="small text-muted") if s["note"] else None]),
-            html.Td(html.Span("no data", className="text-muted") if missing else format_value(s),
-                    className="text-end text-nowrap rg-value"),
-            html.Td("" if missing else str(s["year"])),
-            html.Td(source_text(s), className="small"),
-            html.Td(spark),
+            html.Td([html.Span("no data", className="text-muted") if missing else format_value(s),
+                     *([html.Div(derived_label(s), className="small text-muted rg-derived", title=s["derived"])]
+                       if s.get("derived") else [])],
+                    className="text-end text-nowrap rg-value", **{"data-label": "Latest"}),
+            html.Td("" if missing else str(s["year"]), **{"data-label": "Year"}),
+            html.Td(source_text(s) or (html.Span(s["why_missing"], className="text-muted rg-why-missing")
+                                       if s.get("why_missing") else ""), className="small", **{"data-label": "Source"}),
+            html.Td(spark, className="rg-trend"),
             html.Td(html.Span(rank["text"], title=f"{rank['among']} in {rank['year']} (1 = highest value)")
-                    if rank else "", className="text-nowrap"),
+                    if rank else "", className="text-nowrap", **({"data-label": "Rank"} if rank else {})),
         ], **{"data-indicator": s["indicator"]}))
     return rows
 
@@ -88,7 +92,11 @@ def statistics_table(profile: dict) -> html.Div:
         ], size="sm", hover=True, responsive=True, className="rg-stats bg-white", id="rg-stats"),
         html.P(f"Latest year in the snapshot for each figure. Rank: position by value (1 = highest) among {among} "
                "with data in the same year. Eurostat flags: b break in series, e estimated, p provisional, "
-               "u low reliability, d definition differs.", className="small text-muted"),
+               "u low reliability, d definition differs."
+               + (" 'derived from NUTS 2': published for the NUTS 2 regions only and computed here from their "
+                  "figures of the same year (hover for how); its flags are those of the figures it is computed from."
+                  if any(s.get("derived") for s in profile["statistics"]) else ""),
+               className="small text-muted"),
     ], className="rg-section")
 
 

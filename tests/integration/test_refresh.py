@@ -308,3 +308,21 @@ def test_query_urls_have_the_api_form():
     assert set(r.QUERIES) and {q.dataset for q in r.QUERIES.values()} >= {
         "nama_10r_2gdp", "nama_10r_3gdp", "demo_r_d2jan", "lfst_r_lfu3rt", "rd_e_gerdreg", "demo_r_d3area",
         "lfst_r_lfe2emprt", "edat_lfse_04"}
+
+
+def test_refresh_keeps_published_nuts1_gerd_and_derives_none_without_every_nuts2_value(tmp_path, sources):
+    """The fixture publishes AT1's GERD for 2021 and 2023 (kept, never replaced by a derived value); in 2022
+    neither AT1 nor its NUTS 2 regions AT11 and AT12 have one, so none is derived."""
+    run(tmp_path, FakeSession())
+    out = tmp_path / "snapshot"
+    ind = pd.read_csv(out / "indicators.csv", keep_default_na=False)
+    src = pd.read_csv(out / "indicator_sources.csv", keep_default_na=False).set_index("source_id")
+    gerd = fixture_cells("rd_e_gerdreg")
+    assert ("AT11", 2022) not in gerd and ("AT12", 2022) not in gerd and ("AT1", 2022) not in gerd
+    at1 = ind[(ind.indicator == "gerd_pct_gdp") & (ind.nuts_id == "AT1")].set_index("year")
+    assert sorted(at1.index) == [2021, 2023]
+    for y in (2021, 2023):
+        assert (at1.value[y], src.at[at1.source_id[y], "source_dataset"]) == (gerd[("AT1", y)][0], "rd_e_gerdreg")
+    assert "derived" in src and not src.source_dataset.str.contains("derived from NUTS 2").any()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["report"]["statistics_derived_nuts1_from_nuts2"]["gerd_pct_gdp"]["values"] == 0

@@ -277,3 +277,56 @@ def test_later_steps_files_are_carried_over_to_the_new_snapshot(tmp_path):
     assert b.carry_over(old, new) == ["priority_vectors.npy", "priority_vectors_ids.txt"]
     assert (new / "priority_vectors.npy").read_bytes() == b"\x93NUMPY" and not (new / "strategies.csv").exists()
     assert b.carry_over(tmp_path / "absent", new) == []
+
+
+# ---------------------------------------------------------------- NUTS 1 from NUTS 2
+def _derive(rows, regions=None):
+    """derive_nuts1 on a small frame: XA1 with two NUTS 2 regions, XA2 with one."""
+    import pandas as pd
+
+    regions = regions or [("XA", 0, ""), ("XA1", 1, "XA"), ("XA11", 2, "XA1"), ("XA12", 2, "XA1"),
+                          ("XA2", 1, "XA"), ("XA20", 2, "XA2")]
+    reg = pd.DataFrame(regions, columns=["nuts_id", "level", "parent"])
+    values = pd.DataFrame(rows, columns=["nuts_id", "indicator", "year", "value", "flag", "source_id"])
+    sources = pd.DataFrame([{"source_id": s, "indicator": "", "source_dataset": f"ds{s}", "unit": "u", "vintage": "",
+                             "retrieved_via": "", "file": ""} for s in ("S1", "S3")])
+    report = {}
+    v, src = b.derive_nuts1(values, sources, reg, report)
+    return v.set_index(["nuts_id", "indicator", "year"]), src.set_index("source_id"), report
+
+
+def test_derived_gerd_is_the_gdp_weighted_mean_of_all_nuts2_regions_of_the_year():
+    g, y = "gerd_pct_gdp", "gdp_mio_eur"
+    v, src, report = _derive([
+        ("XA11", g, 2020, 2.0, "", "S1"), ("XA12", g, 2020, 4.0, "e", "S1"),
+        ("XA11", y, 2020, 300.0, "p", "S3"), ("XA12", y, 2020, 100.0, "", "S3"),
+        # 2021: XA12 has GERD but no GDP -> no value for XA1
+        ("XA11", g, 2021, 2.0, "", "S1"), ("XA12", g, 2021, 4.0, "", "S1"), ("XA11", y, 2021, 300.0, "", "S3"),
+        # 2022: XA12 has no GERD -> none
+        ("XA11", g, 2022, 2.0, "", "S1"), ("XA11", y, 2022, 300.0, "", "S3"), ("XA12", y, 2022, 100.0, "", "S3"),
+        # XA2 has one NUTS 2 region, the same territory: its value, with or without GDP
+        ("XA20", g, 2021, 1.5, "b", "S1"),
+        ("XA20", "unemployment_rate", 2021, 6.0, "", "S1"), ("XA11", "unemployment_rate", 2021, 5.0, "", "S1"),
+        ("XA12", "unemployment_rate", 2021, 7.0, "", "S1"),
+    ])
+    row = v.loc[("XA1", g, 2020)]
+    assert row.value == pytest.approx((2.0 * 300 + 4.0 * 100) / 400) and row.flag == "ep"
+    assert src.at[row.source_id, "source_dataset"] == "dsS1 (derived from NUTS 2)"
+    assert "weighted" in src.at[row.source_id, "derived"]
+    assert list(src.index) == ["S1", "S3", "S4", "S5"]  # after the last published id
+    assert ("XA1", g, 2021) not in v.index and ("XA1", g, 2022) not in v.index
+    same = v.loc[("XA2", g, 2021)]
+    assert (same.value, same.flag) == (1.5, "b") and "same territory" in src.at[same.source_id, "derived"]
+    assert v.loc[("XA2", "unemployment_rate", 2021)].value == 6.0
+    assert ("XA1", "unemployment_rate", 2021) not in v.index  # no labour force in the data: not derived
+    assert src.at["S1", "derived"] == "" and src.at["S1", "source_dataset"] == "dsS1"
+    assert report["statistics_derived_nuts1_from_nuts2"][g]["region_years_incomplete"] == 2
+
+
+def test_a_published_nuts1_value_is_never_replaced_by_a_derived_one():
+    g, y = "gerd_pct_gdp", "gdp_mio_eur"
+    v, src, _ = _derive([("XA1", g, 2020, 9.9, "", "S1"),
+                         ("XA11", g, 2020, 2.0, "", "S1"), ("XA12", g, 2020, 4.0, "", "S1"),
+                         ("XA11", y, 2020, 300.0, "", "S3"), ("XA12", y, 2020, 100.0, "", "S3")])
+    assert v.loc[("XA1", g, 2020)].value == 9.9 and v.loc[("XA1", g, 2020)].source_id == "S1"
+    assert not v.index.duplicated().any() and list(src.index) == ["S1", "S3"]

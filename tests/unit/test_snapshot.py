@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from dashboard.data.query import Filters, eu_value, indicator_values, matching_priorities
 from dashboard.settings import SETTINGS
@@ -91,3 +92,82 @@ def test_partnership_members_are_nuts_coded(atlas):
     assert len(ws) >= 15
     assert set(ws.nuts_id) <= set(atlas.regions.index)
     assert "lead" in set(atlas.members.role)
+
+
+# ---------------------------------------------------------------- NUTS 1 statistics derived from NUTS 2
+def _csv(name: str) -> pd.DataFrame:
+    return pd.read_csv(SETTINGS.data_dir / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _gerd_and_gdp():
+    """(GERD, GDP) as {(nuts_id, year): value}, the NUTS 2 regions of each NUTS 1 region, read from the CSV."""
+    ind = _csv("indicators")
+    regions = _csv("regions")
+    level = dict(zip(regions.nuts_id, regions.level))
+    kids: dict[str, list[str]] = {}
+    for nid, parent in zip(regions.nuts_id, regions.parent):
+        if level[nid] == "2":
+            kids.setdefault(parent, []).append(nid)
+
+    def series(indicator):
+        s = ind[ind.indicator == indicator]
+        return {(n, int(y)): float(v) for n, y, v in zip(s.nuts_id, s.year, s.value)}, s
+
+    gerd, gerd_rows = series("gerd_pct_gdp")
+    gdp, _ = series("gdp_mio_eur")
+    return gerd, gdp, gerd_rows, kids
+
+
+def test_gerd_of_baden_wuerttemberg_is_derived_from_its_nuts2_regions_weighted_by_gdp(atlas):
+    gerd, gdp, rows, kids = _gerd_and_gdp()
+    sources = _csv("indicator_sources").set_index("source_id")
+    assert sorted(kids["DE1"]) == ["DE11", "DE12", "DE13", "DE14"]
+    de1 = rows[rows.nuts_id == "DE1"]
+    assert len(de1) >= 5
+    for r in de1.itertuples():
+        y = int(r.year)
+        want = (sum(gerd[(c, y)] * gdp[(c, y)] for c in kids["DE1"]) / sum(gdp[(c, y)] for c in kids["DE1"]))
+        assert float(r.value) == pytest.approx(want, abs=5e-5), y
+        assert sources.at[r.source_id, "source_dataset"].endswith("(derived from NUTS 2)")
+        assert "rd_e_gerdreg" in sources.at[r.source_id, "source_dataset"]
+        assert "weighted" in sources.at[r.source_id, "derived"]
+    # 2023: GERD 7.83, 5.90, 2.44, 3.93 % of GDP (DE11-DE14), GDP 261,692, 153,121, 107,129, 100,128 M EUR
+    assert float(de1.set_index("year").value["2023"]) == pytest.approx(5.80, abs=0.01)
+    # the map (NUTS 1 level) shows it with the label
+    v = indicator_values(atlas, "gerd_pct_gdp", 2023, 1).set_index("nuts_id").loc["DE1"]
+    assert v.value == pytest.approx(float(de1.set_index("year").value["2023"]))
+    assert "derived from NUTS 2" in atlas.sources.at[v.source_id, "source_dataset"]
+
+
+def test_a_nuts1_region_gets_a_derived_gerd_only_in_years_where_all_its_nuts2_regions_have_gerd_and_gdp():
+    gerd, gdp, rows, kids = _gerd_and_gdp()
+    have = set(zip(rows.nuts_id, rows.year.astype(int)))
+    # Bayern (DE2) 2013: DE22 and DE23 have no GERD that year, so Bayern has none
+    assert ("DE21", 2013) in gerd and ("DE22", 2013) not in gerd
+    assert ("DE2", 2013) not in have and ("DE2", 2015) in have
+    checked = 0
+    for parent, cs in kids.items():
+        if len(cs) < 2 or parent[:2] not in {"DE", "BE", "AT", "FR", "ES", "NL", "IT", "PL"}:
+            continue
+        for y in {y for (n, y) in gerd if n in cs}:
+            complete = all((c, y) in gerd and (c, y) in gdp for c in cs)
+            assert ((parent, y) in have) == complete, (parent, y)
+            checked += 1
+    assert checked > 200
+
+
+def test_a_nuts1_region_with_one_nuts2_region_takes_its_rates():
+    ind = _csv("indicators")
+    sources = _csv("indicator_sources").set_index("source_id")
+    for indicator in ("unemployment_rate", "employment_rate", "tertiary_attainment", "gerd_pct_gdp"):
+        s = ind[ind.indicator == indicator]
+        berlin = dict(zip(s.year[s.nuts_id == "DE3"], s.value[s.nuts_id == "DE3"]))
+        assert berlin and berlin == dict(zip(s.year[s.nuts_id == "DE30"], s.value[s.nuts_id == "DE30"]))
+        sid = s.source_id[s.nuts_id == "DE3"].iloc[0]
+        assert sources.at[sid, "source_dataset"].endswith("(derived from NUTS 2)")
+        assert "same territory" in sources.at[sid, "derived"]
+        # several NUTS 2 regions and no weights in the snapshot: nothing derived
+        if indicator != "gerd_pct_gdp":
+            assert not (s.nuts_id == "DE1").any() and not (s.nuts_id == "BE2").any()
+    # every (region, indicator, year) once: a derived value never sits beside a published one
+    assert not ind.duplicated(["nuts_id", "indicator", "year"]).any()
