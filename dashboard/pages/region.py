@@ -226,8 +226,10 @@ def similar_section(atlas: Atlas, nid: str, prefix: str) -> html.Div:
         ], className="mb-2"))
     return html.Div([
         html.H2("Similar regions", className="h5"),
-        html.P("Score = 0.6 × text similarity of the priorities (TF-IDF cosine) + 0.4 × mean overlap (Jaccard) of "
-               "NACE divisions, NABS chapters and ecosystems; own strategies only.", className="small text-muted"),
+        html.P("Score = 0.6 × similarity in meaning of the priorities (each priority paired with the other region's "
+               "closest, across languages; multilingual sentence vectors, or word overlap (TF-IDF) where vectors are "
+               "missing) + 0.4 × mean overlap (Jaccard) of NACE divisions, NABS chapters and ecosystems; own "
+               "strategies only.", className="small text-muted"),
         html.Ol(items, id="rg-similar"),
     ], className="rg-section")
 
