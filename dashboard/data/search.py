@@ -63,6 +63,8 @@ import pandas as pd
 import Stemmer
 import tantivy
 
+from .vectors import load_vectors, passage_digests
+
 log = logging.getLogger(__name__)
 
 MAX_WORDS = 32  # query words (terms + phrase words) used; the rest are ignored
@@ -246,9 +248,7 @@ def build_index(priorities: pd.DataFrame, vectors: np.ndarray | None) -> SearchI
 def load_index(data_dir, priorities: pd.DataFrame) -> SearchIndex:
     """The index of a snapshot's priorities with the vectors stored next to priorities.csv (lexical
     only when they are missing). For the atlas: ``load_index(data_dir, atlas.priorities)``."""
-    from .vectors import load_vectors
-
-    vectors, note = load_vectors(data_dir, priorities["priority_id"].astype(str))
+    vectors, note = load_vectors(data_dir, priorities["priority_id"].astype(str), passage_digests(priorities))
     if note:
         log.warning("search: %s", note)
     return build_index(priorities, vectors)

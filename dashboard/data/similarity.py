@@ -69,7 +69,7 @@ from .atlas import Atlas, AtlasKey, fold
 from .catalog import INDICATORS
 from .profile import LEVEL_LABELS, resolve, sort_code, statistics
 from .textmatch import STOP_WORDS
-from .vectors import centre, load_vectors
+from .vectors import centre, load_vectors, passage_digests
 
 TEXT_WEIGHT = 0.6
 CODE_WEIGHT = 0.4
@@ -136,7 +136,8 @@ def priority_vectors(atlas: Atlas) -> tuple[np.ndarray | None, str]:
     without one), or None with a note. Reading them needs numpy only, not the model."""
 
     try:
-        vectors, note = load_vectors(atlas.data_dir, atlas.priorities.priority_id.astype(str))
+        vectors, note = load_vectors(atlas.data_dir, atlas.priorities.priority_id.astype(str),
+                                     passage_digests(atlas.priorities))
     except Exception as exc:  # a damaged file must not stop the app
         return None, f"sentence vectors unusable ({exc.__class__.__name__}: {exc})"
     if vectors is not None and (vectors.ndim != 2 or vectors.shape[0] != len(atlas.priorities)

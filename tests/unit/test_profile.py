@@ -279,9 +279,9 @@ def test_a_region_without_vectors_falls_back_alone(atlas, monkeypatch):
     p = atlas.priorities
     gone = set(p.priority_id[p.nuts_id == "ES51"])
 
-    def without_es51(data_dir, ids):
+    def without_es51(data_dir, ids, digests=None):
         ids = list(ids)
-        v, note = real(data_dir, ids)
+        v, note = real(data_dir, ids, digests)
         v[[i for i, pid in enumerate(ids) if pid in gone]] = 0
         return v, note
 

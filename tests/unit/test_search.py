@@ -220,3 +220,15 @@ def test_any_text_searches_cleanly(lexical_index, q):
     assert len(terms) + sum(len(p) for p in phrases) <= S.MAX_WORDS
     segs = S.highlight_terms(q, " ".join(terms))
     assert "".join(s for s, _ in segs) == q
+
+
+def test_a_vector_embedded_from_another_text_counts_as_missing(atlas):
+    from dashboard.data.vectors import passage_digests
+
+    p = atlas.priorities.head(5).copy()
+    fresh, note = load_vectors(SETTINGS.data_dir, p.priority_id, passage_digests(p))
+    assert note == "" and (np.linalg.norm(fresh, axis=1) > 0).all()
+    p.loc[p.index[2], "description"] = p.description.iloc[2] + " A sentence added after the vectors were made."
+    stale, note = load_vectors(SETTINGS.data_dir, p.priority_id, passage_digests(p))
+    assert "1 priorities have no vector" in note
+    assert not stale[2].any() and np.allclose(stale[[0, 1, 3, 4]], fresh[[0, 1, 3, 4]])
