@@ -45,6 +45,7 @@ bench: $(VENV)/.installed-test
 ## make data: rebuild geodata/snapshot from the data kit in $(KIT)
 data: $(VENV)/.installed
 	$(PY) -m dashboard.data.build --kit $(KIT)
+	OMP_NUM_THREADS=2 $(PY) -m dashboard.data.vectors --snapshot geodata/snapshot
 
 ## make screenshot: docs/screenshot.png of the running app
 screenshot: $(VENV)/.installed-test
@@ -57,3 +58,28 @@ clean:
 refresh: $(VENV)/.installed
 	$(PY) -m dashboard.data.refresh --kit $(KIT)
 .PHONY: refresh
+
+## make lighthouse: Lighthouse 12 (desktop, mobile) and axe-core per page against gunicorn (npm install into build/lighthouse)
+LIGHTHOUSE_DIR := build/lighthouse
+$(LIGHTHOUSE_DIR)/node_modules/.bin/lighthouse:
+	mkdir -p $(LIGHTHOUSE_DIR)
+	npm install --no-audit --no-fund --prefix $(LIGHTHOUSE_DIR) lighthouse@12 axe-core@4
+lighthouse: $(VENV)/.installed-test $(LIGHTHOUSE_DIR)/node_modules/.bin/lighthouse
+	CHROME_PATH=/usr/bin/chromium $(PY) tools/lighthouse.py
+.PHONY: lighthouse
+
+## make eval: search evaluation (old substring filter vs word/stem + meaning search) and the classifier evaluation
+eval: $(VENV)/.installed
+	$(PY) tools/evaluate_search.py
+	$(PY) tools/evaluate_classifier.py
+.PHONY: eval
+
+## make test-fast: the suite without the browser tests (no Chromium needed; the scale-out test needs nginx)
+test-fast: $(VENV)/.installed-test
+	$(PY) -m pytest -q -m "not browser"
+.PHONY: test-fast
+
+## make plotly-bundle: rebuild assets/vendor/s3-plotly.min.js (partial plotly.js) and the base-map topojson (npm)
+plotly-bundle:
+	tools/plotly-bundle/build.sh
+.PHONY: plotly-bundle

@@ -1,9 +1,106 @@
-/* S3 Atlas: copy-link and presentation keyboard shortcuts. Loaded from the app (no CDN). */
+/* S3 Atlas: copy link, navbar menu, page titles and focus after navigation, skip link, presentation
+   keyboard shortcuts, phone legend. Loaded from the app (no CDN). */
+(function () {
+  // dcc.Graph loads plotly.js on first use from window._dashPlotlyJSURL, which Dash's renderer sets
+  // to the full plotly.min.js (4.8 MB). The app's partial bundle (choropleth, scattergeo, scatter,
+  // bar; tools/plotly-bundle) is used instead, loaded after the page's first render.
+  var meta = document.querySelector('meta[name="s3-plotly"]');
+  if (!meta || window.Plotly) return;
+  var url = meta.getAttribute("content");
+  Object.defineProperty(window, "_dashPlotlyJSURL", {
+    configurable: true, get: function () { return url; }, set: function () { /* keep the partial bundle */ }
+  });
+})();
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   s3: {
-    copyUrl: function () { return window.location.href; }
+    copyUrl: function () {
+      var url = window.location.href;
+      function fallback() {
+        var t = document.createElement("textarea");
+        t.value = url; t.setAttribute("readonly", ""); t.style.position = "fixed"; t.style.opacity = "0";
+        document.body.appendChild(t); t.select();
+        try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
+        document.body.removeChild(t);
+      }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(url).catch(fallback);
+      } else {
+        fallback();
+      }
+      return "copied";
+    },
+    legend: function (fig) {
+      // The explorer map's colour classes as HTML (shown under the map on phones, where the
+      // plotly colour bar would cover half the map).
+      var ca = fig && fig.layout && fig.layout.coloraxis;
+      if (!ca || !ca.colorbar || !ca.colorscale) return [];
+      var cb = ca.colorbar, vals = cb.tickvals || [], texts = cb.ticktext || [], cs = ca.colorscale;
+      var lo = ca.cmin, hi = ca.cmax;
+      function colorAt(v) {
+        var t = (v - lo) / ((hi - lo) || 1), c = cs[0][1];
+        for (var i = 0; i < cs.length; i++) { if (cs[i][0] <= t + 1e-9) c = cs[i][1]; }
+        return c;
+      }
+      function span(props) { return { type: "Span", namespace: "dash_html_components", props: props }; }
+      var items = [span({ className: "legend-title", children: (cb.title && cb.title.text) || "" })];
+      for (var i = vals.length - 1; i >= 0; i--) {
+        items.push(span({ className: "legend-item", children: [
+          span({ className: "legend-swatch", style: { background: colorAt(vals[i]) } }), String(texts[i] || "")] }));
+      }
+      return items;
+    },
+    toggleNav: function (n, pathname, isOpen) {
+      var trig = (window.dash_clientside.callback_context.triggered || [])[0] || {};
+      if ((trig.prop_id || "").indexOf("nav-toggle") === 0) return !isOpen;
+      return false;
+    }
   }
 });
+
+(function () {
+  // Page title from the page's h1, and focus moved to that h1 after a page change (not on the
+  // first load, and not when only the query string changes, e.g. a filter).
+  var lastPath = window.location.pathname;
+  var firstTitle = document.title;
+  var pending = false;
+  function pageHeading() { return document.querySelector("#page h1"); }
+  function update() {
+    pending = false;
+    var h1 = pageHeading();
+    if (!h1) return;
+    var text = (h1.textContent || "").replace(/\s+/g, " ").trim();
+    var title = text ? text + " · S3 Atlas" : firstTitle;
+    if (document.title !== title) document.title = title;
+    if (window.location.pathname !== lastPath) {
+      lastPath = window.location.pathname;
+      if (!h1.hasAttribute("tabindex")) h1.setAttribute("tabindex", "-1");
+      h1.focus({ preventScroll: false });
+    }
+  }
+  function watch() {
+    var page = document.getElementById("page");
+    if (!page) { setTimeout(watch, 100); return; }
+    new MutationObserver(function () {
+      if (!pending) { pending = true; window.requestAnimationFrame(update); }
+    }).observe(page, { childList: true, subtree: true });
+    update();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch); else watch();
+
+  // The skip link focuses the page's heading (or main) without putting a #fragment into the URL,
+  // which is the view's state.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest ? e.target.closest(".skip-link") : null;
+    if (!a) return;
+    e.preventDefault();
+    var target = pageHeading() || document.getElementById("page");
+    if (target) {
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus();
+    }
+  });
+})();
 
 (function () {
   function typing(el) {
@@ -34,4 +131,52 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       click("#present-link");
     }
   });
+})();
+
+(function () {
+  // Dash 4's dcc.Dropdown: (1) its focus-forwarding input is focusable yet aria-hidden (axe:
+  // aria-hidden-focus); it gets the dropdown's label instead. (2) Its button is named by
+  // "count, value", which is not the order on screen (axe: label-content-name-mismatch) and leaves
+  // out the field's <label>; it is named by "label, value, count".
+  function labelOf(btn) {
+    var lab = btn.id ? document.querySelector('label[for="' + btn.id + '"]') : null;
+    if (lab && !lab.id) lab.id = btn.id + "-label";
+    return lab;
+  }
+  function fix(root) {
+    var inputs = (root.querySelectorAll ? root : document).querySelectorAll("input.dash-dropdown-focus-target[aria-hidden]");
+    for (var i = 0; i < inputs.length; i++) {
+      var inp = inputs[i], btn = inp.nextElementSibling;
+      inp.removeAttribute("aria-hidden");
+      var lab = btn ? labelOf(btn) : null;
+      var name = lab ? lab.textContent : (btn && (btn.getAttribute("aria-label") || btn.textContent)) || "Choose";
+      inp.setAttribute("aria-label", name.replace(/\s+/g, " ").trim());
+    }
+    // (3) Its "clear" control is an <a> without href: a button to assistive tech and crawlers.
+    var clears = document.querySelectorAll("a.dash-dropdown-clear:not([role])");
+    for (var c = 0; c < clears.length; c++) clears[c].setAttribute("role", "button");
+    var btns = (root.querySelectorAll ? root : document).querySelectorAll("button.dash-dropdown[aria-labelledby]");
+    for (var j = 0; j < btns.length; j++) {
+      var b = btns[j];
+      var ids = [];
+      var l = labelOf(b);
+      if (l) ids.push(l.id);
+      [b.id + "-value", b.id + "-value-count"].forEach(function (id) { if (document.getElementById(id)) ids.push(id); });
+      var want = ids.join(" ");
+      if (want && b.getAttribute("aria-labelledby") !== want) b.setAttribute("aria-labelledby", want);
+    }
+  }
+  var pending = false;
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fix(document); });
+  }
+  function start() {
+    new MutationObserver(schedule).observe(document.body, {
+      childList: true, subtree: true, attributes: true, attributeFilter: ["aria-hidden", "aria-labelledby"]
+    });
+    schedule();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

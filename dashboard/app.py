@@ -9,7 +9,7 @@ from urllib.parse import unquote
 import dash
 import flask_bootstrap
 from dash import ClientsideFunction, Input, Output, State, dcc, html
-from flask import abort, request, send_from_directory
+from flask import Response, abort, request, send_from_directory
 
 from . import security
 from .cache import init_cache
@@ -27,6 +27,32 @@ log = logging.getLogger(__name__)
 BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
 GEOMETRY_NAME = re.compile(r"^nuts([0-3])\.([0-9a-f]{10})\.geojson$")
 YEAR = 365 * 24 * 3600
+
+# The page shell: English, a description for search engines, a skip link to the page's content
+# (before the React root, so it is the first thing a keyboard reaches), and Dash's scripts in a
+# plain <div> (a second <footer> would be a second contentinfo landmark next to the app's own).
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <meta name="s3-plotly" content="{PLOTLY_URL}">
+        <meta name="description" content="S3 Atlas: Europe's Smart Specialisation Strategies, their priorities, regional statistics and thematic partnerships on equal-area maps of NUTS regions.">
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        <a class="skip-link" href="#page">Skip to content</a>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
+POLYFILL_SCRIPT = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
+ROBOTS = "User-agent: *\nAllow: /\nDisallow: /export/\n"  # exports are files of a view, not pages
 
 
 def page_registry(atlas: Atlas, geometry_url, prefix: str) -> list[tuple[str, bool, object]]:
@@ -48,6 +74,33 @@ def render_page(registry, path: str, search: str):
         if path == page_path or (takes_rest and (path.startswith(page_path) or path == page_path.rstrip("/"))):
             return render(unquote(path[len(page_path):]) if takes_rest else "", search or "")
     return not_found.layout(path)
+
+
+VENDOR_DIR = ROOT / "assets" / "vendor"
+
+
+def plotly_bundle_name() -> str:
+    """The partial plotly.js under a name that changes with its content (cached for a year)."""
+    import hashlib
+
+    digest = hashlib.sha256((VENDOR_DIR / "s3-plotly.min.js").read_bytes()).hexdigest()[:10]
+    return f"s3-plotly.{digest}.min.js"
+
+
+def send_packed(path: Path, mimetype: str, max_age: int):
+    """A static file, its pre-compressed .br / .gz copy when the browser takes it."""
+    accepted = request.headers.get("Accept-Encoding", "")
+    for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
+        packed = path.with_name(path.name + suffix)
+        if encoding in accepted and packed.exists():
+            resp = send_from_directory(path.parent, packed.name, mimetype=mimetype)
+            resp.headers["Content-Encoding"] = encoding
+            break
+    else:
+        resp = send_from_directory(path.parent, path.name, mimetype=mimetype)
+    resp.headers["Cache-Control"] = f"public, max-age={max_age}" + (", immutable" if max_age == YEAR else "")
+    resp.headers["Vary"] = "Accept-Encoding"
+    return resp
 
 
 def serve_static(server, atlas: Atlas, prefix: str) -> None:
@@ -77,6 +130,21 @@ def serve_static(server, atlas: Atlas, prefix: str) -> None:
         resp.headers["Vary"] = "Accept-Encoding"
         return resp
 
+    bundle = plotly_bundle_name()
+
+    @server.route(f"{prefix}vendor/plotly/<path:name>")
+    def vendor_plotly(name: str):
+        # the partial plotly.js (tools/plotly-bundle) and the base-map topojson its geo maps load
+        if name == bundle:
+            return send_packed(VENDOR_DIR / "s3-plotly.min.js", "application/javascript", YEAR)
+        if name == "topojson/world_110m.json":
+            return send_packed(VENDOR_DIR / "topojson" / "world_110m.json", "application/json", 7 * 24 * 3600)
+        abort(404)
+
+    @server.route(f"{prefix}robots.txt")
+    def robots():
+        return Response(ROBOTS.replace("/export/", f"{prefix}export/"), mimetype="text/plain")
+
     @server.route(f"{prefix}healthz")
     def healthz():
         return {"status": "ok", "snapshot": atlas.version, "built_at": atlas.manifest.get("built_at")}
@@ -88,6 +156,9 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         __name__,
         title="S3 Atlas — Smart Specialisation Strategies of Europe",
         assets_folder=str(ROOT / "assets"),
+        # The partial plotly.js is not put into every page: dcc.Graph loads it when a page has a
+        # graph (assets/app.js points Dash's plotly URL at it, never at the full plotly.min.js).
+        assets_ignore=r"^s3-plotly\.min\.js$",
         external_stylesheets=[],
         serve_locally=True,
         suppress_callback_exceptions=True,
@@ -96,6 +167,16 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         compress=True,  # flask-compress: brotli first (smaller and faster than gzip on our payloads, see make bench)
     )
     prefix = settings.url_prefix
+    app.index_string = INDEX.replace("{PLOTLY_URL}", f"{prefix}vendor/plotly/{plotly_bundle_name()}")
+
+    def interpolate_index(**parts):
+        # Dash puts @babel/polyfill (core-js for old browsers, 99 KB) before React in every page;
+        # the browsers Dash 4 supports need none of it but the global regeneratorRuntime its
+        # component loaders call, which assets/vendor/regenerator-runtime.min.js provides (7 KB).
+        parts["scripts"] = POLYFILL_SCRIPT.sub("", parts["scripts"])
+        return dash.Dash.interpolate_index(app, **parts)
+
+    app.interpolate_index = interpolate_index
     app.config.external_stylesheets = [f"{prefix}vendor/bootstrap/css/bootstrap.min.css"]
     server = app.server
     server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
@@ -112,8 +193,8 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         dcc.Location(id="url", refresh="callback-nav"),
         navbar(prefix),
         embed_bar(prefix),
-        html.Div(id="stepper"),
-        html.Main(id="page", className="container-fluid"),
+        html.Nav(id="stepper", **{"aria-label": "Saved views"}),
+        html.Main(id="page", className="container-fluid", tabIndex="-1"),
         footer(atlas.version, atlas.manifest.get("built_at", ""), prefix),
     ], id="app-shell", className="app-shell")
 
@@ -145,8 +226,13 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         app.callback(Output("url", "pathname", allow_duplicate=True), Input(graph, "clickData"),
                      prevent_initial_call=True)(open_profile)
 
-    app.clientside_callback(ClientsideFunction("s3", "copyUrl"), Output("copy-link", "content"),
+    # "Copy link" is a real button (keyboard-reachable); the status line tells screen readers.
+    app.clientside_callback(ClientsideFunction("s3", "copyUrl"), Output("copy-link-status", "children"),
                             Input("copy-link", "n_clicks"), prevent_initial_call=True)
+    # The navbar's menu button on narrow screens; a page change folds the menu again.
+    app.clientside_callback(ClientsideFunction("s3", "toggleNav"), Output("nav-collapse", "is_open"),
+                            Input("nav-toggle", "n_clicks"), Input("url", "pathname"), State("nav-collapse", "is_open"),
+                            prevent_initial_call=True)
 
     # The search index and the sentence model are loaded once here, before a server forks its
     # workers (the model is loaded, not run: see data.search.load_model).

@@ -83,7 +83,7 @@ def browser():
 
 
 PLOTLY_JS = "plotly.min.js"
-TEARDOWN = re.compile(r"Cannot read properties of (null|undefined) \(reading '(getStyle|_rangeSliderData)'\)")
+TEARDOWN = re.compile(r"Cannot read properties of (null|undefined) \(reading '(getStyle|_rangeSliderData|_scrollZoom)'\)")
 
 
 class Watched:
@@ -143,3 +143,31 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if BROWSER_DIR in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+
+
+# Maps are plotly geo subplots (equal-area projection, SVG paths): helpers the browser tests share.
+GEO_DRAWN = ("(sel) => { const gd = document.querySelector(sel);"
+             " return !!(gd && gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot"
+             " && Array.from(gd.querySelectorAll('path.choroplethlocation'))"
+             ".some(e => (e.getAttribute('d') || '').length > 2)); }")
+
+
+def wait_for_geo(pg, sel: str, timeout: int = 30000) -> str:
+    """Wait until the geo map in ``sel`` (a .js-plotly-plot) has drawn region shapes."""
+    pg.wait_for_selector(sel, timeout=timeout)
+    pg.wait_for_function(GEO_DRAWN, arg=sel, timeout=timeout)
+    return sel
+
+
+def drawn_regions(pg, sel: str) -> int:
+    """Region shapes the geo map has drawn from the geometry files (non-empty SVG paths)."""
+    return pg.evaluate("(sel) => Array.from(document.querySelector(sel).querySelectorAll('path.choroplethlocation'))"
+                       ".filter(e => (e.getAttribute('d') || '').length > 2).length", sel)
+
+
+def geo_point(pg, sel: str, lon: float, lat: float) -> tuple[float, float]:
+    """Page coordinates of (lon, lat) on the geo map in ``sel``, through the map's own projection."""
+    return tuple(pg.evaluate(
+        "([sel, lon, lat]) => { const gd = document.querySelector(sel); const r = gd.getBoundingClientRect();"
+        " const p = gd._fullLayout.geo._subplot.projection([lon, lat]); return [r.left + p[0], r.top + p[1]]; }",
+        [sel, float(lon), float(lat)]))

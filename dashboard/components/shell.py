@@ -13,7 +13,8 @@ from ..data.catalog import ATTRIBUTION
 from ..urlcodec import display_of, without
 
 # dcc.Graph config of the partnership maps: no image export there (the explorer's map has it).
-MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage"]}
+MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "showSendToCloud": False, "showEditInChartStudio": False,
+              "modeBarButtonsToRemove": ["toImage", "sendDataToCloud", "editInChartStudio"]}
 LINKS = (("Explorer", "/"), ("Compare", "/compare"), ("Find partners", "/match"), ("Partnerships", "/partnerships"), ("About the data", "/about/data"))
 
 
@@ -23,19 +24,28 @@ def href(prefix: str, path: str) -> str:
 
 
 def navbar(prefix: str) -> dbc.Navbar:
+    """Brand, page links and the view's tools; below the md breakpoint the links and tools fold
+    behind a menu button (toggled by a clientside callback in app.py)."""
     return dbc.Navbar(
         dbc.Container([
             dcc.Link(html.Span("S3 Atlas", className="navbar-brand"), href=href(prefix, "/")),
-            dbc.Nav([dbc.NavItem(dcc.Link(label, href=href(prefix, path), className="nav-link")) for label, path in LINKS],
-                    navbar=True, className="me-auto"),
-            html.Div([
-                dcc.Clipboard(id="copy-link", title="Copy the link to this view", className="copy-link"),
-                html.Span("Copy link", className="text-light small me-3 ms-1"),
-                html.A("Present", id="present-link", href=href(prefix, "/?present=1"), className="btn btn-sm btn-outline-light",
-                       title="Presentation mode: large type, high contrast (keys: ← → step, m mode, f filters, Esc exit)"),
-            ], className="d-flex align-items-center"),
+            html.Button(html.Span(className="navbar-toggler-icon"), id="nav-toggle", n_clicks=0, type="button",
+                        className="navbar-toggler", **{"aria-label": "Menu", "aria-controls": "nav-collapse"}),
+            dbc.Collapse([
+                dbc.Nav([dbc.NavItem(dcc.Link(label, href=href(prefix, path), className="nav-link"))
+                         for label, path in LINKS], navbar=True, className="me-auto"),
+                html.Div([
+                    html.Button("Copy link", id="copy-link", type="button", n_clicks=0,
+                                title="Copy the link to this view", className="btn btn-sm btn-link copy-link me-2"),
+                    html.Span(id="copy-link-status", className="small text-light me-3 copy-status", role="status"),
+                    html.A("Present", id="present-link", href=href(prefix, "/?present=1"),
+                           className="btn btn-sm btn-outline-light",
+                           title="Presentation mode: large type, high contrast (keys: ← → step, m mode, f filters, "
+                                 "Esc exit)"),
+                ], className="d-flex align-items-center nav-tools"),
+            ], id="nav-collapse", navbar=True, is_open=False),
         ], fluid=True),
-        color="dark", dark=True, className="mb-2 app-navbar chrome",
+        color="dark", dark=True, expand="md", className="mb-2 app-navbar chrome",
     )
 
 
@@ -47,10 +57,10 @@ def footer(version: str, built: str, prefix: str) -> html.Footer:
     ], className="app-footer chrome small text-muted")
 
 
-def embed_bar(prefix: str) -> html.Div:
-    return html.Div([
+def embed_bar(prefix: str) -> html.Nav:
+    return html.Nav([
         html.A("Open full view ↗", id="full-view", href=href(prefix, "/"), target="_blank", rel="noopener"),
-    ], className="embed-bar embed-only small")
+    ], className="embed-bar embed-only small", **{"aria-label": "Full view"})
 
 
 def shell_classes(search: str) -> str:
@@ -102,3 +112,9 @@ def credit_line(version: str) -> html.Div:
 def notes_alert(notes: list[str], id_: str) -> dbc.Alert:
     return dbc.Alert([html.Div(n) for n in notes], id=id_, color="warning", is_open=bool(notes),
                      dismissable=True, className="py-2 small url-notes")
+
+
+def slot(dropdown, className: str = "") -> html.Div:
+    """A dcc.Dropdown in a box that holds its height while the dropdown's code loads (dcc loads it
+    after the first render, and an empty slot would make everything under it jump)."""
+    return html.Div(dropdown, className=f"dd-slot {className}".strip())

@@ -3,7 +3,7 @@ expandable to its description, keywords, codes and source."""
 from __future__ import annotations
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from ..data.atlas import Atlas
 from ..data.search import highlight_terms
@@ -74,6 +74,9 @@ def priority_rows(atlas: Atlas, rows: pd.DataFrame) -> list:
         ]
         if r.source_note:
             detail.append(html.P(r.source_note, className="small text-muted mb-0"))
+        # relative: the explorer is served at the app's root, so this follows any URL prefix
+        detail.append(html.P(dcc.Link(f"Profile of {r.region_name} ({r.nuts_id}) →", href=f"region/{r.nuts_id}",
+                                      className="pt-profile-link"), className="mt-1 mb-0"))
         kind = "" if r.kind == "priority" else f" [{r.kind}]"
         out.append(html.Details([
             html.Summary([
@@ -91,4 +94,4 @@ def table_header() -> html.Div:
         html.Span("Region name (NUTS ID)", className="pt-region"),
         html.Span("Priority", className="pt-priority"),
         html.Span("Strategy", className="pt-strategy"),
-    ], className="pt-row pt-head", role="row")
+    ], className="pt-row pt-head", **{"aria-hidden": "true"})  # column titles for the eye; each row reads whole

@@ -2,8 +2,12 @@
 the grey country backdrop and the zoom that fits a set of points.
 
 Pure plotly; builders draw the ids, values and labels they are handed and run no queries.
-Geometry is referenced by URL (``geometry_url(level)``) and maps use the tile-less
-``white-bg`` style, so nothing is fetched from outside the app.
+Geometry is referenced by URL (``geometry_url(level)``). Maps are plotly geo subplots in the
+equal-area Lambert azimuthal projection centred at 10°E 52°N, as Eurostat's and GISCO's maps of
+Europe (ETRS89-LAEA, EPSG:3035) are drawn: areas compare truly, unlike Web Mercator, which draws
+Finland and Sweden several times too large next to Spain or Italy. No base map is drawn (the
+regions and the grey country backdrop are the map); the base-map topojson plotly loads anyway is
+served by the app (dcc.Graph ``config.topojsonURL``), so nothing is fetched from outside the app.
 """
 from __future__ import annotations
 
@@ -16,7 +20,11 @@ from ..data.catalog import ATTRIBUTION
 
 GeometryUrl = Callable[[int], str]
 
-EUROPE = {"lon": 12.0, "lat": 52.5}
+# The LAEA centre of EPSG:3035; the initial view shows mainland Europe and the Canaries, and the
+# outermost regions further away (Guyane, Réunion, Mayotte, ...) are reached by zooming out or
+# dragging (which turns the globe) and by the region finder.
+LAEA_CENTRE = {"lon": 10.0, "lat": 52.0}
+EUROPE = {"lon": 13.0, "lat": 53.0}
 ZOOM = 2.7
 NO_DATA = "#c8c8c8"
 OUTLINE = "#ffffff"
@@ -28,6 +36,19 @@ TRANSPARENT = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
 SPAN_ZOOMS = ((4, 5.5), (8, 4.6), (16, 3.8), (28, 3.1))
 
 
+# Plotly fits a geo subplot's lon/lat box (lonaxis/lataxis ranges) into the map's frame and clips the
+# drawing to it, so each map gets a box whose projection has its frame's width/height ratio (the CSS
+# gives the map that ratio). ratio: (half the latitude span, half the longitude span around the LAEA
+# centre, projected height of the box in km), computed with pyproj in EPSG:3035.
+FRAMES = {1.25: (20, 31.5, 4678), 1.5: (20, 39.5, 4818), 1.75: (20, 49.5, 5030), 2.0: (20, 65.5, 5447)}
+EUROPE_KM = 4700  # height shown at ZOOM: 34°N to 71°N with a margin
+
+
+def geo_scale(zoom: float, ratio: float = 1.5) -> float:
+    """A web-map zoom level as the geo projection's scale (1 shows the whole box of ``FRAMES``)."""
+    return round(FRAMES[ratio][2] / (EUROPE_KM * 2 ** (ZOOM - zoom)), 3)
+
+
 def credit(size: int = 11) -> dict:
     """The EuroGeographics credit line inside a map, bottom left."""
     return {"text": ATTRIBUTION, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.005, "y": 0.005,
@@ -35,9 +56,9 @@ def credit(size: int = 11) -> dict:
             "bgcolor": "rgba(255,255,255,0.85)"}
 
 
-def country_backdrop(countries: pd.DataFrame, geometry_url: GeometryUrl, **extra) -> go.Choroplethmap:
+def country_backdrop(countries: pd.DataFrame, geometry_url: GeometryUrl, **extra) -> go.Choropleth:
     """Countries (columns nuts_id, name_latn) in light grey under a map's own traces."""
-    return go.Choroplethmap(
+    return go.Choropleth(
         geojson=geometry_url(0), featureidkey="id", locations=list(countries.nuts_id), z=[0] * len(countries),
         colorscale=[[0, COUNTRY_FILL], [1, COUNTRY_FILL]], showscale=False, customdata=list(countries.name_latn),
         hovertemplate="%{customdata} (%{location})<extra></extra>", marker={"line": {"width": 0.6, "color": OUTLINE}},
@@ -54,8 +75,24 @@ def view_of_points(lons: Sequence[float], lats: Sequence[float]) -> tuple[dict, 
     return {"lon": (max(lons) + min(lons)) / 2, "lat": (max(lats) + min(lats)) / 2}, zoom
 
 
-def map_layout(fig: go.Figure, center: dict = EUROPE, zoom: float = ZOOM, credit_size: int = 11, **layout) -> None:
-    """The layout every map shares: no tiles, no margins, white paper, the credit line inside."""
-    fig.update_layout(map={"style": "white-bg", "center": center, "zoom": zoom},
-                      margin={"l": 0, "r": 0, "t": 0, "b": 0}, paper_bgcolor="#ffffff",
-                      annotations=[credit(credit_size)], **layout)
+def geo(center: dict = EUROPE, zoom: float = ZOOM, ratio: float = 1.5) -> dict:
+    """The geo subplot: LAEA at 10°E 52°N, the view centred on ``center``, no base map; ``ratio``
+    is the width/height of the map's frame (one of ``FRAMES``)."""
+    lat_half, lon_half, _km = FRAMES[ratio]
+    return {
+        "projection": {"type": "azimuthal equal area", "rotation": {"lon": LAEA_CENTRE["lon"], "lat": LAEA_CENTRE["lat"]},
+                       "scale": geo_scale(zoom, ratio)},
+        "lonaxis": {"range": [LAEA_CENTRE["lon"] - lon_half, LAEA_CENTRE["lon"] + lon_half]},
+        "lataxis": {"range": [LAEA_CENTRE["lat"] - lat_half, LAEA_CENTRE["lat"] + lat_half]},
+        "center": {"lon": float(center["lon"]), "lat": float(center["lat"])},
+        "visible": False, "showland": False, "showocean": False, "showlakes": False, "showrivers": False,
+        "showcountries": False, "showcoastlines": False, "showframe": False, "bgcolor": "rgba(0,0,0,0)",
+    }
+
+
+def map_layout(fig: go.Figure, center: dict = EUROPE, zoom: float = ZOOM, credit_size: int = 11,
+               ratio: float = 1.5, **layout) -> None:
+    """The layout every map shares: equal-area projection, no base map, no margins, white paper,
+    the credit line inside; dragging turns the globe and the wheel zooms (dcc.Graph scrollZoom)."""
+    fig.update_layout(geo=geo(center, zoom, ratio), margin={"l": 0, "r": 0, "t": 0, "b": 0},
+                      paper_bgcolor="#ffffff", dragmode="pan", annotations=[credit(credit_size)], **layout)

@@ -96,7 +96,8 @@ def coloraxis(classes: Classes, title: str, present: bool = False) -> dict:
         "colorbar": {
             "title": {"text": title, "side": "top", "font": {"size": 18 if present else 13}},
             "tickvals": classes.ticks(), "ticktext": list(classes.labels),
-            "len": 0.9, "thickness": 22 if present else 16, "x": 0.99, "xanchor": "right", "y": 0.5,
+            "len": 0.62, "thickness": 22 if present else 14, "x": 0.99, "xanchor": "right", "y": 0.98,
+            "yanchor": "top",
             "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0,
             "tickfont": {"size": 17 if present else 12},
         },
@@ -104,7 +105,7 @@ def coloraxis(classes: Classes, title: str, present: bool = False) -> dict:
 
 
 def _trace(geometry_url: str, t: dict, line: dict):
-    return go.Choroplethmap(
+    return go.Choropleth(locationmode="geojson-id",
         geojson=geometry_url, featureidkey="id", locations=list(t["ids"]), z=list(t["z"]), text=t.get("text"),
         customdata=np.column_stack(t["names"]), coloraxis="coloraxis", hovertemplate=t["hovertemplate"],
         marker={"line": line, "opacity": 1.0 if line["color"] != OUTLINE else 0.95},
@@ -112,7 +113,7 @@ def _trace(geometry_url: str, t: dict, line: dict):
 
 
 def _selected_trace(geometry_url: str, region: str, present: bool = False):
-    return go.Choroplethmap(
+    return go.Choropleth(locationmode="geojson-id",
         geojson=geometry_url, featureidkey="id", locations=[region], z=[0],
         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
         marker={"line": {"width": 5 if present else 3, "color": SELECTED}}, hoverinfo="skip", name="selected",
@@ -144,6 +145,6 @@ def explorer_map(values: dict, geometry_url: GeometryUrl, present: bool = False,
         fig.update_layout(showlegend=False)
     if selected is not None:
         fig.add_trace(_selected_trace(geometry_url(selected[1]), selected[0], present))
-    map_layout(fig, credit_size=15 if present else 11, uirevision="explorer-map", coloraxis=values["coloraxis"],
+    map_layout(fig, credit_size=15 if present else 11, ratio=1.25, uirevision="explorer-map", coloraxis=values["coloraxis"],
                hoverlabel={"font": {"size": 18 if present else 14}})
     return fig

@@ -2,8 +2,7 @@
 
 No Dash imports. Region shapes are referenced by URL (``geometry_url(level)``) and
 only NUTS ids are sent; lines and points use the regions' lon/lat (a point inside
-each region). Markers and lines only: no text labels, which would make MapLibre
-fetch glyphs from the network.
+each region). Markers and lines only, drawn on the equal-area geo subplot of ``base``.
 """
 from __future__ import annotations
 
@@ -30,13 +29,13 @@ def _hover(e: dict) -> str:
 def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:
     """Traces to draw some partnerships' members (``data.partnerships.overlay``) on top of any map.
 
-    - outline-only choroplethmap traces (transparent fill) per role group × NUTS level: lead/co-lead
+    - outline-only choropleth traces (transparent fill) per role group × NUTS level: lead/co-lead
       thick near-black, partner and member (role not stated) thinner in blue / orange;
       locations are NUTS ids, geojson the level's URL;
-    - "Link to lead": one Scattermap line trace, lon/lat pairs separated by None; with more than one
+    - "Link to lead": one Scattergeo line trace, lon/lat pairs separated by None; with more than one
       partnership drawn it starts hidden (legend only: one click shows it), as the links of many
       partnerships cover the map;
-    - "Member point": one Scattermap marker trace, hover "Region (NUTS) — role in Partnership",
+    - "Member point": one Scattergeo marker trace, hover "Region (NUTS) — role in Partnership",
       customdata the NUTS id (for a click handler: points have no ``location``);
     - one legend entry per role group ("Lead / co-lead", "Partner", ...): a point-less line trace in the
       group's outline style sharing the group's legendgroup; legendrank orders the legend.
@@ -50,7 +49,7 @@ def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:
             sub = [e for e in members if e["role"] in roles and e["level"] == level]
             if not sub:
                 continue
-            traces.append(go.Choroplethmap(
+            traces.append(go.Choropleth(locationmode="geojson-id",
                 geojson=geometry_url(level), featureidkey="id", locations=[e["nuts_id"] for e in sub],
                 z=[1] * len(sub), colorscale=TRANSPARENT, showscale=False,
                 marker={"line": {"width": width, "color": color}, "opacity": 1},
@@ -63,7 +62,7 @@ def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:
     # point-less line trace in the group's outline style (clicking it toggles the group).
     for rank, (key, label, _roles, width, color, _size) in enumerate(GROUPS, start=1):
         if key in shown:
-            traces.append(go.Scattermap(
+            traces.append(go.Scattergeo(
                 lon=[None], lat=[None], mode="lines", line={"width": width, "color": color}, hoverinfo="skip",
                 name=label, legendgroup=key, legendrank=rank, showlegend=True,
                 meta={"role_group": key, "legend_only": True},
@@ -73,7 +72,7 @@ def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:
         lon += [s["lon"][0], s["lon"][1], None]
         lat += [s["lat"][0], s["lat"][1], None]
     if ov["segments"]:
-        traces.append(go.Scattermap(
+        traces.append(go.Scattergeo(
             lon=lon, lat=lat, mode="lines", line={"width": 1.2, "color": LINK_COLOR}, opacity=0.7,
             hoverinfo="skip", name="Link to lead", legendgroup="link", legendrank=len(GROUPS) + 1, showlegend=True,
             visible=True if len({s["partnership_id"] for s in ov["segments"]}) <= 1 else "legendonly",
@@ -82,7 +81,7 @@ def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:
     if members:
         style = {role: (color, size) for _k, _l, roles, _w, color, size in GROUPS for role in roles}
         looks = [style.get(e["role"], style["member"]) for e in members]
-        traces.append(go.Scattermap(
+        traces.append(go.Scattergeo(
             lon=[e["lon"] for e in members], lat=[e["lat"] for e in members], mode="markers",
             marker={"size": [s for _c, s in looks], "color": [c for c, _s in looks], "opacity": 0.95},
             text=[_hover(e) for e in members], customdata=[e["nuts_id"] for e in members],
@@ -92,14 +91,14 @@ def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:
     return traces
 
 
-def partnership_map(ov: dict, countries: pd.DataFrame, geometry_url: GeometryUrl, height: int = 520) -> go.Figure:
+def partnership_map(ov: dict, countries: pd.DataFrame, geometry_url: GeometryUrl, ratio: float = 2.0) -> go.Figure:
     """Countries in grey, the members of the partnerships in ``ov`` (``data.partnerships.overlay``)
     and the credit line inside the map, centred on the members."""
     fig = go.Figure(country_backdrop(countries, geometry_url, name="Countries"))
     for t in overlay_traces(ov, geometry_url):
         fig.add_trace(t)
     center, zoom = view_of_points([e["lon"] for e in ov["members"]], [e["lat"] for e in ov["members"]])
-    map_layout(fig, center, zoom, height=height, showlegend=True, uirevision="partnership-map",
+    map_layout(fig, center, zoom, ratio=ratio, showlegend=True, uirevision="partnership-map",
                legend={"x": 0.99, "xanchor": "right", "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"},
                hoverlabel={"font": {"size": 14}})
     return fig

@@ -20,14 +20,14 @@ def locator_map(region: pd.Series, countries: pd.DataFrame, geometry_url: Geomet
     r, nuts_id = region, region.nuts_id
     level = int(r.level)
     fig = go.Figure(country_backdrop(countries, geometry_url))
-    fig.add_trace(go.Choroplethmap(
+    fig.add_trace(go.Choropleth(locationmode="geojson-id",
         geojson=geometry_url(level), featureidkey="id", locations=[nuts_id], z=[1],
         colorscale=[[0, SELECTED], [1, SELECTED]], showscale=False, customdata=[r.name_latn],
         hovertemplate="<b>%{customdata}</b> (%{location})<extra></extra>",
         marker={"line": {"width": 1.5, "color": "#7f0000"}, "opacity": 0.85}, name=nuts_id,
     ))
     map_layout(fig, {"lon": float(r.lon), "lat": float(r.lat)}, ZOOM_BY_LEVEL.get(level, 4.0), credit_size=9,
-               showlegend=False, height=260)
+               showlegend=False, ratio=2.0)
     return fig
 
 
@@ -46,6 +46,28 @@ def sparkline(series: dict, fmt: str, unit: str) -> go.Figure:
     return fig
 
 
+def sparkline_svg(series: dict, fmt: str, unit: str, width: int = 130, height: int = 36) -> tuple[str, str]:
+    """The same line as ``sparkline`` as a small SVG (a data: URL for an <img>, no plotly.js at
+    all) and its text: every year's value, for the image's alt text and tooltip."""
+    from urllib.parse import quote
+
+    years = sorted(series)
+    values = [float(series[y]) for y in years]
+    lo, hi = min(values), max(values)
+    pad = 4
+    def xy(i, v):
+        x = pad + (width - 2 * pad) * (i / max(1, len(years) - 1))
+        y = height - pad - (height - 2 * pad) * ((v - lo) / (hi - lo) if hi > lo else 0.5)
+        return f"{x:.1f},{y:.1f}"
+    points = " ".join(xy(i, v) for i, v in enumerate(values))
+    last = xy(len(values) - 1, values[-1]).split(",")
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+           f'<polyline points="{points}" fill="none" stroke="#2c7fb8" stroke-width="1.5"/>'
+           f'<circle cx="{last[0]}" cy="{last[1]}" r="2.5" fill="#253494"/></svg>')
+    text = "; ".join(f"{y}: {format(series[y], fmt)} {unit}".strip() for y in years)
+    return "data:image/svg+xml;charset=utf-8," + quote(svg), text
+
+
 def compare_map(regions: pd.DataFrame, countries: pd.DataFrame, geometry_url: GeometryUrl) -> go.Figure:
     """Countries in grey and each compared territory (rows of the regions table, in order) in its
     own colour, drawn by its level's geometry."""
@@ -53,14 +75,14 @@ def compare_map(regions: pd.DataFrame, countries: pd.DataFrame, geometry_url: Ge
     for k, r in enumerate(regions.itertuples()):
         nid = r.nuts_id
         color = COMPARE_COLORS[k % len(COMPARE_COLORS)]
-        fig.add_trace(go.Choroplethmap(
+        fig.add_trace(go.Choropleth(locationmode="geojson-id",
             geojson=geometry_url(int(r.level)), featureidkey="id", locations=[nid], z=[1],
             colorscale=[[0, color], [1, color]], showscale=False, customdata=[r.name_latn],
             hovertemplate="<b>%{customdata}</b> (%{location})<extra></extra>", name=f"{r.name_latn} ({nid})",
             marker={"line": {"width": 1.2, "color": "#333"}, "opacity": 0.85},
         ))
     center, zoom = view_of_points(list(regions.lon), list(regions.lat))
-    map_layout(fig, center, zoom, credit_size=9, showlegend=False, height=340)
+    map_layout(fig, center, zoom, credit_size=9, showlegend=False, ratio=1.5)
     return fig
 
 

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html, no_update
 
 from ..components.options import region_options
-from ..components.shell import credit_line, notes_alert
+from ..components.shell import credit_line, notes_alert, slot
 from ..components.table import safe_link
 from ..data.atlas import Atlas
 from ..data.profile import format_value, source_text
@@ -168,8 +168,8 @@ def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Di
         notes_alert(v["notes"], "cmp-notes"),
         dbc.Label(f"Regions to compare (2 to {MAX_COMPARE}, any NUTS level)", html_for="cmp-regions",
                   className="fw-bold small mb-0"),
-        dcc.Dropdown(id="cmp-regions", options=region_options(atlas), value=v["ids"], multi=True,
-                     placeholder="Add a region by name or code", className="mb-3"),
+        slot(dcc.Dropdown(id="cmp-regions", options=region_options(atlas), value=v["ids"], multi=True,
+                     placeholder="Add a region by name or code", className="mb-3")),
         dcc.Loading(html.Div(v["body"], id="cmp-body"), delay_show=300),
         credit_line(atlas.version),
     ], className="compare-page")

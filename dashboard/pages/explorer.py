@@ -12,12 +12,12 @@ What each shows comes from the pure functions in ``views.explorer``.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from ..cache import cache
 from ..components.options import (ecosystem_options, nabs_options, nace_options, partnership_options,
-                                  platform_options, region_options)
-from ..components.shell import credit_line, notes_alert
+                                  platform_options, region_matches)
+from ..components.shell import credit_line, notes_alert, slot
 from ..components.table import table_header
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS
@@ -41,7 +41,9 @@ SORT_OPTIONS = [{"label": "Relevance", "value": "relevance"}, {"label": "Region"
                 {"label": "Strategy", "value": "strategy"}, {"label": "Region (Z–A)", "value": "-region"},
                 {"label": "Priority (Z–A)", "value": "-priority"}, {"label": "Strategy (Z–A)", "value": "-strategy"}]
 
-MAP_CONFIG = {"displaylogo": False, "scrollZoom": True,
+# No cloud upload ("share"/"edit in Chart Studio") in an offline, self-hosted tool.
+MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "showSendToCloud": False, "showEditInChartStudio": False,
+              "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio", "select2d", "lasso2d"],
               "toImageButtonOptions": {"format": "png", "filename": "s3-atlas-map", "width": 1920, "height": 1080}}
 EXPORTS = (("ex-dl-csv", "export/priorities.csv"), ("ex-dl-xlsx", "export/priorities.xlsx"),
            ("ex-dl-geojson", "export/regions.geojson"))
@@ -60,21 +62,21 @@ def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
                "available on this server (" + semantic_reason() + ").", className="small text-muted mb-2",
                id="ex-q-help"),
         dbc.Label("Territorial level", html_for="ex-level", className="mb-0 small fw-bold"),
-        dcc.Dropdown(id="ex-level", options=LEVEL_OPTIONS, value=v["ex-level"], clearable=False, **dd),
+        slot(dcc.Dropdown(id="ex-level", options=LEVEL_OPTIONS, value=v["ex-level"], clearable=False, **dd)),
         dbc.Label("Strategy period", html_for="ex-period", className="mb-0 small fw-bold"),
-        dcc.Dropdown(id="ex-period", options=PERIOD_OPTIONS, value=v["ex-period"], clearable=False, **dd),
+        slot(dcc.Dropdown(id="ex-period", options=PERIOD_OPTIONS, value=v["ex-period"], clearable=False, **dd)),
         dbc.Label("Economic classification (NACE Rev. 2)", html_for="ex-nace", className="mb-0 small fw-bold"),
-        dcc.Dropdown(id="ex-nace", options=nace_options(atlas), value=v["ex-nace"], multi=True,
-                     placeholder="Select sections or divisions", **dd),
+        slot(dcc.Dropdown(id="ex-nace", options=nace_options(atlas), value=v["ex-nace"], multi=True,
+                     placeholder="Select sections or divisions", **dd)),
         dbc.Label("Scientific classification (NABS 2007)", html_for="ex-nabs", className="mb-0 small fw-bold"),
-        dcc.Dropdown(id="ex-nabs", options=nabs_options(atlas), value=v["ex-nabs"], multi=True, placeholder="Select chapters", **dd),
+        slot(dcc.Dropdown(id="ex-nabs", options=nabs_options(atlas), value=v["ex-nabs"], multi=True, placeholder="Select chapters", **dd)),
         dbc.Label("European industrial ecosystem", html_for="ex-eco", className="mb-0 small fw-bold"),
-        dcc.Dropdown(id="ex-eco", options=ecosystem_options(atlas), value=v["ex-eco"], multi=True, placeholder="Select ecosystems", **dd),
+        slot(dcc.Dropdown(id="ex-eco", options=ecosystem_options(atlas), value=v["ex-eco"], multi=True, placeholder="Select ecosystems", **dd)),
         dbc.Label("Thematic platform", html_for="ex-platform", className="mb-0 small fw-bold"),
-        dcc.Dropdown(id="ex-platform", options=platform_options(atlas), value=v["ex-platform"], placeholder="Any platform", **dd),
+        slot(dcc.Dropdown(id="ex-platform", options=platform_options(atlas), value=v["ex-platform"], placeholder="Any platform", **dd)),
         dbc.Label("Thematic partnership", html_for="ex-partnership", className="mb-0 small fw-bold"),
-        dcc.Dropdown(id="ex-partnership", options=partnership_options(atlas), value=v["ex-partnership"],
-                     placeholder="Any partnership", **dd),
+        slot(dcc.Dropdown(id="ex-partnership", options=partnership_options(atlas), value=v["ex-partnership"],
+                     placeholder="Any partnership", **dd)),
         html.P("Codes marked as assigned automatically come from a reviewed keyword map and text similarity "
                "(TF-IDF), not from the strategy documents; hover a code to see why it was assigned.",
                className="small text-muted mt-2"),
@@ -83,14 +85,16 @@ def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
 
 def map_controls(atlas: Atlas, state: ViewState) -> html.Div:
     v = dict(zip(CONTROL_IDS, control_values(state)))
+    hide = {"display": "none"} if state.mode != "indicator" else {}  # as url_to_panels will, without a jump
     return dbc.Row([
         dbc.Col(dbc.RadioItems(id="ex-mode", value=v["ex-mode"], inline=True, className="mode-switch",
                                options=[{"label": "Priorities", "value": "priorities"},
                                         {"label": "Indicator", "value": "indicator"}]), width="auto"),
-        dbc.Col(dcc.Dropdown(id="ex-indicator", options=[{"label": i.label, "value": i.id} for i in INDICATORS],
-                             value=v["ex-indicator"], clearable=False), md=5, id="ex-indicator-col"),
-        dbc.Col(dcc.Dropdown(id="ex-year", options=year_options(atlas, state),
-                             value=v["ex-year"], clearable=False), md=2, id="ex-year-col"),
+        dbc.Col(slot(dcc.Dropdown(id="ex-indicator", options=[{"label": i.label, "value": i.id} for i in INDICATORS],
+                             value=v["ex-indicator"], clearable=False)), md=5, id="ex-indicator-col",
+                style=hide),
+        dbc.Col(slot(dcc.Dropdown(id="ex-year", options=year_options(atlas, state),
+                             value=v["ex-year"], clearable=False)), md=2, id="ex-year-col", style=hide),
     ], className="g-2 align-items-center mb-2 map-controls")
 
 
@@ -101,20 +105,21 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
     main = [
         map_controls(atlas, state),
         dcc.Loading(dcc.Graph(id="ex-map", config=MAP_CONFIG, className="explorer-map"), delay_show=300),
+        html.Div(id="ex-legend", className="map-legend"),  # phones: the map's legend under it, not over it
         credit_line(atlas.version),
         html.Div([html.Div(id="ex-selected"),
                   dbc.Button("Clear selection", id="ex-clear", size="sm", color="link", className="ms-2 p-0"),
-                  dcc.Dropdown(id="ex-region", options=region_options(atlas), value=state.region or None,
-                               placeholder="Find a region by name…", className="ms-auto region-finder",
-                               style={"minWidth": "18rem"})],
+                  slot(dcc.Dropdown(id="ex-region", options=region_matches(atlas, "", [state.region] if state.region else []),
+                               value=state.region or None, placeholder="Find a region by name…", className="region-finder"),
+                          "ms-auto region-slot")],
                  className="selected-region d-flex align-items-center flex-wrap gap-2 my-2"),
         html.Div([
             html.Div(id="ex-count", className="fw-bold", role="status", **{"aria-live": "polite"}),
             html.Div([dbc.Label("Sort by", html_for="ex-sort", className="me-2 mb-0 small"),
-                      dcc.Dropdown(id="ex-sort", options=SORT_OPTIONS, value=state.sort, clearable=False,
-                                   style={"minWidth": "12rem"})], className="d-flex align-items-center table-tools"),
+                      slot(dcc.Dropdown(id="ex-sort", options=SORT_OPTIONS, value=state.sort, clearable=False,
+                                   style={"minWidth": "12rem"}))], className="d-flex align-items-center table-tools"),
         ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
-        html.Div([table_header(), html.Div(id="ex-table")], className="priority-table secondary", role="table"),
+        html.Div([table_header(), html.Div(id="ex-table")], className="priority-table secondary"),
         html.Div([html.Span("Download this view: ", className="text-muted"),
                   html.A("priorities (CSV)", id="ex-dl-csv", href="export/priorities.csv"), " · ",
                   html.A("priorities (Excel)", id="ex-dl-xlsx", href="export/priorities.xlsx"), " · ",
@@ -125,16 +130,20 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
         dbc.Pagination(id="ex-page", max_value=1, active_page=state.page, fully_expanded=False,
                        first_last=True, previous_next=True, className="mt-2 secondary"),
     ]
+    toggle = dbc.Button("Filters", id="ex-filters-toggle", size="sm", color="secondary", outline=True,
+                        className="mb-2 filters-toggle", n_clicks=0, title="Show or hide the filters (key: f)")
     if compact:
-        body = [
-            dbc.Button("Filters", id="ex-filters-toggle", size="sm", color="secondary", outline=True,
-                       className="mb-2 filters-toggle", n_clicks=0, title="Show or hide the filters (key: f)"),
-            dbc.Collapse(panel, id="ex-filters-collapse", is_open=False, className="mb-2"),
-            *main,
-        ]
+        body = [toggle, dbc.Collapse(panel, id="ex-filters-collapse", is_open=False, className="mb-2"), *main]
     else:
-        body = [dbc.Row([dbc.Col(panel, lg=3, className="side-col"), dbc.Col(main, lg=9)])]
-    return html.Div([dcc.Location(id="ex-url", refresh=False), dcc.Store(id="ex-drawn"), dcc.Store(id="ex-tabled"),
+        # wide screens show the filters beside the map; narrow ones fold them behind the button,
+        # so the map is in the first screen of a phone
+        body = [dbc.Row([dbc.Col([html.Div(toggle, className="d-lg-none"),
+                                  dbc.Collapse(panel, id="ex-filters-collapse", is_open=False,
+                                               className="mb-2 side-filters")], lg=3, className="side-col"),
+                         dbc.Col(main, lg=9)])]
+    return html.Div([html.H1("Explore the priorities of Europe's Smart Specialisation Strategies",
+                             className="visually-hidden", tabIndex="-1"),
+                     dcc.Location(id="ex-url", refresh=False), dcc.Store(id="ex-drawn"), dcc.Store(id="ex-tabled"),
                      notes_alert(notes, "ex-notes"), *body],
                     className="explorer")
 
@@ -234,6 +243,16 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
 
     def state_of(search) -> ViewState:
         return parse_query(search or "", atlas)[0]
+
+    app.clientside_callback(ClientsideFunction("s3", "legend"), Output("ex-legend", "children"),
+                            Input("ex-map", "figure"))
+
+    @app.callback(Output("ex-region", "options"), Input("ex-region", "search_value"), Input("ex-url", "search"),
+                  State("ex-region", "value"), prevent_initial_call=True)
+    def finder_options(typed, search, value):
+        """The finder's options for what is typed, the selected region kept among them."""
+        keep = [r for r in (value if isinstance(value, str) else None, state_of(search).region) if r]
+        return region_matches(atlas, typed if isinstance(typed, str) else "", keep)
 
     @app.callback(Output("ex-filters-collapse", "is_open"), Input("ex-filters-toggle", "n_clicks"),
                   State("ex-filters-collapse", "is_open"), prevent_initial_call=True)

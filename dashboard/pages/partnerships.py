@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from ..components.options import platform_options as all_platforms
-from ..components.shell import MAP_CONFIG, credit_line, notes_alert
+from ..components.shell import MAP_CONFIG, credit_line, notes_alert, slot
 from ..components.table import safe_link
 from ..data.atlas import Atlas
 from ..data.partnerships import (overlay, NO_PLATFORM, NO_PLATFORM_LABEL, country_options, filter_partnerships,
@@ -105,7 +105,7 @@ def platforms_block(atlas: Atlas, platform: str, country: str, prefix: str) -> h
                   html.Th("Leads / co-leads", className="text-end"), html.Th("Countries", className="text-end")]
             if country:
                 th.append(html.Th(f"Members in {country}", className="text-end"))
-            th.append(html.Th(""))
+            th.append(html.Th(html.Span("Links", className="visually-hidden"), style={"position": "relative"}))
             body = dbc.Table([html.Thead(html.Tr(th)), html.Tbody(_partnership_rows(sub, prefix, country))],
                              size="sm", hover=True, responsive=True, className="bg-white tp-table")
         blocks.append(html.Section(head + [body], className="mb-3", **{"data-platform": pid}))
@@ -162,12 +162,12 @@ def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Di
         notes_alert(notes, "pt-notes"),
         dbc.Row([
             dbc.Col([dbc.Label("Thematic platform", html_for="pt-platform", className="mb-0 small fw-bold"),
-                     dcc.Dropdown(id="pt-platform", options=platform_options(atlas), value=platform or None,
-                                  placeholder="All platforms", clearable=True)], md=4),
+                     slot(dcc.Dropdown(id="pt-platform", options=platform_options(atlas), value=platform or None,
+                                  placeholder="All platforms", clearable=True))], md=4),
             dbc.Col([dbc.Label("Country of a member", html_for="pt-country", className="mb-0 small fw-bold"),
-                     dcc.Dropdown(id="pt-country", options=[{"label": f"{n} ({c})", "value": c}
+                     slot(dcc.Dropdown(id="pt-country", options=[{"label": f"{n} ({c})", "value": c}
                                                             for c, n in country_options(atlas)],
-                                  value=country or None, placeholder="All countries", clearable=True)], md=4),
+                                  value=country or None, placeholder="All countries", clearable=True))], md=4),
         ], className="mb-2"),
         html.Div(content(atlas, platform, country, geometry_url, prefix), id="pt-content"),
         missing_block(atlas),

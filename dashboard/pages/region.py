@@ -15,7 +15,7 @@ from ..data.atlas import Atlas, fold
 from ..data.profile import (LEVEL_LABELS, UnknownRegion, derived_label, format_value, normalise_id, profile_csv,
                             profile_json, profile_pdf, region_profile, resolve, source_text)
 from ..data.similarity import similar_regions, similarity_index
-from ..figures.profile import locator_map, sparkline
+from ..figures.profile import locator_map, sparkline_svg
 
 PATH_PREFIX = "/region/"
 EXPORTS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -59,8 +59,12 @@ def _stat_rows(profile: dict) -> list:
     rows = []
     for s in profile["statistics"]:
         missing = s["value"] is None
-        spark = (dcc.Graph(figure=sparkline(s["series"], s["fmt"], s["unit"]), config=GRAPH_STATIC,
-                           className="rg-spark") if len(s["series"]) > 1 else html.Span(""))
+        # a small SVG image, not a plotly graph each: the page starts much faster
+        if len(s["series"]) > 1:
+            src, text = sparkline_svg(s["series"], s["fmt"], s["unit"])
+            spark = html.Img(src=src, alt=f"Trend: {text}", title=text, className="rg-spark", width=130, height=36)
+        else:
+            spark = html.Span("")
         rank = s["rank"]
         # data-label: the column's name, shown before the cell when a phone stacks the row as a card
         rows.append(html.Tr([

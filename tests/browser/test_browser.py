@@ -6,26 +6,20 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from conftest import drawn_regions, geo_point, wait_for_geo
+
 pytestmark = pytest.mark.browser
 
 MAP = "#ex-map .js-plotly-plot"
 
 
 def wait_for_map(pg):
-    pg.wait_for_selector(MAP, timeout=30000)
-    pg.wait_for_function(
-        "() => { const gd = document.querySelector('#ex-map .js-plotly-plot');"
-        " return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot"
-        " && gd._fullLayout.map._subplot.map && gd._fullLayout.map._subplot.map.loaded(); }",
-        timeout=30000)
+    wait_for_geo(pg, MAP)
 
 
 def rendered_features(pg) -> int:
-    """Region polygons MapLibre has actually drawn from the geometry files."""
-    return pg.evaluate(
-        "() => { const m = document.querySelector('#ex-map .js-plotly-plot')._fullLayout.map._subplot.map;"
-        " const layers = m.getStyle().layers.filter(l => l.type === 'fill').map(l => l.id);"
-        " return m.queryRenderedFeatures({layers}).length; }")
+    """Region shapes the map has actually drawn from the geometry files."""
+    return drawn_regions(pg, MAP)
 
 
 def count_text(pg) -> str:
@@ -83,11 +77,8 @@ def test_clicking_a_region_selects_it(live_server, page, atlas):
     pg.goto(live_server + "/?level=2", wait_until="networkidle")
     wait_for_map(pg)
     lon, lat = atlas.regions.loc["ES51", ["lon", "lat"]]
-    box = pg.locator("#ex-map .js-plotly-plot .maplibregl-canvas, #ex-map .js-plotly-plot canvas").first.bounding_box()
-    pt = pg.evaluate(
-        "([lon, lat]) => { const m = document.querySelector('#ex-map .js-plotly-plot')._fullLayout.map._subplot.map;"
-        " const p = m.project([lon, lat]); return [p.x, p.y]; }", [float(lon), float(lat)])
-    pg.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
+    x, y = geo_point(pg, MAP, lon, lat)  # through the equal-area projection of the geo subplot
+    pg.mouse.click(x, y)
     pg.wait_for_function("() => location.search.includes('region=ES51')", timeout=15000)
     pg.wait_for_function("() => document.querySelector('#ex-selected').innerText.includes('ES51')", timeout=15000)
     assert "Cataluña (ES51)" in pg.inner_text("#ex-selected")
@@ -140,7 +131,7 @@ def test_choosing_a_partnership_draws_its_members_over_the_map(live_server, page
                          ".filter(t => t.showlegend).map(t => t.name)")
     assert "Lead / co-lead" in legend and "Partner" in legend and "Link to lead" in legend
     outlined = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').data.slice(1)"
-                           ".filter(t => t.type === 'choroplethmap').flatMap(t => t.locations)")
+                           ".filter(t => t.type === 'choropleth').flatMap(t => t.locations)")
     members = set(atlas.members.nuts_id[atlas.members.partnership_id == "water-smart-territories"])
     assert set(outlined) == members
     assert page.external == [] and page.errors == []

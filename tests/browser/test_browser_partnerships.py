@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import drawn_regions, geo_point, wait_for_geo
+
 from dashboard.data.partnerships import partnership_counts
 
 pytestmark = pytest.mark.browser
@@ -11,13 +13,7 @@ PID = "water-smart-territories"
 
 
 def wait_for_map(pg, container: str):
-    sel = f"{container} .js-plotly-plot"
-    pg.wait_for_selector(sel, timeout=30000)
-    pg.wait_for_function(
-        "(sel) => { const gd = document.querySelector(sel);"
-        " return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot"
-        " && gd._fullLayout.map._subplot.map && gd._fullLayout.map._subplot.map.loaded(); }",
-        arg=sel, timeout=30000)
+    sel = wait_for_geo(pg, f"{container} .js-plotly-plot")
     pg.wait_for_timeout(300)
     return sel
 
@@ -35,10 +31,7 @@ def test_overview_shows_computed_counts_and_the_map(live_server, page, atlas):
     for key in ("partnerships", "territories", "countries", "eu_member_states", "non_eu_countries"):
         assert pg.inner_text(f"#pt-counts [data-count={key}] .tp-number").strip() == str(c[key])
     assert {"Lead / co-lead", "Partner", "Link to lead"} <= set(legend_names(pg, sel))
-    drawn = pg.evaluate(
-        "(sel) => { const m = document.querySelector(sel)._fullLayout.map._subplot.map;"
-        " const layers = m.getStyle().layers.filter(l => l.type === 'line' || l.type === 'fill').map(l => l.id);"
-        " return m.queryRenderedFeatures({layers}).length; }", sel)
+    drawn = drawn_regions(pg, sel)
     assert drawn > 30
     assert "EuroGeographics" in pg.inner_text("#credit-line")
     assert pg.locator(f"#pt-platforms a[href='/partnerships/{PID}']").count() == 1
@@ -80,7 +73,7 @@ def test_partnership_page_members_and_legend(live_server, page, atlas):
                                        "rows => rows.map(r => r.dataset.nuts)")) == leads
     assert {"Lead / co-lead", "Partner", "Link to lead"} <= set(legend_names(pg, sel))
     lead_locs = pg.evaluate("(sel) => document.querySelector(sel)._fullData"
-                            ".filter(t => t.type === 'choroplethmap' && t.legendgroup === 'lead').flatMap(t => Array.from(t.locations))", sel)
+                            ".filter(t => t.type === 'choropleth' && t.legendgroup === 'lead').flatMap(t => Array.from(t.locations))", sel)
     assert set(lead_locs) == leads
     annotations = pg.evaluate("(sel) => document.querySelector(sel)._fullLayout.annotations.map(a => a.text)", sel)
     assert any("EuroGeographics" in a for a in annotations)
@@ -104,10 +97,8 @@ def test_clicking_a_member_opens_its_profile(live_server, page, atlas):
     sel = wait_for_map(pg, "#pp-map")
     lead = atlas.members[(atlas.members.partnership_id == PID) & (atlas.members.role == "lead")].nuts_id.iloc[0]
     lon, lat = atlas.regions.loc[lead, ["lon", "lat"]]
-    box = pg.locator(f"{sel} canvas").first.bounding_box()
-    x, y = pg.evaluate("([sel, lon, lat]) => { const m = document.querySelector(sel)._fullLayout.map._subplot.map;"
-                       " const p = m.project([lon, lat]); return [p.x, p.y]; }", [sel, float(lon), float(lat)])
-    pg.mouse.click(box["x"] + x, box["y"] + y)
+    x, y = geo_point(pg, sel, lon, lat)
+    pg.mouse.click(x, y)
     pg.wait_for_function(f"() => location.pathname.endsWith('/region/{lead}')", timeout=15000)
     pg.wait_for_selector("#page h1, #page h2")
     assert lead in pg.inner_text("#page")

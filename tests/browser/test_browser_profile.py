@@ -5,16 +5,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from conftest import geo_point, wait_for_geo
+
 pytestmark = pytest.mark.browser
 
 
 def wait_for_plot(pg, selector: str):
-    pg.wait_for_selector(f"{selector} .js-plotly-plot", timeout=30000)
-    pg.wait_for_function(
-        "(sel) => { const gd = document.querySelector(sel + ' .js-plotly-plot');"
-        " return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot"
-        " && gd._fullLayout.map._subplot.map && gd._fullLayout.map._subplot.map.loaded(); }",
-        arg=selector, timeout=30000)
+    wait_for_geo(pg, f"{selector} .js-plotly-plot")
 
 
 def test_explorer_to_profile_to_compare(live_server, page, atlas):
@@ -25,11 +22,8 @@ def test_explorer_to_profile_to_compare(live_server, page, atlas):
     wait_for_plot(pg, "#ex-map")
     # click Catalonia on the map
     lon, lat = atlas.regions.loc["ES51", ["lon", "lat"]]
-    box = pg.locator("#ex-map .js-plotly-plot canvas").first.bounding_box()
-    x, y = pg.evaluate("([lon, lat]) => { const m = document.querySelector('#ex-map .js-plotly-plot')"
-                       "._fullLayout.map._subplot.map; const p = m.project([lon, lat]); return [p.x, p.y]; }",
-                       [float(lon), float(lat)])
-    pg.mouse.click(box["x"] + x, box["y"] + y)
+    x, y = geo_point(pg, "#ex-map .js-plotly-plot", lon, lat)
+    pg.mouse.click(x, y)
     pg.wait_for_selector("#ex-profile-link", timeout=30000)
     # let the map finish drawing the selection before leaving the page
     pg.wait_for_function("() => document.querySelector('#ex-map .js-plotly-plot').data.some(t => t.name === 'selected')")

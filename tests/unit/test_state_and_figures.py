@@ -122,13 +122,13 @@ def test_same_map_structure_sends_values_only(atlas):
 def test_partnership_overlay_sits_on_top_of_the_choropleth(atlas):
     state = ViewState(mode="indicator", indicator="gerd_pct_gdp", partnership="water-smart-territories")
     fig = explorer_figure(atlas, state, geometry_url)
-    assert fig.data[0].type == "choroplethmap" and len(fig.data[0].locations) == 334  # GERD underneath
+    assert fig.data[0].type == "choropleth" and len(fig.data[0].locations) == 334  # GERD underneath
     members = atlas.members[atlas.members.partnership_id == "water-smart-territories"]
-    outlined = {loc for t in fig.data[1:] if t.type == "choroplethmap" for loc in t.locations}
+    outlined = {loc for t in fig.data[1:] if t.type == "choropleth" for loc in t.locations}
     assert outlined == set(members.nuts_id)
-    leads = {loc for t in fig.data[1:] if t.type == "choroplethmap" and t.name == "Lead / co-lead" for loc in t.locations}
+    leads = {loc for t in fig.data[1:] if t.type == "choropleth" and t.name == "Lead / co-lead" for loc in t.locations}
     assert leads == set(members.nuts_id[members.role.isin(["lead", "co-lead"])])
-    assert all(isinstance(t.geojson, str) for t in fig.data if t.type == "choroplethmap")
+    assert all(isinstance(t.geojson, str) for t in fig.data if t.type == "choropleth")
     assert fig.layout.showlegend
     # choosing another partnership changes the structure: a full figure, not a Patch
     other = ViewState(mode="indicator", indicator="gerd_pct_gdp", partnership="social-economy")

