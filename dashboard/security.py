@@ -15,7 +15,7 @@ def content_security_policy(settings: Settings, script_hashes: list[str]) -> str
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
         "connect-src 'self'",
-        "worker-src 'self' blob:",  # MapLibre's workers
+        "worker-src 'self'",
         "child-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",

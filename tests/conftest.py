@@ -83,6 +83,13 @@ def browser():
 
 
 PLOTLY_JS = "plotly.min.js"
+PLOTLY_BUNDLE = "/vendor/plotly/s3-plotly."  # the app's partial plotly.js (s3-plotly.<hash>.min.js)
+
+
+def in_plotly(where: str) -> bool:
+    return PLOTLY_JS in where or PLOTLY_BUNDLE in where
+
+
 TEARDOWN = re.compile(r"Cannot read properties of (null|undefined) \(reading '(getStyle|_rangeSliderData|_scrollZoom)'\)")
 
 
@@ -111,7 +118,7 @@ class Watched:
 
     def _pageerror(self, exc):
         frames = [line for line in (exc.stack or "").splitlines()[1:] if line.strip().startswith("at ")]
-        if TEARDOWN.search(str(exc)) and frames and all(PLOTLY_JS in f for f in frames):
+        if TEARDOWN.search(str(exc)) and frames and all(in_plotly(f) for f in frames):
             self.plotly_teardown.append(str(exc))
         else:
             self.errors.append(str(exc))
@@ -119,7 +126,7 @@ class Watched:
     def _console(self, msg):
         if msg.type != "error":
             return
-        if TEARDOWN.search(msg.text) and PLOTLY_JS in (msg.location or {}).get("url", ""):
+        if TEARDOWN.search(msg.text) and in_plotly((msg.location or {}).get("url", "")):
             self.plotly_teardown.append(msg.text)
         else:
             self.errors.append(msg.text)

@@ -1,7 +1,7 @@
 """Option lists for the app's dropdowns, one definition each."""
 from __future__ import annotations
 
-from ..data.atlas import Atlas, fold
+from ..data.atlas import Atlas
 
 
 def region_options(atlas: Atlas) -> list[dict]:
@@ -10,17 +10,6 @@ def region_options(atlas: Atlas) -> list[dict]:
     r = atlas.regions.reset_index(drop=True).sort_values(["name_latn", "nuts_id"], key=lambda s: s.str.casefold())
     return [{"label": f"{n} ({i})" + (f" · {nn}" if nn and nn != n else ""), "value": i}
             for i, n, nn in zip(r.nuts_id, r.name_latn, r.name_national)]
-
-
-def region_matches(atlas: Atlas, typed: str, keep: list[str] | tuple = (), limit: int = 60) -> list[dict]:
-    """The region finder's options for what was typed (words of the name or code, case and accents
-    ignored), the regions in ``keep`` (the selection) first: a few dozen options travel instead of
-    all 2,000 in the page."""
-    everything = region_options(atlas)
-    words = fold(typed or "").split()
-    chosen = [o for o in everything if o["value"] in set(keep)]
-    hits = [o for o in everything if o["value"] not in set(keep) and all(w in fold(o["label"]) for w in words)]
-    return chosen + hits[:limit]
 
 
 def nace_options(atlas: Atlas) -> list[dict]:

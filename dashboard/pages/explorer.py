@@ -16,7 +16,7 @@ from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html
 
 from ..cache import cache
 from ..components.options import (ecosystem_options, nabs_options, nace_options, partnership_options,
-                                  platform_options, region_matches)
+                                  platform_options, region_options)
 from ..components.shell import credit_line, notes_alert, slot
 from ..components.table import table_header
 from ..data.atlas import Atlas
@@ -109,8 +109,8 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
         credit_line(atlas.version),
         html.Div([html.Div(id="ex-selected"),
                   dbc.Button("Clear selection", id="ex-clear", size="sm", color="link", className="ms-2 p-0"),
-                  slot(dcc.Dropdown(id="ex-region", options=region_matches(atlas, "", [state.region] if state.region else []),
-                               value=state.region or None, placeholder="Find a region by name…", className="region-finder"),
+                  slot(dcc.Dropdown(id="ex-region", options=region_options(atlas), value=state.region or None,
+                               placeholder="Find a region by name…", className="region-finder"),
                           "ms-auto region-slot")],
                  className="selected-region d-flex align-items-center flex-wrap gap-2 my-2"),
         html.Div([
@@ -246,13 +246,6 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
 
     app.clientside_callback(ClientsideFunction("s3", "legend"), Output("ex-legend", "children"),
                             Input("ex-map", "figure"))
-
-    @app.callback(Output("ex-region", "options"), Input("ex-region", "search_value"), Input("ex-url", "search"),
-                  State("ex-region", "value"), prevent_initial_call=True)
-    def finder_options(typed, search, value):
-        """The finder's options for what is typed, the selected region kept among them."""
-        keep = [r for r in (value if isinstance(value, str) else None, state_of(search).region) if r]
-        return region_matches(atlas, typed if isinstance(typed, str) else "", keep)
 
     @app.callback(Output("ex-filters-collapse", "is_open"), Input("ex-filters-toggle", "n_clicks"),
                   State("ex-filters-collapse", "is_open"), prevent_initial_call=True)
