@@ -14,6 +14,10 @@
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   s3: {
+    // The explorer's download links follow its URL, in the browser (no request to the server).
+    exportLinks: function (search, bases) {
+      return (bases || []).map(function (base) { return base + (search || ""); });
+    },
     copyUrl: function () {
       var url = window.location.href;
       function fallback() {

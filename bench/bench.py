@@ -304,11 +304,9 @@ def bench_first_load() -> dict:
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
     js_painted = ("() => { const gd = document.querySelector('#ex-map .js-plotly-plot');"
-                  " if (!gd || !gd._fullLayout || !gd._fullLayout.map) return false;"
-                  " const m = gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;"
-                  " if (!m || !m.loaded()) return false;"
-                  " const ls = m.getStyle().layers.filter(l => l.type === 'fill').map(l => l.id);"
-                  " return m.queryRenderedFeatures({layers: ls}).length > 0; }")
+                  " return !!(gd && gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot"
+                  " && Array.from(gd.querySelectorAll('path.choroplethlocation'))"
+                  ".some(p => (p.getAttribute('d') || '').length > 10)); }")
     out = {}
     try:
         with sync_playwright() as p:

@@ -6,8 +6,7 @@ from .state import ViewState, to_query
 from .views.explorer import CONTROL_IDS, CONTROL_PROPS, control_values
 
 # The callbacks a new explorer URL triggers, by one of their outputs.
-URL_CALLBACKS = ("ex-map.figure", "ex-table.children", "ex-selected.children", "ex-dl-csv.href",
-                 "ex-mode.value")
+URL_CALLBACKS = ("ex-map.figure", "ex-table.children", "ex-selected.children", "ex-mode.value")
 
 
 def find_callback(app, output: str, trigger: str = "") -> tuple[str, dict]:

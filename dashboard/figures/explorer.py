@@ -20,7 +20,7 @@ SEQUENTIAL = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 # Priorities mode colours the count itself (so an update sends only the counts): bands of z.
 # z = -1 marks territories with no strategy in the data, z = RELATED_ONLY those whose priorities
 # are only related in meaning to the keyword (no exact match); counts above 11 take the top colour.
-RELATED_ONLY = 0.5
+RELATED_ONLY = 0.4  # inside its band, and shown as 0 by the hover's integer format
 RELATED_COLOR = "#dadaeb"  # light lavender: apart from the yellow-green-blue count scale
 COUNT_BANDS = ((-1.5, -0.5, "No strategy in the data"), (-0.5, 0.25, "Strategy in data, no match"),
                (0.25, 0.75, "Related in meaning only"), (0.75, 1.5, "1 exact match"), (1.5, 3.5, "2–3"),
@@ -124,7 +124,10 @@ NAME = "<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>"
 LEVEL_WORDS = {0: "national", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
 NO_STRATEGY = NAME + "No S3 strategy in the data for this territory<extra></extra>"
 COUNT_TEMPLATE = NAME + "Matching priorities: %{z}<extra></extra>"
-KEYWORD_TEMPLATE = NAME + "%{text}<extra></extra>"
+# With a keyword, z is the exact count (RELATED_ONLY rounds to 0) and text the related-only count: two
+# short numbers per territory travel on each update, the words stay in the template.
+KEYWORD_TEMPLATE = (NAME + "Priorities with the keyword's words: %{z:d}<br>"
+                    "More priorities related in meaning: %{text}<extra></extra>")
 
 
 def explorer_map(values: dict, geometry_url: GeometryUrl, present: bool = False, overlay: dict | None = None,

@@ -98,7 +98,7 @@ def map_controls(atlas: Atlas, state: ViewState) -> html.Div:
     ], className="g-2 align-items-center mb-2 map-controls")
 
 
-def layout(atlas: Atlas, query: str = "") -> html.Div:
+def layout(atlas: Atlas, query: str = "", prefix: str = "/") -> html.Div:
     state, notes = parse_query(query, atlas)
     compact = state.embed or state.present  # filters folded away above the map
     panel = filter_panel(atlas, state)
@@ -121,9 +121,12 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
         ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
         html.Div([table_header(), html.Div(id="ex-table")], className="priority-table secondary"),
         html.Div([html.Span("Download this view: ", className="text-muted"),
-                  html.A("priorities (CSV)", id="ex-dl-csv", href="export/priorities.csv"), " · ",
-                  html.A("priorities (Excel)", id="ex-dl-xlsx", href="export/priorities.xlsx"), " · ",
-                  html.A("regions (GeoJSON)", id="ex-dl-geojson", href="export/regions.geojson"), " · ",
+                  html.A("priorities (CSV)", id="ex-dl-csv", href=f"{prefix}export/priorities.csv{to_query(state)}"),
+                  " · ",
+                  html.A("priorities (Excel)", id="ex-dl-xlsx", href=f"{prefix}export/priorities.xlsx{to_query(state)}"),
+                  " · ",
+                  html.A("regions (GeoJSON)", id="ex-dl-geojson", href=f"{prefix}export/regions.geojson{to_query(state)}"),
+                  " · ",
                   html.Span("map image: camera icon on the map (1920×1080, credits included)",
                             className="text-muted")],
                  className="small mt-1 exports secondary"),
@@ -144,6 +147,7 @@ def layout(atlas: Atlas, query: str = "") -> html.Div:
     return html.Div([html.H1("Explore the priorities of Europe's Smart Specialisation Strategies",
                              className="visually-hidden", tabIndex="-1"),
                      dcc.Location(id="ex-url", refresh=False), dcc.Store(id="ex-drawn"), dcc.Store(id="ex-tabled"),
+                     dcc.Store(id="ex-export-bases", data=[prefix + path for _, path in EXPORTS]),
                      notes_alert(notes, "ex-notes"), *body],
                     className="explorer")
 
@@ -252,9 +256,8 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
     def toggle_filters(_n, is_open):
         return not is_open
 
-    @app.callback([Output(i, "href") for i, _ in EXPORTS], Input("ex-url", "search"))
-    def export_links(search):
-        return [f"{prefix}{path}{search or ''}" for _, path in EXPORTS]
+    app.clientside_callback(ClientsideFunction("s3", "exportLinks"), [Output(i, "href") for i, _ in EXPORTS],
+                            Input("ex-url", "search"), State("ex-export-bases", "data"))
 
     @app.callback(url, [Input(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)], State("ex-url", "search"),
                   prevent_initial_call=True)

@@ -141,21 +141,12 @@ def _priority_values(atlas: Atlas, state: ViewState) -> dict:
         sub = counts[counts.level == level]
         z = np.where((sub.priorities == 0) & (sub.related > 0), RELATED_ONLY, sub.priorities)
         traces.append({"ids": sub.nuts_id.tolist(), "z": z.tolist(), "level": int(level),
-                       "text": [match_words(e, r) for e, r in zip(sub.priorities, sub.related)] if keyword else None,
+                       "text": sub.related.tolist() if keyword else None,
                        "hovertemplate": KEYWORD_TEMPLATE if keyword else COUNT_TEMPLATE})
     classes = COUNT_CLASSES if state.level is None else replace(
         COUNT_CLASSES, labels=(f"No {LEVEL_WORDS[state.level]} strategy in the data",) + COUNT_CLASSES.labels[1:])
     return {"traces": traces, "coloraxis": coloraxis(classes, "Matching priorities", state.present),
             "static_axis": True}
-
-
-def match_words(exact: int, related: int) -> str:
-    """A territory's matches in words: exact ones (the keyword's words) apart from related ones."""
-    if not exact:
-        return f"No exact match; {related} priorit{'y' if related == 1 else 'ies'} related in meaning" if related \
-            else "No matching priority"
-    return (f"{exact} priorit{'y' if exact == 1 else 'ies'} with the keyword's words"
-            + (f"; {related} more related in meaning" if related else ""))
 
 
 def map_values(atlas: Atlas, state: ViewState) -> dict:

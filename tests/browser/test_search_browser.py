@@ -32,7 +32,7 @@ def test_a_theme_shows_exact_and_related_groups_in_table_and_map(live_server, pa
     # the map names the related-only class in its legend and draws regions in it
     pg.wait_for_function(
         "() => { const g = document.querySelector('#ex-map .js-plotly-plot');"
-        " return g.data.some(t => (t.z || []).some(z => z === 0.5)); }", timeout=15000)
+        " return g.data.some(t => (t.z || []).some(z => z === 0.4)); }", timeout=15000)
     legend = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').layout.coloraxis.colorbar.ticktext")
     assert "Related in meaning only" in legend
     assert page.errors == [] and page.external == []
