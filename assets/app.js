@@ -156,6 +156,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var name = lab ? lab.textContent : (btn && (btn.getAttribute("aria-label") || btn.textContent)) || "Choose";
       inp.setAttribute("aria-label", name.replace(/\s+/g, " ").trim());
     }
+    // dcc.Upload's file input has no label of its own: it takes the visible text of its drop zone.
+    var files = document.querySelectorAll("input[type=file]:not([aria-label])");
+    for (var f = 0; f < files.length; f++) {
+      var zone = files[f].parentElement;
+      files[f].setAttribute("aria-label", ((zone && zone.textContent) || "Upload a file").replace(/\s+/g, " ").trim());
+    }
     // (3) Its "clear" control is an <a> without href: a button to assistive tech and crawlers.
     var clears = document.querySelectorAll("a.dash-dropdown-clear:not([role])");
     for (var c = 0; c < clears.length; c++) clears[c].setAttribute("role", "button");

@@ -120,7 +120,7 @@ def layout(atlas: Atlas, query: str, prefix: str = "/") -> html.Div:
                              placeholder="Optional", className="mb-2"),
                 dcc.Upload(html.Span(["Upload the template (CSV or Excel, up to ", f"{MAX_FILE_BYTES // 1024} KB)"]),
                            id="match-upload", max_size=MAX_FILE_BYTES, accept=".csv,.xlsx,.txt",
-                           className="match-upload small mb-1"),
+                           className="match-upload btn btn-outline-secondary btn-sm mb-1"),
                 html.Div([html.A("template (CSV)", href=f"{prefix}match/template.csv"), " · ",
                           html.A("template (Excel)", href=f"{prefix}match/template.xlsx")], className="small mb-2"),
                 dbc.Button("Find partners", id="match-go", color="primary", n_clicks=0),
