@@ -15,6 +15,12 @@ npm install --no-audit --no-fund --ignore-scripts --loglevel=error
 node_modules/.bin/esbuild index.js --bundle --minify --format=iife --global-name=Plotly \
   --define:global=window --define:define.amd=false --alias:stream=stream-browserify \
   --target=es2016 --legal-comments=none --log-level=warning --outfile="$WORK/s3-plotly.min.js"
+# No address outside the app in the bundle: plotly's default base-map URL (its CDN) becomes the app's
+# own topojson folder (set again at load time below, under any URL prefix) and the cloud upload URL
+# is emptied (the app removes that mode-bar button).
+sed -i -e 's#"https://cdn\.plot\.ly/un/"#"vendor/plotly/topojson/"#' \
+       -e 's#"https://cloud\.plotly\.com/newchart"#""#' \
+       -e 's#fetched from cdn\.plot\.ly\.#served by the app.#' "$WORK/s3-plotly.min.js"
 {
   printf '/*! S3 Atlas partial plotly.js %s (choropleth, scattergeo, scatter, bar). plotly.js: MIT licence, (c) Plotly, Inc. Built by tools/plotly-bundle/build.sh */\n' \
     "$(node -p 'require("plotly.js/package.json").version')"

@@ -1,0 +1,23 @@
+"""Nothing the app serves names a content-delivery network or a cloud service: the page works offline.
+(The browser tests also fail on any request that leaves the machine.)"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVED = sorted(p for p in (ROOT / "assets").rglob("*") if p.is_file() and p.suffix in {".js", ".css", ".json"})
+REMOTE = re.compile(r"cdn\.|cdnjs|unpkg\.com|jsdelivr|googleapis|cloud\.plotly\.com", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", SERVED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_served_files_name_no_cdn(path):
+    hits = sorted({m.group(0) for m in REMOTE.finditer(path.read_text(encoding="utf-8", errors="replace"))})
+    assert hits == [], f"{path.name} names {hits}"
+
+
+def test_the_plotly_bundle_defaults_to_the_apps_own_topojson():
+    bundle = (ROOT / "assets" / "vendor" / "s3-plotly.min.js").read_text(encoding="utf-8")
+    assert 'topojsonURL:{valType:"string",noBlank:!0,dflt:"vendor/plotly/topojson/"' in bundle
