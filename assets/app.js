@@ -12,6 +12,22 @@
   });
 })();
 
+function fold(text) {
+  // lower case without accents, as the server folds the finder's "search" texts
+  return String(text).toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+}
+var regionLists = {};
+function regionList(url) {
+  if (!regionLists[url]) {
+    regionLists[url] = fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("region list " + r.status);
+      return r.json();
+    });
+    regionLists[url].catch(function () { delete regionLists[url]; });  // try again on the next keystroke
+  }
+  return regionLists[url];
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   s3: {
     // The explorer's download links follow its URL, in the browser (no request to the server).
@@ -53,6 +69,24 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
           span({ className: "legend-swatch", style: { background: colorAt(vals[i]) } }), String(texts[i] || "")] }));
       }
       return items;
+    },
+    regionFinder: function (search, value, url) {
+      // A region finder's options while the user types: the chosen regions, then up to 50 regions
+      // whose name or code holds every typed word (accents ignored). The full list (~2,000 regions)
+      // is fetched once, on the first keystroke. Nothing changes while the box is empty.
+      var nu = window.dash_clientside.no_update;
+      var words = fold(search || "").split(/\s+/).filter(Boolean);
+      if (!words.length || !url) return nu;
+      return regionList(url).then(function (all) {
+        var chosen = [].concat(value || []);
+        var keep = all.filter(function (o) { return chosen.indexOf(o.value) >= 0; });
+        var hits = [];
+        for (var i = 0; i < all.length && hits.length < 50; i++) {
+          var o = all[i];
+          if (chosen.indexOf(o.value) < 0 && words.every(function (w) { return o.search.indexOf(w) >= 0; })) hits.push(o);
+        }
+        return keep.concat(hits);
+      }).catch(function () { return nu; });
     },
     toggleNav: function (n, pathname, isOpen) {
       var trig = (window.dash_clientside.callback_context.triggered || [])[0] || {};

@@ -1,6 +1,7 @@
 """Create the Dash app: routes, static assets served from the app itself, pages."""
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -13,6 +14,8 @@ from flask import Response, abort, request, send_from_directory
 
 from . import security
 from .cache import init_cache
+from .components.finder import region_list_path, region_list_store
+from .components.options import region_options
 from .components.shell import embed_bar, footer, navbar, present_toggle, shell_classes, stepper_bar
 from .data.atlas import Atlas, get_atlas
 from .data.query import search_index
@@ -141,6 +144,15 @@ def serve_static(server, atlas: Atlas, prefix: str) -> None:
             return send_packed(VENDOR_DIR / "topojson" / "world_110m.json", "application/json", 7 * 24 * 3600)
         abort(404)
 
+    regions_json = json.dumps(region_options(atlas), ensure_ascii=False, separators=(",", ":"))
+
+    @server.route(f"{prefix}{region_list_path(atlas)}")
+    def region_list():
+        # the region finders' full list (components/finder.py), fetched on the first keystroke
+        resp = Response(regions_json, mimetype="application/json")
+        resp.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        return resp
+
     @server.route(f"{prefix}robots.txt")
     def robots():
         return Response(ROBOTS.replace("/export/", f"{prefix}export/"), mimetype="text/plain")
@@ -195,6 +207,7 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         embed_bar(prefix),
         html.Nav(id="stepper", **{"aria-label": "Saved views"}),
         html.Main(id="page", className="container-fluid", tabIndex="-1"),
+        region_list_store(atlas, prefix),
         footer(atlas.version, atlas.manifest.get("built_at", ""), prefix),
     ], id="app-shell", className="app-shell")
 

@@ -1,15 +1,29 @@
 """Option lists for the app's dropdowns, one definition each."""
 from __future__ import annotations
 
-from ..data.atlas import Atlas
+from ..data.atlas import Atlas, fold
+
+
+def _region_option(nuts_id: str, name: str, national: str) -> dict:
+    label = f"{name} ({nuts_id})" + (f" · {national}" if national and national != name else "")
+    # "search": the label without accents, so "Malopolskie" finds "Małopolskie"
+    return {"label": label, "value": nuts_id, "search": fold(label)}
 
 
 def region_options(atlas: Atlas) -> list[dict]:
     """Every region by name (Latin script, national script after a dot when it differs) and code,
-    in alphabetical order: the region finder of the explorer, profile and compare pages."""
+    in alphabetical order: the list the region finders search (served as JSON, see region_list_url)."""
     r = atlas.regions.reset_index(drop=True).sort_values(["name_latn", "nuts_id"], key=lambda s: s.str.casefold())
-    return [{"label": f"{n} ({i})" + (f" · {nn}" if nn and nn != n else ""), "value": i}
-            for i, n, nn in zip(r.nuts_id, r.name_latn, r.name_national)]
+    return [_region_option(i, n, nn) for i, n, nn in zip(r.nuts_id, r.name_latn, r.name_national)]
+
+
+def chosen_region_options(atlas: Atlas, ids) -> list[dict]:
+    """The options of the regions a finder shows as chosen (the finder's only options until the
+    user types: its full list is fetched and searched in the browser)."""
+    ids = [ids] if isinstance(ids, str) else list(ids or [])
+    known = [i for i in ids if i in atlas.regions.index]
+    r = atlas.regions.loc[known]
+    return [_region_option(i, n, nn) for i, n, nn in zip(r.index, r.name_latn, r.name_national)]
 
 
 def nace_options(atlas: Atlas) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html, no_update
 
-from ..components.options import region_options
+from ..components.finder import region_finder, register_region_finder
 from ..components.shell import credit_line, notes_alert, slot
 from ..components.table import safe_link
 from ..data.atlas import Atlas
@@ -168,14 +168,16 @@ def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Di
         notes_alert(v["notes"], "cmp-notes"),
         dbc.Label(f"Regions to compare (2 to {MAX_COMPARE}, any NUTS level)", html_for="cmp-regions",
                   className="fw-bold small mb-0"),
-        slot(dcc.Dropdown(id="cmp-regions", options=region_options(atlas), value=v["ids"], multi=True,
-                     placeholder="Add a region by name or code", className="mb-3")),
+        slot(region_finder(atlas, "cmp-regions", v["ids"], multi=True,
+                           placeholder="Add a region by name or code", className="mb-3")),
         dcc.Loading(html.Div(v["body"], id="cmp-body"), delay_show=300),
         credit_line(atlas.version),
     ], className="compare-page")
 
 
 def register_callbacks(app, atlas: Atlas, geometry_url, prefix: str = "/") -> None:
+    register_region_finder(app, "cmp-regions")
+
     @app.callback(Output("cmp-url", "search"), Output("cmp-body", "children"),
                   Output("cmp-notes", "children"), Output("cmp-notes", "is_open"), Output("cmp-regions", "value"),
                   Input("cmp-regions", "value"), prevent_initial_call=True)

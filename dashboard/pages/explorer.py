@@ -15,8 +15,9 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from ..cache import cache
-from ..components.options import (ecosystem_options, nabs_options, nace_options, partnership_options,
-                                  platform_options, region_options)
+from ..components.finder import region_finder, register_region_finder
+from ..components.options import (chosen_region_options, ecosystem_options, nabs_options, nace_options,
+                                  partnership_options, platform_options)
 from ..components.shell import credit_line, notes_alert, slot
 from ..components.table import table_header
 from ..data.atlas import Atlas
@@ -109,8 +110,8 @@ def layout(atlas: Atlas, query: str = "", prefix: str = "/") -> html.Div:
         credit_line(atlas.version),
         html.Div([html.Div(id="ex-selected"),
                   dbc.Button("Clear selection", id="ex-clear", size="sm", color="link", className="ms-2 p-0"),
-                  slot(dcc.Dropdown(id="ex-region", options=region_options(atlas), value=state.region or None,
-                               placeholder="Find a region by name…", className="region-finder"),
+                  slot(region_finder(atlas, "ex-region", state.region or None,
+                                       placeholder="Find a region by name…", className="region-finder"),
                           "ms-auto region-slot")],
                  className="selected-region d-flex align-items-center flex-wrap gap-2 my-2"),
         html.Div([
@@ -240,6 +241,7 @@ def register_routes(server, atlas: Atlas, prefix: str) -> None:
 def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
     prefix = app.config.requests_pathname_prefix
     url = Output("ex-url", "search", allow_duplicate=True)
+    register_region_finder(app, "ex-region")
 
     @cache.memoize()
     def cached_table(version: str, query: str) -> dict:
@@ -287,16 +289,19 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         return q if q != (current or "") else no_update
 
     @app.callback([Output(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)]
-                  + [Output("ex-region", "value"), Output("ex-year", "options")],
+                  + [Output("ex-region", "value"), Output("ex-region", "options"), Output("ex-year", "options")],
                   Input("ex-url", "search"),
                   [State(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)] + [State("ex-region", "value")],
                   prevent_initial_call=True)
     def url_to_controls(search, *shown):
         """The controls follow the URL where they disagree with it (back/forward, a story step);
-        a control that already shows the URL's value is left alone, so typing is never overwritten."""
+        a control that already shows the URL's value is left alone, so typing is never overwritten.
+        A region the finder is told to show comes with its option (see components/finder.py)."""
         state = state_of(search)
         wanted = control_values(state) + [state.region or None]
-        return [w if w != s else no_update for w, s in zip(wanted, shown)] + [year_options(atlas, state)]
+        out = [w if w != s else no_update for w, s in zip(wanted, shown)]
+        region_options = no_update if out[-1] is no_update else chosen_region_options(atlas, state.region)
+        return out + [region_options, year_options(atlas, state)]
 
     @app.callback(Output("ex-map", "figure"), Output("ex-drawn", "data"), Input("ex-url", "search"),
                   State("ex-drawn", "data"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
-from ..components.options import region_options
+from ..components.finder import region_finder, register_region_finder
 from ..components.shell import credit_line, notes_alert
 from ..data.atlas import Atlas
 from ..data.partners import (MAX_FILE_BYTES, MAX_LINES, PER_LINE, URL_BYTES, InputError, Matches, find_partners,
@@ -116,7 +116,7 @@ def layout(atlas: Atlas, query: str, prefix: str = "/") -> html.Div:
             dbc.Col([
                 dbc.Label("Your region (left out of the results, first in the comparison)", html_for="match-region",
                           className="fw-bold small mb-0"),
-                dcc.Dropdown(id="match-region", options=region_options(atlas), value=own or None,
+                region_finder(atlas, "match-region", own or None,
                              placeholder="Optional", className="mb-2"),
                 dcc.Upload(html.Span(["Upload the template (CSV or Excel, up to ", f"{MAX_FILE_BYTES // 1024} KB)"]),
                            id="match-upload", max_size=MAX_FILE_BYTES, accept=".csv,.xlsx,.txt",
@@ -151,6 +151,8 @@ def register_routes(server, prefix: str = "/") -> None:
 
 
 def register_callbacks(app, atlas: Atlas, prefix: str = "/") -> None:
+    register_region_finder(app, "match-region")
+
     @app.callback(Output("match-text", "value"), Output("match-notes", "children", allow_duplicate=True),
                   Output("match-notes", "is_open", allow_duplicate=True),
                   Input("match-upload", "contents"), State("match-upload", "filename"), prevent_initial_call=True)

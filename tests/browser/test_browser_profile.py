@@ -61,7 +61,7 @@ def test_compare_dropdown_keeps_the_list_in_the_url(live_server, page):
     assert "NOPE" in pg.inner_text("#cmp-notes")
     pg.click("#cmp-regions")
     pg.keyboard.type("(ITH5)")
-    pg.wait_for_timeout(300)
+    pg.locator("[role=option]", has_text="(ITH5)").first.wait_for(timeout=15000)  # the list loads on the first key
     pg.keyboard.press("Enter")
     pg.wait_for_function("() => location.search.includes('ITH5')", timeout=15000)
     assert parse_qs(urlparse(pg.url).query)["regions"] == ["ES51,BE3,ITH5"]
