@@ -36,6 +36,7 @@ from .inputs.strategies import (  # noqa: F401 (DESCRIPTIONS_SOUGHT for the test
     DESCRIPTIONS_SOUGHT,
     UPDATES,
     apply_descriptions,
+    drop_not_priorities,
     apply_superseded,
     load_description_gaps,
     load_not_found,
@@ -86,6 +87,8 @@ def read_strategies(kit: Path, territories: set[str], nace_divisions: set[str], 
     s3 = sources / "s3"
     strategies, priorities, source_codes = load_s3(kit, territories, nace_divisions, report, extra=s3)
     strategies = apply_superseded(strategies, s3 / UPDATES / "superseded.csv")
+    priorities, source_codes = drop_not_priorities(priorities, source_codes, s3 / UPDATES / "not_priorities.csv",
+                                                   report)
     priorities = apply_descriptions(priorities, s3 / DESCRIPTIONS, report)
     return strategies, priorities, source_codes
 

@@ -330,3 +330,20 @@ def test_a_published_nuts1_value_is_never_replaced_by_a_derived_one():
                          ("XA11", y, 2020, 300.0, "", "S3"), ("XA12", y, 2020, 100.0, "", "S3")])
     assert v.loc[("XA1", g, 2020)].value == 9.9 and v.loc[("XA1", g, 2020)].source_id == "S1"
     assert not v.index.duplicated().any() and list(src.index) == ["S1", "S3"]
+
+
+def test_rows_reviewed_as_not_priorities_are_dropped_with_their_codes_and_reported(tmp_path):
+    import pandas as pd
+    p = pd.DataFrame({"priority_id": ["A-1", "A-E1"], "title": ["Engineering", "v roli výkonné jednotky."]})
+    codes = pd.DataFrame({"priority_id": ["A-1", "A-E1"], "scheme": ["nace", "nace"], "code": ["28", "72"]})
+    path = tmp_path / "not_priorities.csv"
+    path.write_text("priority_id,text_as_parsed,reason,checked_on\n"
+                    "A-E1,v roli výkonné jednotky.,end of a sentence,2026-11-30\n", encoding="utf-8")
+    report: dict = {}
+    kept, kept_codes = b.drop_not_priorities(p, codes, path, report)
+    assert list(kept.priority_id) == ["A-1"] and list(kept_codes.priority_id) == ["A-1"]
+    assert report["rows_dropped_not_priorities"] == ["A-E1: end of a sentence"]
+    # a parse that changed since the review is not dropped blindly
+    path.write_text("priority_id,text_as_parsed,reason,checked_on\nA-E1,other text,end,2026-11-30\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"not_priorities.csv, row 2, column 'text_as_parsed'"):
+        b.drop_not_priorities(p, codes, path, {})

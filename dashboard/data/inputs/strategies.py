@@ -31,6 +31,7 @@ DESCRIPTION_COLS = ["priority_id", "description", "keywords", "source_url", "sou
 DESCRIPTION_GAP_COLS = ["strategy_id", "what_was_tried"]
 DESCRIPTIONS_SOUGHT = "descriptions of the priorities"
 SUPERSEDED_COLS = ["old_strategy_id", "new_strategy_id", "source_url"]
+NOT_PRIORITY_COLS = ["priority_id", "text_as_parsed", "reason", "checked_on"]
 
 
 def _read_strategies(path: Path, known: set[str]) -> pd.DataFrame:
@@ -262,6 +263,29 @@ def apply_superseded(strategies: pd.DataFrame, path: Path) -> pd.DataFrame:
     s["superseded_by"] = s.strategy_id.map(by).fillna("")
     s["superseded_source_url"] = s.strategy_id.map(url).fillna("")
     return s
+
+
+def drop_not_priorities(priorities: pd.DataFrame, codes: pd.DataFrame, path: Path, report: dict
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows a parse took for priorities that a reading of the source shows are not
+    (``updates/not_priorities.csv``: layout text, headings, institutions, sentence pieces): dropped
+    with their codes and listed in the build report with the reason. Each id must be a priority of
+    the build and its text must still be the one reviewed."""
+    if not path.exists():
+        return priorities, codes
+    drop = read_csv(path, NOT_PRIORITY_COLS)
+    require_values(drop, NOT_PRIORITY_COLS, path)
+    require_unique(drop, "priority_id", path)
+    require_known(drop, "priority_id", set(priorities.priority_id), path, what="priority id")
+    title = dict(zip(priorities.priority_id, priorities.title))
+    for i, r in drop.iterrows():
+        if title[r.priority_id] != r.text_as_parsed:
+            raise DataError(path, f"the text of '{r.priority_id}' is no longer the one reviewed", row=sheet_row(i),
+                            column="text_as_parsed")
+    ids = set(drop.priority_id)
+    report["rows_dropped_not_priorities"] = [f"{r.priority_id}: {r.reason}" for r in drop.itertuples()]
+    return (priorities[~priorities.priority_id.isin(ids)].reset_index(drop=True),
+            codes[~codes.priority_id.isin(ids)].reset_index(drop=True) if len(codes) else codes)
 
 
 # --------------------------------------------------------------------------- not found
