@@ -17,6 +17,7 @@ function fold(text) {
   return String(text).toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
 }
 var regionLists = {};
+var finderTurns = {};
 function regionList(url) {
   if (!regionLists[url]) {
     regionLists[url] = fetch(url, { credentials: "same-origin" }).then(function (r) {
@@ -77,7 +78,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var nu = window.dash_clientside.no_update;
       var words = fold(search || "").split(/\s+/).filter(Boolean);
       if (!words.length || !url) return nu;
+      var out = (window.dash_clientside.callback_context.outputs_list || {}).id || "";
+      var turn = (finderTurns[out] = (finderTurns[out] || 0) + 1);
       return regionList(url).then(function (all) {
+        if (turn !== finderTurns[out]) return nu;  // the user typed on: a later call answers
         var chosen = [].concat(value || []);
         var keep = all.filter(function (o) { return chosen.indexOf(o.value) >= 0; });
         var hits = [];

@@ -61,7 +61,7 @@ ROBOTS = "User-agent: *\nAllow: /\nDisallow: /export/\n"  # exports are files of
 def page_registry(atlas: Atlas, geometry_url, prefix: str) -> list[tuple[str, bool, object]]:
     """(path, takes a sub-path, render(rest, search)) for every page; the first match wins."""
     return [
-        (explorer.PATH, False, lambda rest, search: explorer.layout(atlas, search, prefix)),
+        (explorer.PATH, False, lambda rest, search: explorer.layout(atlas, search, prefix, geometry_url)),
         (about_data.PATH, False, lambda rest, search: about_data.layout(atlas)),
         (partnerships.PATH, False, lambda rest, search: partnerships.layout(atlas, search, geometry_url, prefix=prefix)),
         (partnership.PATH_PREFIX, True, lambda rest, search: partnership.layout(atlas, rest, geometry_url, prefix=prefix)),

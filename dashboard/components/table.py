@@ -48,35 +48,50 @@ def match_badge(r) -> html.Span | None:
     return None
 
 
+def priority_detail(atlas: Atlas, r) -> list:
+    """What an opened row shows: description, original name, keywords (matched words marked),
+    codes with where each came from, strategy and sources, and the region's profile."""
+    matched = getattr(r, "matched", "")
+    period = atlas.strategies.at[r.strategy_id, "period"]
+    document = atlas.strategies.at[r.strategy_id, "document_url"]
+    detail = [
+        html.P(highlighted(r.description, matched) if r.description else
+               html.Span("No description in the source.", className="text-muted")),
+    ]
+    if r.title_original and r.title_original != r.title:
+        detail.append(html.P([html.Strong("Original name: "), *highlighted(r.title_original, matched)]))
+    detail += [
+        html.P([html.Strong("Keywords: "), *(highlighted(r.keywords.replace(";", ", "), matched) if r.keywords else
+                                             [html.Span("none in the source", className="text-muted")])]),
+        html.Div([html.Strong("NACE: ")] + code_badges(atlas, r.priority_id, "nace")),
+        html.Div([html.Strong("NABS: ")] + code_badges(atlas, r.priority_id, "nabs")),
+        html.Div([html.Strong("Ecosystems: ")] + code_badges(atlas, r.priority_id, "ecosystem")),
+        html.P([
+            html.Strong("Strategy: "), r.strategy_title, f" ({period})" if period else "", " · ",
+            safe_link(r.source_url, "source of this priority"),
+            *([" · ", safe_link(document, "strategy document")] if document else []),
+        ], className="mt-2 mb-1"),
+    ]
+    if r.source_note:
+        detail.append(html.P(r.source_note, className="small text-muted mb-0"))
+    # relative: the explorer is served at the app's root, so this follows any URL prefix
+    detail.append(html.P(dcc.Link(f"Profile of {r.region_name} ({r.nuts_id}) →", href=f"region/{r.nuts_id}",
+                                  className="pt-profile-link"), className="mt-1 mb-0"))
+    return detail
+
+
+ROW = "pt-item"  # pattern-matching ids of a row ({"type": ROW, "index": priority id}) and of its detail
+DETAIL = "pt-detail"
+
+
 def priority_rows(atlas: Atlas, rows: pd.DataFrame) -> list:
+    """One collapsed row per priority. The detail is filled when the row is first opened (the
+    explorer's row_detail callback): fifteen rows of details were most of the page's components,
+    rendered on every filter change and never seen unless opened."""
     out = []
     for r in rows.itertuples():
         matched = getattr(r, "matched", "")
         period = atlas.strategies.at[r.strategy_id, "period"]
-        document = atlas.strategies.at[r.strategy_id, "document_url"]
-        detail = [
-            html.P(highlighted(r.description, matched) if r.description else
-                   html.Span("No description in the source.", className="text-muted")),
-        ]
-        if r.title_original and r.title_original != r.title:
-            detail.append(html.P([html.Strong("Original name: "), *highlighted(r.title_original, matched)]))
-        detail += [
-            html.P([html.Strong("Keywords: "), *(highlighted(r.keywords.replace(";", ", "), matched) if r.keywords else
-                                                 [html.Span("none in the source", className="text-muted")])]),
-            html.Div([html.Strong("NACE: ")] + code_badges(atlas, r.priority_id, "nace")),
-            html.Div([html.Strong("NABS: ")] + code_badges(atlas, r.priority_id, "nabs")),
-            html.Div([html.Strong("Ecosystems: ")] + code_badges(atlas, r.priority_id, "ecosystem")),
-            html.P([
-                html.Strong("Strategy: "), r.strategy_title, f" ({period})" if period else "", " · ",
-                safe_link(r.source_url, "source of this priority"),
-                *([" · ", safe_link(document, "strategy document")] if document else []),
-            ], className="mt-2 mb-1"),
-        ]
-        if r.source_note:
-            detail.append(html.P(r.source_note, className="small text-muted mb-0"))
-        # relative: the explorer is served at the app's root, so this follows any URL prefix
-        detail.append(html.P(dcc.Link(f"Profile of {r.region_name} ({r.nuts_id}) →", href=f"region/{r.nuts_id}",
-                                      className="pt-profile-link"), className="mt-1 mb-0"))
         kind = "" if r.kind == "priority" else f" [{r.kind}]"
         out.append(html.Details([
             html.Summary([
@@ -84,8 +99,9 @@ def priority_rows(atlas: Atlas, rows: pd.DataFrame) -> list:
                 html.Span([*highlighted(r.title, matched), kind, match_badge(r)], className="pt-priority"),
                 html.Span(f"{r.strategy_title} ({period})" if period else r.strategy_title, className="pt-strategy"),
             ], className="pt-row"),
-            html.Div(detail, className="pt-detail"),
-        ], className="pt-item", **{"data-priority": r.priority_id}))
+            html.Div(id={"type": DETAIL, "index": r.priority_id}, className="pt-detail", **{"aria-live": "polite"}),
+        ], id={"type": ROW, "index": r.priority_id}, n_clicks=0, className="pt-item",
+            **{"data-priority": r.priority_id}))
     return out
 
 

@@ -12,14 +12,14 @@ What each shows comes from the pure functions in ``views.explorer``.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import MATCH, ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from ..cache import cache
 from ..components.finder import region_finder, register_region_finder
 from ..components.options import (chosen_region_options, ecosystem_options, nabs_options, nace_options,
                                   partnership_options, platform_options)
 from ..components.shell import credit_line, notes_alert, slot
-from ..components.table import table_header
+from ..components.table import DETAIL, ROW, table_header
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS
 from ..data.export import MapChoice, priorities_csv, priorities_xlsx, regions_geojson
@@ -28,7 +28,7 @@ from ..settings import MAX_KEYWORD_LENGTH
 from ..state import ViewState, clicked_region, parse_query, to_query
 from ..urlcodec import display_query
 from ..views.explorer import (CONTROL_IDS, CONTROL_PROPS, control_values, explorer_figure, map_key, map_values,
-                              next_state, table_key, table_view, year_options)
+                              next_state, row_detail, table_key, table_view, year_options)
 
 PATH = "/"
 LEVEL_OPTIONS = [{"label": "All levels", "value": "all"}, {"label": "Country (NUTS 0)", "value": "0"},
@@ -99,28 +99,34 @@ def map_controls(atlas: Atlas, state: ViewState) -> html.Div:
     ], className="g-2 align-items-center mb-2 map-controls")
 
 
-def layout(atlas: Atlas, query: str = "", prefix: str = "/") -> html.Div:
+def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
+    """The explorer as the URL asks, drawn on the server: map, table, count and panels come with
+    the page (no second round of requests on load); the callbacks take over from the first change."""
     state, notes = parse_query(query, atlas)
     compact = state.embed or state.present  # filters folded away above the map
     panel = filter_panel(atlas, state)
+    table = table_view(atlas, state)
+    figure = explorer_figure(atlas, state, geometry_url)
     main = [
         map_controls(atlas, state),
-        dcc.Loading(dcc.Graph(id="ex-map", config=MAP_CONFIG, className="explorer-map"), delay_show=300),
+        dcc.Loading(dcc.Graph(id="ex-map", figure=figure, config=MAP_CONFIG, className="explorer-map"),
+                    delay_show=300),
         html.Div(id="ex-legend", className="map-legend"),  # phones: the map's legend under it, not over it
         credit_line(atlas.version),
-        html.Div([html.Div(id="ex-selected"),
-                  dbc.Button("Clear selection", id="ex-clear", size="sm", color="link", className="ms-2 p-0"),
+        html.Div([html.Div(selected_panel(atlas, state, prefix), id="ex-selected"),
+                  dbc.Button("Clear selection", id="ex-clear", size="sm", color="link", className="ms-2 p-0",
+                             style={} if state.region else {"display": "none"}),
                   slot(region_finder(atlas, "ex-region", state.region or None,
                                        placeholder="Find a region by name…", className="region-finder"),
                           "ms-auto region-slot")],
                  className="selected-region d-flex align-items-center flex-wrap gap-2 my-2"),
         html.Div([
-            html.Div(id="ex-count", className="fw-bold", role="status", **{"aria-live": "polite"}),
+            html.Div(table["count"], id="ex-count", className="fw-bold", role="status", **{"aria-live": "polite"}),
             html.Div([dbc.Label("Sort by", html_for="ex-sort", className="me-2 mb-0 small"),
                       slot(dcc.Dropdown(id="ex-sort", options=SORT_OPTIONS, value=state.sort, clearable=False,
                                    style={"minWidth": "12rem"}))], className="d-flex align-items-center table-tools"),
         ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
-        html.Div([table_header(), html.Div(id="ex-table")], className="priority-table secondary"),
+        html.Div([table_header(), html.Div(table["rows"], id="ex-table")], className="priority-table secondary"),
         html.Div([html.Span("Download this view: ", className="text-muted"),
                   html.A("priorities (CSV)", id="ex-dl-csv", href=f"{prefix}export/priorities.csv{to_query(state)}"),
                   " · ",
@@ -131,7 +137,7 @@ def layout(atlas: Atlas, query: str = "", prefix: str = "/") -> html.Div:
                   html.Span("map image: camera icon on the map (1920×1080, credits included)",
                             className="text-muted")],
                  className="small mt-1 exports secondary"),
-        dbc.Pagination(id="ex-page", max_value=1, active_page=state.page, fully_expanded=False,
+        dbc.Pagination(id="ex-page", max_value=table["pages"], active_page=table["page"], fully_expanded=False,
                        first_last=True, previous_next=True, className="mt-2 secondary"),
     ]
     toggle = dbc.Button("Filters", id="ex-filters-toggle", size="sm", color="secondary", outline=True,
@@ -147,7 +153,11 @@ def layout(atlas: Atlas, query: str = "", prefix: str = "/") -> html.Div:
                          dbc.Col(main, lg=9)])]
     return html.Div([html.H1("Explore the priorities of Europe's Smart Specialisation Strategies",
                              className="visually-hidden", tabIndex="-1"),
-                     dcc.Location(id="ex-url", refresh=False), dcc.Store(id="ex-drawn"), dcc.Store(id="ex-tabled"),
+                     # every location prop given, so the Location does not report the URL on mount (that
+                     # would run every URL callback again for the view just drawn)
+                     dcc.Location(id="ex-url", refresh=False, pathname=prefix, search=query or "", hash="", href=""),
+                     dcc.Store(id="ex-drawn", data=to_query(state)),
+                     dcc.Store(id="ex-tabled", data=to_query(state)),
                      dcc.Store(id="ex-export-bases", data=[prefix + path for _, path in EXPORTS]),
                      notes_alert(notes, "ex-notes"), *body],
                     className="explorer")
@@ -259,7 +269,7 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         return not is_open
 
     app.clientside_callback(ClientsideFunction("s3", "exportLinks"), [Output(i, "href") for i, _ in EXPORTS],
-                            Input("ex-url", "search"), State("ex-export-bases", "data"))
+                            Input("ex-url", "search"), State("ex-export-bases", "data"), prevent_initial_call=True)
 
     @app.callback(url, [Input(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)], State("ex-url", "search"),
                   prevent_initial_call=True)
@@ -303,8 +313,9 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         region_options = no_update if out[-1] is no_update else chosen_region_options(atlas, state.region)
         return out + [region_options, year_options(atlas, state)]
 
+    # The URL callbacks below run on changes only: the page comes drawn for its URL (see layout).
     @app.callback(Output("ex-map", "figure"), Output("ex-drawn", "data"), Input("ex-url", "search"),
-                  State("ex-drawn", "data"))
+                  State("ex-drawn", "data"), prevent_initial_call=True)
     def url_to_map(search, drawn):
         """The map of the URL's view; ``ex-drawn`` remembers the view drawn, so a change that keeps
         the map's structure sends a Patch of values (or nothing)."""
@@ -314,7 +325,7 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
 
     @app.callback(Output("ex-table", "children"), Output("ex-count", "children"), Output("ex-page", "max_value"),
                   Output("ex-page", "active_page", allow_duplicate=True), Output("ex-tabled", "data"),
-                  Input("ex-url", "search"), State("ex-tabled", "data"), prevent_initial_call="initial_duplicate")
+                  Input("ex-url", "search"), State("ex-tabled", "data"), prevent_initial_call=True)
     def url_to_table(search, tabled):
         """The table page, count line and pager of the URL's view (nothing when the table's part of
         the view did not change; the page is corrected when the URL asks for one past the end)."""
@@ -326,9 +337,18 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         return (t["rows"], t["count"], t["pages"], t["page"] if t["page"] != state.page else no_update,
                 to_query(state))
 
+    @app.callback(Output({"type": DETAIL, "index": MATCH}, "children"), Input({"type": ROW, "index": MATCH}, "n_clicks"),
+                  State({"type": DETAIL, "index": MATCH}, "children"), State("ex-url", "search"),
+                  prevent_initial_call=True)
+    def open_row(_n, shown, search):
+        """A table row opened for the first time: its detail (the rows come without it)."""
+        if shown or not isinstance(ctx.triggered_id, dict):
+            return no_update
+        return row_detail(atlas, state_of(search), str(ctx.triggered_id.get("index", "")))
+
     @app.callback(Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"),
                   Output("ex-year-col", "style"), Output("ex-notes", "children"), Output("ex-notes", "is_open"),
-                  Input("ex-url", "search"))
+                  Input("ex-url", "search"), prevent_initial_call=True)
     def url_to_panels(search):
         """The selected region's line, the indicator controls (indicator mode only) and notes on
         parameters of the link that were dropped."""

@@ -13,12 +13,13 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..components.table import priority_rows
+from ..components.table import priority_detail, priority_rows
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATOR_BY_ID
 from ..data.partnerships import overlay, resolve_ids
 from ..data.periods import PERIODS
-from ..data.query import counts_by_territory, eu_value, indicator_values, indicator_years, matching_priorities, sort_and_page
+from ..data.query import (counts_by_territory, eu_value, indicator_values, indicator_years, keyword_hits,
+                          matching_priorities, sort_and_page)
 from ..figures.base import GeometryUrl
 from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE, LEVEL_WORDS, NAME, NO_DATA,
                                 NO_STRATEGY, RELATED_ONLY, SEQUENTIAL, Classes, break_labels, classify_values,
@@ -219,3 +220,16 @@ def table_view(atlas: Atlas, state: ViewState) -> dict:
     if summary:
         count += f" — {summary}"
     return {"rows": priority_rows(atlas, rows), "count": count, "page": page, "pages": pages}
+
+
+def row_detail(atlas: Atlas, state: ViewState, priority_id: str) -> list:
+    """The detail of one table row, opened in the view ``state`` (its keyword's words marked)."""
+    rows = atlas.priorities[atlas.priorities.priority_id == priority_id]
+    if rows.empty:
+        return []
+    keyword = state.filters().keyword.strip()
+    if keyword:
+        hits = keyword_hits(atlas, keyword)
+        matched = hits.matched[hits.priority_id == priority_id]
+        rows = rows.assign(matched=matched.iloc[0] if len(matched) else "")
+    return priority_detail(atlas, next(rows.itertuples()))

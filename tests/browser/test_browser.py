@@ -59,7 +59,9 @@ def test_keyword_narrows_table_and_map_and_goes_into_the_url(live_server, page):
     after = int(count_text(pg).split()[0])
     assert 0 < after < before
     rows = pg.evaluate("() => Array.from(document.querySelectorAll('.pt-item')).map(e => e.textContent.toLowerCase())")
-    assert len(rows) == min(after, 15) and all("health" in r for r in rows)
+    # every row says how it matched; rows come closed (their detail loads when opened)
+    assert len(rows) == min(after, 15) and all("exact" in r or "related in meaning" in r for r in rows)
+    assert "exact" in rows[0]  # relevance order: the keyword's own words first
     pg.wait_for_function("() => location.search.includes('q=health')")
     assert query_of(pg)["q"] == ["health"]
     matched_after = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').data"
@@ -69,6 +71,8 @@ def test_keyword_narrows_table_and_map_and_goes_into_the_url(live_server, page):
     pg.locator(".pt-item summary").first.click()
     link = pg.locator(".pt-item[open] a", has_text="source of this priority").first
     assert link.get_attribute("href").startswith("http")
+    assert "health" in pg.inner_text(".pt-item[open]").lower()
+    assert pg.locator(".pt-item[open] mark").count() >= 1  # the matched words, marked
     assert page.external == [] and page.errors == []
 
 

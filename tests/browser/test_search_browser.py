@@ -24,6 +24,10 @@ def test_a_theme_shows_exact_and_related_groups_in_table_and_map(live_server, pa
     badges = pg.eval_on_selector_all(".pt-priority .match-badge", "els => els.map(e => e.className)")
     kinds = ["exact" if "match-exact" in b else "related" for b in badges]
     assert kinds and kinds == sorted(kinds) and "related" in kinds
+    exact_rows = pg.locator(".pt-item:has(.match-exact)")
+    for i in range(exact_rows.count()):  # open each exact row: its detail loads when opened
+        exact_rows.nth(i).locator("summary").click()
+        exact_rows.nth(i).locator(".pt-profile-link").wait_for(timeout=15000)
     marked = pg.eval_on_selector_all(".pt-item", "els => els.filter(e => e.querySelector('.match-exact'))"
                                                  ".map(e => e.querySelectorAll('mark').length)")
     assert len(marked) == kinds.count("exact") and all(n >= 1 for n in marked)  # the matched words, marked

@@ -44,6 +44,7 @@ def test_markup_in_data_is_shown_as_text(hostile_server, page):
     pg.wait_for_function("() => document.querySelector('#ex-count') && "
                          "document.querySelector('#ex-count').innerText.startsWith('1 priority')", timeout=30000)
     pg.locator(".pt-item summary").first.click()
+    pg.locator(".pt-item[open] .pt-profile-link").wait_for()  # the detail is loaded when the row opens
     text = pg.inner_text(".pt-item")
     assert IMG in text and SCRIPT in text  # literally, as text
     assert pg.locator(".pt-item img").count() == 0 and pg.locator(".pt-item script").count() == 0

@@ -155,3 +155,16 @@ def test_period_filter_partitions_the_priorities(atlas):
     state, notes = parse_query("period=last-year", atlas)
     assert state.period == "" and notes == ["Period 'last-year' is not one of current, older, unstated."]
     assert to_query(parse_query("period=older&q=wood", atlas)[0]) == "?q=wood&period=older"
+
+
+def test_a_table_row_comes_closed_and_its_detail_marks_the_keyword(atlas):
+    from dashboard.state import parse_query
+    from dashboard.views.explorer import row_detail, table_view
+    state = parse_query("?q=hydrogen", atlas)[0]
+    rows = table_view(atlas, state)["rows"]
+    first = rows[0]
+    assert first.id["index"] and first.children[1].children is None  # the detail is not sent with the row
+    detail = str(row_detail(atlas, state, first.id["index"]))
+    assert "Mark(" in detail and "source of this priority" in detail and "Profile of" in detail
+    assert "Mark(" not in str(row_detail(atlas, parse_query("", atlas)[0], first.id["index"]))
+    assert row_detail(atlas, state, "no-such-priority") == []
