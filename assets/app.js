@@ -228,3 +228,24 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
+
+(function () {
+  // The page's plain-HTML copy from the first response stays until Dash has drawn the page in its
+  // place (the live page is under it, so nothing moves), then goes.
+  var copy = document.getElementById("ssr-page");
+  if (!copy) return;
+  var root = document.getElementById("react-entry-point");
+  var observer;
+  function remove() {
+    if (observer) observer.disconnect();
+    if (copy.parentNode) copy.parentNode.removeChild(copy);
+  }
+  function drawn() {
+    var page = document.getElementById("page");
+    return page && page.children.length > 0;
+  }
+  observer = new MutationObserver(function () {
+    if (drawn()) { observer.disconnect(); requestAnimationFrame(function () { requestAnimationFrame(remove); }); }
+  });
+  if (root) observer.observe(root, { childList: true, subtree: true });
+})();

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+from html import escape
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -10,12 +11,13 @@ from urllib.parse import unquote
 import dash
 import flask_bootstrap
 from dash import ClientsideFunction, Input, Output, State, dcc, html
-from flask import Response, abort, request, send_from_directory
+from flask import Response, abort, has_request_context, request, send_from_directory
 
 from . import security
 from .cache import init_cache
 from .components.finder import region_list_path, region_list_store
 from .components.options import region_options
+from .components.static import first_heading, to_html
 from .components.shell import embed_bar, footer, navbar, present_toggle, shell_classes, stepper_bar
 from .data.atlas import Atlas, get_atlas
 from .data.query import search_index
@@ -181,14 +183,6 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     prefix = settings.url_prefix
     app.index_string = INDEX.replace("{PLOTLY_URL}", f"{prefix}vendor/plotly/{plotly_bundle_name()}")
 
-    def interpolate_index(**parts):
-        # Dash puts @babel/polyfill (core-js for old browsers, 99 KB) before React in every page;
-        # the browsers Dash 4 supports need none of it but the global regeneratorRuntime its
-        # component loaders call, which assets/vendor/regenerator-runtime.min.js provides (7 KB).
-        parts["scripts"] = POLYFILL_SCRIPT.sub("", parts["scripts"])
-        return dash.Dash.interpolate_index(app, **parts)
-
-    app.interpolate_index = interpolate_index
     app.config.external_stylesheets = [f"{prefix}vendor/bootstrap/css/bootstrap.min.css"]
     server = app.server
     server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
@@ -201,17 +195,49 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         return f"{prefix}{atlas.geometry_url(level)}"
 
     stories = stories_from(str(settings.stories_file))
-    app.layout = html.Div([
-        dcc.Location(id="url", refresh="callback-nav"),
-        navbar(prefix),
-        embed_bar(prefix),
-        html.Nav(id="stepper", **{"aria-label": "Saved views"}),
-        html.Main(id="page", className="container-fluid", tabIndex="-1"),
-        region_list_store(atlas, prefix),
-        footer(atlas.version, atlas.manifest.get("built_at", ""), prefix),
-    ], id="app-shell", className="app-shell")
 
+    def shell(page=None, classes: str = "app-shell") -> html.Div:
+        return html.Div([
+            dcc.Location(id="url", refresh="callback-nav"),
+            navbar(prefix),
+            embed_bar(prefix),
+            html.Nav(id="stepper", **{"aria-label": "Saved views"}),
+            html.Main(page, id="page", className="container-fluid", tabIndex="-1"),
+            region_list_store(atlas, prefix),
+            footer(atlas.version, atlas.manifest.get("built_at", ""), prefix),
+        ], id="app-shell", className=classes)
+
+    app.layout = shell()
     registry = page_registry(atlas, geometry_url, prefix)
+
+    def interpolate_index(**parts):
+        # Dash puts @babel/polyfill (core-js for old browsers, 99 KB) before React in every page;
+        # the browsers Dash 4 supports need none of it but the global regeneratorRuntime its
+        # component loaders call, which assets/vendor/regenerator-runtime.min.js provides (7 KB).
+        parts["scripts"] = POLYFILL_SCRIPT.sub("", parts["scripts"])
+        # The page as plain HTML in the first response, painted until Dash has drawn it
+        # (components/static.py), and its title.
+        page = first_page()
+        if page is not None:
+            heading = first_heading(page[1])
+            parts["title"] = escape(f"{heading} · S3 Atlas" if heading else parts.get("title", "S3 Atlas"))
+            parts["app_entry"] = (f'<div class="ssr-stack"><div id="ssr-page" class="ssr-page" inert aria-hidden="true">'
+                                  f'{to_html(shell(page[1], page[0]))}</div>{parts["app_entry"]}</div>')
+        return dash.Dash.interpolate_index(app, **parts)
+
+    def first_page():
+        """(shell classes, page layout) of the requested URL, or None when it cannot be drawn here."""
+        if not has_request_context():
+            return None
+        search = "?" + request.query_string.decode("utf-8", "replace") if request.query_string else ""
+        path = "/" + (app.strip_relative_path(request.path) or "").strip("/")
+        try:
+            return shell_classes(search), render_page(registry, path, search)
+        except Exception:  # the live page still draws; nothing of the URL in the log (it may hold pasted text)
+            log.exception("static first paint failed for a %s page", path.split("/")[1] or "home")
+            return None
+
+    app.interpolate_index = interpolate_index
 
     @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
     def route(pathname, search):

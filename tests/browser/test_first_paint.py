@@ -1,0 +1,26 @@
+"""The page's plain-HTML copy: shown before Dash draws, gone after, never a second set of ids."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/?q=hydrogen", "/region/ES51", "/compare?regions=ES51,BE3"])
+def test_the_copy_goes_once_the_page_is_drawn_and_ids_stay_unique(live_server, page, path):
+    pg = page.page
+    pg.goto(live_server + path, wait_until="networkidle")
+    pg.wait_for_function("() => !document.getElementById('ssr-page')", timeout=30000)
+    dupes = pg.evaluate("() => { const ids = Array.from(document.querySelectorAll('[id]')).map(e => e.id);"
+                        " return ids.filter((id, i) => ids.indexOf(id) !== i); }")
+    assert dupes == []
+    assert pg.evaluate("() => document.querySelector('#page h1') !== null")
+    assert page.errors == [] and page.external == []
+
+
+def test_without_javascript_the_page_still_shows_its_content(live_server, browser):
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    pg = ctx.new_page()
+    pg.goto(live_server + "/region/ES51")
+    text = pg.inner_text("body")
+    assert "Cataluña (ES51)" in text and "GDP per inhabitant" in text
+    assert pg.title().startswith("Cataluña (ES51)")
+    ctx.close()
