@@ -5,15 +5,15 @@ import dash_bootstrap_components as dbc
 import re
 from urllib.parse import quote
 
-from dash import dcc, html
+from dash import MATCH, Input, Output, State, ctx, dcc, html, no_update
 from flask import Response, redirect, request
 
 from ..components.options import region_options
 from ..components.shell import credit_line
 from ..components.table import safe_link
 from ..data.atlas import Atlas, fold
-from ..data.profile import (LEVEL_LABELS, UnknownRegion, derived_label, format_value, normalise_id, profile_csv,
-                            profile_json, profile_pdf, region_profile, resolve, source_text)
+from ..data.profile import (LEVEL_LABELS, UnknownRegion, derived_label, format_value, normalise_id, priority_by_id,
+                            profile_csv, profile_json, profile_pdf, region_profile, resolve, source_text)
 from ..data.similarity import similar_regions, similarity_index
 from ..figures.profile import locator_map, sparkline_svg
 
@@ -126,27 +126,38 @@ def strategies_section(profile: dict) -> html.Div:
     return html.Div([html.H2("Smart Specialisation Strategies", className="h5"), body], className="rg-section")
 
 
+ROW = "rg-item"  # pattern-matching ids of a priority row and of its detail (filled when first opened)
+DETAIL = "rg-detail"
+
+
+def priority_detail(p: dict) -> list:
+    """What an opened priority shows: description, original name, keywords, codes, source."""
+    detail = [html.P(p["description"] or html.Span("No description in the source.", className="text-muted"))]
+    if p["title_original"] and p["title_original"] != p["title"]:
+        detail.append(html.P([html.Strong("Original name: "), p["title_original"]]))
+    return detail + [
+        html.P([html.Strong("Keywords: "), ", ".join(p["keywords"]) if p["keywords"] else
+                html.Span("none in the source", className="text-muted")]),
+        html.Div([html.Strong("Codes: ")] + _codes(p["codes"])),
+        html.P([safe_link(p["source_url"], "source of this priority"),
+                html.Span(f" · {p['source_note']}", className="text-muted") if p["source_note"] else None],
+               className="small mt-2 mb-0"),
+    ]
+
+
 def priorities_section(profile: dict, prefix: str) -> html.Div:
+    """The priorities as closed rows; a row's detail loads when it is first opened (on a region
+    with fifty priorities, the details were most of the page's components)."""
     items = []
     for p in profile["priorities"]:
         kind = "" if p["kind"] == "priority" else f" [{p['kind']}]"
-        detail = [html.P(p["description"] or html.Span("No description in the source.", className="text-muted"))]
-        if p["title_original"] and p["title_original"] != p["title"]:
-            detail.append(html.P([html.Strong("Original name: "), p["title_original"]]))
-        detail += [
-            html.P([html.Strong("Keywords: "), ", ".join(p["keywords"]) if p["keywords"] else
-                    html.Span("none in the source", className="text-muted")]),
-            html.Div([html.Strong("Codes: ")] + _codes(p["codes"])),
-            html.P([safe_link(p["source_url"], "source of this priority"),
-                    html.Span(f" · {p['source_note']}", className="text-muted") if p["source_note"] else None],
-                   className="small mt-2 mb-0"),
-        ]
         where = "" if p["own"] else f" · from the strategy of {p['territory']}"
         items.append(html.Details([
             html.Summary([html.Span(p["title"] + kind, className="fw-semibold"),
                           html.Span(f" — {p['strategy_id']}{where}", className="small text-muted")]),
-            html.Div(detail, className="pt-detail"),
-        ], className="pt-item rg-priority", **{"data-priority": p["priority_id"]}))
+            html.Div(id={"type": DETAIL, "index": p["priority_id"]}, className="pt-detail", **{"aria-live": "polite"}),
+        ], id={"type": ROW, "index": p["priority_id"]}, n_clicks=0, className="pt-item rg-priority",
+            **{"data-priority": p["priority_id"]}))
     legend = html.P([html.Span("NACE 62", className="badge code-badge code-source me-1"), "from the source · ",
                      html.Span("NACE 62", className="badge code-badge code-auto me-1"),
                      "assigned automatically (keyword map or text similarity; hover a code for the reason)"],
@@ -334,6 +345,18 @@ def search_target(atlas: Atlas, query: str) -> str:
     if m and resolve(atlas, m.group(1)):
         return resolve(atlas, m.group(1))
     return q or "-"
+
+
+def register_callbacks(app, atlas: Atlas) -> None:
+    @app.callback(Output({"type": DETAIL, "index": MATCH}, "children"), Input({"type": ROW, "index": MATCH}, "n_clicks"),
+                  State({"type": DETAIL, "index": MATCH}, "children"), prevent_initial_call=True)
+    def open_priority(_n, shown):
+        """A priority opened for the first time: its detail."""
+        pid = ctx.triggered_id.get("index") if isinstance(ctx.triggered_id, dict) else None
+        if shown or not isinstance(pid, str):
+            return no_update
+        found = priority_by_id(atlas, pid)
+        return priority_detail(found) if found else []
 
 
 def register_routes(server, atlas: Atlas, prefix: str = "/") -> None:

@@ -84,3 +84,16 @@ def test_unknown_region_is_a_friendly_page_with_search(live_server, page, atlas)
     assert urlparse(pg.url).path == "/region/CZ010"
     assert page.external == [], page.external
     assert page.errors == [], page.errors
+
+
+def test_a_profiles_priority_opens_to_its_detail(live_server, page):
+    pg = page.page
+    pg.goto(live_server + "/region/ES51", wait_until="networkidle")
+    row = pg.locator(".rg-priority").first
+    assert row.locator(".pt-detail").inner_text() == ""  # rows come closed, without their detail
+    row.locator("summary").click()
+    link = row.locator("a", has_text="source of this priority")
+    link.wait_for(timeout=15000)
+    assert link.get_attribute("href").startswith("http")
+    assert "Keywords:" in row.inner_text()
+    assert page.errors == [] and page.external == []
