@@ -29,6 +29,25 @@ function regionList(url) {
   return regionLists[url];
 }
 
+// Static islands (components/static.py): a part of a page sent as HTML, drawn as one element.
+window.s3_static = {
+  StaticHtml: function (props) {
+    return window.React.createElement("div", { className: props.className, dangerouslySetInnerHTML: { __html: props.html || "" } });
+  }
+};
+// Links in islands that were dcc.Links change the page as dcc.Link does: no reload.
+document.addEventListener("click", function (e) {
+  var a = e.target.closest && e.target.closest("a[data-dash-link]");
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  if (a.target && a.target !== "_self") return;
+  var url = new URL(a.getAttribute("href"), window.location.href);
+  if (url.origin !== window.location.origin || !a.closest(".static-html")) return;
+  e.preventDefault();
+  window.history.pushState({}, "", url.pathname + url.search + url.hash);
+  window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+  window.scrollTo(0, 0);
+});
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   s3: {
     // The explorer's download links follow its URL, in the browser (no request to the server).

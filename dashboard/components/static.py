@@ -1,15 +1,25 @@
-"""A page's Dash components as plain HTML, sent inside the first response.
+"""Dash components as plain HTML: a page's copy in its first response, and static islands.
 
+First paint:
 The browser paints this copy while Dash's scripts load and the page's layout is fetched (on a
 slow phone: seconds of a blank screen before), and drops it once Dash has drawn the page in the
 same place (assets/app.js). The copy is inert (no focus, hidden from assistive technology, which
 get the live page) and carries no ids, so nothing can confuse it with the live page. Components
 without a static form (maps, dropdowns) leave a box of their size; unknown ones show their children.
+
+Islands (``island``): a part of a page that no callback reads or writes (tables, lists, links) sent
+as one ``StaticHtml`` component holding its HTML, with its ids. Dash wraps, tracks and re-checks
+every component it renders, and on a region profile or a comparison those parts were hundreds of
+components: most of a phone's start-up work. Links in an island that were dcc.Links keep changing
+pages without reloading (assets/app.js).
 """
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from html import escape
+
+from dash.development.base_component import Component
 
 # Props written as attributes (after renaming); ids and id references are never written.
 ATTRS = {"className": "class", "href": "href", "title": "title", "role": "role", "target": "target", "rel": "rel",
@@ -18,6 +28,7 @@ ATTRS = {"className": "class", "href": "href", "title": "title", "role": "role",
 BOOLEAN = {"open", "hidden", "disabled", "checked", "readOnly"}
 ID_REFS = {"aria-controls", "aria-labelledby", "aria-describedby", "aria-owns", "aria-activedescendant"}
 VOID = {"input", "img", "br", "hr", "col", "source", "wbr"}
+_KEEP_IDS: ContextVar[bool] = ContextVar("keep_ids", default=False)  # True while an island is written
 UNITLESS = {"zIndex", "opacity", "flex", "flexGrow", "flexShrink", "fontWeight", "lineHeight", "order"}
 
 
@@ -38,16 +49,21 @@ def _attrs(props: dict, extra_class: str = "", tag: str = "") -> str:
     if classes:
         out.append(f'class="{escape(classes)}"')
     for key, value in props.items():
-        if value is None or value is False or key in ("className", "children", "id", "style"):
+        if value is None or value is False or key in ("className", "children", "style"):
             continue
-        if key in BOOLEAN:
+        if key in ("id", "htmlFor") or key in ID_REFS:
+            if _KEEP_IDS.get() and isinstance(value, str):
+                out.append(f'{"for" if key == "htmlFor" else key}="{escape(value)}"')
+        elif key == "tabIndex":
+            out.append(f'tabindex="{escape(str(value))}"')
+        elif key in BOOLEAN:
             if value:
                 out.append(key.lower())
         elif key in ATTRS and key != "className":
             out.append(f'{ATTRS[key]}="{escape(str(value))}"')
         elif key in ("width", "height") and tag == "img":
             out.append(f'{key}="{escape(str(value))}"')
-        elif (key.startswith("aria-") and key not in ID_REFS) or key.startswith("data-"):
+        elif key.startswith(("aria-", "data-")):
             out.append(f'{key}="{escape(str(value))}"')
     style = props.get("style")
     if isinstance(style, dict) and style:
@@ -111,7 +127,7 @@ def _table(p: dict) -> str:
 
 
 HANDLERS = {
-    ("dash_core_components", "Link"): lambda p: _element("a", p, p.get("children")),
+    ("dash_core_components", "Link"): lambda p: _element("a", {**p, "data-dash-link": "1"}, p.get("children")),
     ("dash_core_components", "Location"): lambda p: "",
     ("dash_core_components", "Store"): lambda p: "",
     ("dash_core_components", "Loading"): lambda p: to_html(p.get("children")),
@@ -153,6 +169,8 @@ def to_html(node) -> str:
         return escape(str(node))
     if isinstance(node, (list, tuple)):
         return "".join(to_html(n) for n in node)
+    if isinstance(node, StaticHtml):  # an island: the tree it was made from, written as this copy needs
+        return f'<div class="{escape(node.className or "")}">{to_html(node.tree)}</div>'
     namespace, kind = getattr(node, "_namespace", ""), getattr(node, "_type", "")
     props = _props(node)
     if namespace == "dash_html_components":
@@ -172,7 +190,7 @@ def text_of(node) -> str:
         return str(node)
     if isinstance(node, (list, tuple)):
         return "".join(text_of(n) for n in node)
-    return text_of(getattr(node, "children", None))
+    return text_of(node.tree if isinstance(node, StaticHtml) else getattr(node, "children", None))
 
 
 def first_heading(node) -> str:
@@ -181,5 +199,52 @@ def first_heading(node) -> str:
         return next((t for t in (first_heading(n) for n in node) if t), "")
     if getattr(node, "_type", "") == "H1" and getattr(node, "_namespace", "") == "dash_html_components":
         return " ".join(text_of(node.children).split())
-    children = getattr(node, "children", None)
+    children = node.tree if isinstance(node, StaticHtml) else getattr(node, "children", None)
     return first_heading(children) if children is not None and not isinstance(children, (str, int, float)) else ""
+
+
+class StaticHtml(Component):
+    """A part of a page as HTML (``island``), drawn by ``s3_static.StaticHtml`` in assets/app.js."""
+    _children_props: list = []
+    _base_nodes = ["children"]
+    _namespace = "s3_static"
+    _type = "StaticHtml"
+
+    def __init__(self, html: str = "", className: str = "", **kwargs):
+        self._prop_names = ["html", "className"]
+        self._valid_wildcard_attributes: list = []
+        self.available_properties = ["html", "className"]
+        self.available_wildcard_properties: list = []
+        super().__init__(html=html, className=className, **kwargs)
+
+
+# Components that take part in callbacks or draw with their own code: never inside an island.
+LIVE = {("dash_core_components", t) for t in ("Graph", "Dropdown", "Input", "Store", "Location", "Upload", "Loading")}
+
+
+def _check_static(node) -> None:
+    if isinstance(node, (list, tuple)):
+        for n in node:
+            _check_static(n)
+        return
+    if not isinstance(node, Component):
+        return
+    if (node._namespace, node._type) in LIVE or node._namespace == "dash_bootstrap_components" and node._type in (
+            "Collapse", "Pagination", "Input", "Textarea", "RadioItems"):
+        raise ValueError(f"{node._type} cannot be part of a static island")
+    if isinstance(getattr(node, "id", None), dict) or getattr(node, "n_clicks", None) is not None:
+        raise ValueError(f"{node._type} with a callback id or clicks cannot be part of a static island")
+    _check_static(getattr(node, "children", None))
+
+
+def island(tree, className: str = "") -> StaticHtml:
+    """``tree`` (no callback reads or writes any of it) as one component holding its HTML."""
+    _check_static(tree)
+    token = _KEEP_IDS.set(True)
+    try:
+        html = to_html(tree)
+    finally:
+        _KEEP_IDS.reset(token)
+    out = StaticHtml(html=html, className=f"static-html {className}".strip())
+    out.tree = tree  # for the first-paint copy, which is written without ids
+    return out

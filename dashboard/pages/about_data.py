@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dash import html
 
+from ..components.static import island
 from ..components.table import safe_link
 from ..data.coverage import coverage_table, member_list_completeness, source_domain, superseded_strategies
 
@@ -211,10 +212,11 @@ def report_section(atlas) -> html.Div:
 
 
 def layout(atlas) -> html.Div:
-    return html.Div([
-        html.H1("About the data", className="h3 mt-4"),
+    # one static part (components/static.py): thousands of table cells, no callbacks
+    return island(html.Div([
+        html.H1("About the data", className="h3 mt-4", tabIndex="-1"),
         coverage_section(atlas),
         not_found_section(atlas),
         licences_section(),
         report_section(atlas),
-    ], className="about-data")
+    ], className="about-data"))

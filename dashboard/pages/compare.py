@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html, no_update
 
 from ..components.finder import region_finder, register_region_finder
+from ..components.static import island
 from ..components.shell import credit_line, notes_alert, slot
 from ..components.table import safe_link
 from ..data.atlas import Atlas
@@ -135,20 +136,23 @@ def body(atlas: Atlas, cmp: dict, geometry_url, prefix: str) -> list:
                                   className="text-muted mt-2", id="cmp-empty")]
     return [
         dbc.Row([
-            dbc.Col([html.H2("Statistics", className="h5"), stats_table(cmp, prefix)], lg=7),
+            dbc.Col(island([html.H2("Statistics", className="h5"), stats_table(cmp, prefix)]), lg=7),
             dbc.Col(map_graph, lg=5),
         ], className="g-3"),
         html.H2("Statistics, normalised", className="h5 mt-2"),
         dcc.Graph(id="cmp-bars", figure=compare_bars(cmp), config={"displaylogo": False, "displayModeBar": False}),
-        html.P("Each bar is the region's latest value as a percentage of the highest value among the compared "
-               "regions; no bar means no data. Years and sources are in the table above and in the hover text.",
-               className="small text-muted"),
-        html.H2("Similarity", className="h5 mt-3"),
-        pairs_block(cmp),
-        html.H2("Shared and distinct codes and keywords", className="h5 mt-3"),
-        codes_block(cmp, prefix),
-        html.H2("Priorities", className="h5 mt-3"),
-        priorities_block(cmp, prefix),
+        # static HTML (components/static.py): hundreds of table cells Dash need not track
+        island([
+            html.P("Each bar is the region's latest value as a percentage of the highest value among the compared "
+                   "regions; no bar means no data. Years and sources are in the table above and in the hover text.",
+                   className="small text-muted"),
+            html.H2("Similarity", className="h5 mt-3"),
+            pairs_block(cmp),
+            html.H2("Shared and distinct codes and keywords", className="h5 mt-3"),
+            codes_block(cmp, prefix),
+            html.H2("Priorities", className="h5 mt-3"),
+            priorities_block(cmp, prefix),
+        ]),
     ]
 
 

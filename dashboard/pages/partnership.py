@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from ..components.shell import MAP_CONFIG, credit_line
+from ..components.static import island
 from ..components.table import safe_link
 from ..data.atlas import Atlas
 from ..data.partnerships import (overlay, LEAD_ROLES, ROLE_LABEL, THEME_STOP_WORDS, is_partnership, member_strategy_links,
@@ -125,13 +126,15 @@ def layout(atlas: Atlas, pid: str, geometry_url, prefix: str = "/") -> html.Div:
                className="mb-2"),
         dcc.Graph(id="pp-map", figure=partnership_map(overlay(atlas, [pid]), atlas.countries, geometry_url), config=MAP_CONFIG,
                   className="tp-map mb-3"),
-        html.H2("Members", className="h5"),
-        members_table(atlas, pid, prefix),
-        html.Div([
-            html.P("Named in the sources but without a NUTS code (not on the map, not counted):", className="mb-1"),
-            html.Ul([html.Li([f"{u.get('name', '')} ({u.get('country', '')}) · ",
-                              safe_link(u.get("source_url", ""), "source")]) for u in unmapped]),
-        ], id="pp-unmapped", className="small") if unmapped else None,
-        themes_section(atlas, pid, row["name"], prefix),
-        credit_line(atlas.version),
+        island([  # static HTML (components/static.py)
+            html.H2("Members", className="h5"),
+            members_table(atlas, pid, prefix),
+            html.Div([
+                html.P("Named in the sources but without a NUTS code (not on the map, not counted):", className="mb-1"),
+                html.Ul([html.Li([f"{u.get('name', '')} ({u.get('country', '')}) · ",
+                                  safe_link(u.get("source_url", ""), "source")]) for u in unmapped]),
+            ], id="pp-unmapped", className="small") if unmapped else None,
+            themes_section(atlas, pid, row["name"], prefix),
+            credit_line(atlas.version),
+        ]),
     ], className="tp-page")

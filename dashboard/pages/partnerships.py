@@ -13,6 +13,7 @@ from dash import Input, Output, dcc, html
 
 from ..components.options import platform_options as all_platforms
 from ..components.shell import MAP_CONFIG, credit_line, notes_alert, slot
+from ..components.static import island
 from ..components.table import safe_link
 from ..data.atlas import Atlas
 from ..data.partnerships import (overlay, NO_PLATFORM, NO_PLATFORM_LABEL, country_options, filter_partnerships,
@@ -126,7 +127,7 @@ def content(atlas: Atlas, platform: str, country: str, geometry_url, prefix: str
         html.P(summary, id="pt-summary", className="small mb-1"),
         dcc.Graph(id="pt-map", figure=partnership_map(overlay(atlas, ids), atlas.countries, geometry_url), config=MAP_CONFIG,
                   className="tp-map mb-3"),
-        platforms_block(atlas, platform, country, prefix),
+        island(platforms_block(atlas, platform, country, prefix)),  # static HTML (components/static.py)
     ]
 
 
@@ -170,8 +171,7 @@ def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Di
                                   value=country or None, placeholder="All countries", clearable=True))], md=4),
         ], className="mb-2"),
         html.Div(content(atlas, platform, country, geometry_url, prefix), id="pt-content"),
-        missing_block(atlas),
-        credit_line(atlas.version),
+        island([missing_block(atlas), credit_line(atlas.version)]),
     ], className="tp-page")
 
 

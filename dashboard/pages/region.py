@@ -10,6 +10,7 @@ from flask import Response, redirect, request
 
 from ..components.options import region_options
 from ..components.shell import credit_line
+from ..components.static import island
 from ..components.table import safe_link
 from ..data.atlas import Atlas, fold
 from ..data.profile import (LEVEL_LABELS, UnknownRegion, derived_label, format_value, normalise_id, priority_by_id,
@@ -296,21 +297,21 @@ def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/") -> html.
     except UnknownRegion:
         return not_found(atlas, nuts_id, prefix)
     nid = profile["nuts_id"]
+    # Everything but the map and the priorities (whose rows open by callback) is static HTML
+    # (components/static.py islands): a profile was 420 components for Dash to track.
     return html.Div([
         dbc.Row([
-            dbc.Col(header_section(profile, prefix), lg=7),
+            dbc.Col(island(header_section(profile, prefix)), lg=7),
             dbc.Col(dcc.Graph(id="rg-map", figure=locator_map(atlas.regions.loc[nid], atlas.countries, geometry_url),
                               config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False},
                               className="rg-map"), lg=5),
         ], className="g-3 align-items-start"),
         dbc.Row([
-            dbc.Col([statistics_table(profile), strategies_section(profile), priorities_section(profile, prefix)],
-                    lg=8),
-            dbc.Col([similar_section(atlas, nid, prefix), partnerships_section(profile)], lg=4),
+            dbc.Col([island([statistics_table(profile), strategies_section(profile)]),
+                     priorities_section(profile, prefix)], lg=8),
+            dbc.Col(island([similar_section(atlas, nid, prefix), partnerships_section(profile)]), lg=4),
         ], className="g-3 mt-1"),
-        classifications_section(profile),
-        contact_section(profile),
-        credit_line(atlas.version),
+        island([classifications_section(profile), contact_section(profile), credit_line(atlas.version)]),
     ], className="region-profile", **{"data-region": nid})
 
 

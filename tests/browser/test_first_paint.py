@@ -24,3 +24,18 @@ def test_without_javascript_the_page_still_shows_its_content(live_server, browse
     assert "Cataluña (ES51)" in text and "GDP per inhabitant" in text
     assert pg.title().startswith("Cataluña (ES51)")
     ctx.close()
+
+
+def test_a_link_in_a_static_part_changes_page_without_reloading(live_server, page):
+    pg = page.page
+    pg.goto(live_server + "/region/ES51", wait_until="networkidle")
+    pg.evaluate("() => { window.__samePage = true; }")
+    link = pg.locator(".static-html a[data-dash-link][href^='/region/']").first
+    target = link.get_attribute("href")
+    link.click()
+    pg.wait_for_function(f"() => location.pathname === '{target}'")
+    pg.wait_for_function(f"() => document.querySelector('#rg-title') && "
+                         f"document.querySelector('#rg-title').innerText.includes('{target.rsplit('/', 1)[-1]}')",
+                         timeout=15000)
+    assert pg.evaluate("() => window.__samePage === true")  # no reload
+    assert page.errors == []

@@ -119,7 +119,8 @@ def _text(component) -> str:
     """All text of a Dash component tree."""
     if isinstance(component, (str, int, float)):
         return str(component)
-    children = getattr(component, "children", None)
+    from dashboard.components.static import StaticHtml
+    children = component.tree if isinstance(component, StaticHtml) else getattr(component, "children", None)
     if children is None:
         return ""
     if not isinstance(children, (list, tuple)):

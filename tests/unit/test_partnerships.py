@@ -299,8 +299,10 @@ def test_theme_priorities_are_complete_for_water(atlas):
 # --------------------------------------------------------------------------- pages (rendered as component trees)
 
 def walk(component):
+    """The component tree, static islands included (the trees their HTML is written from)."""
+    from dashboard.components.static import StaticHtml
     yield component
-    children = getattr(component, "children", None)
+    children = component.tree if isinstance(component, StaticHtml) else getattr(component, "children", None)
     if children is None:
         return
     for c in children if isinstance(children, (list, tuple)) else [children]:

@@ -20,11 +20,28 @@ def test_components_become_escaped_html_without_ids():
                     id="d", style={"minWidth": 12, "zIndex": 3})
     out = to_html(tree)
     assert out == ('<div style="min-width:12px;z-index:3"><span class="c" title="say &quot;hi&quot;">'
-                   '&lt;b&gt;x&lt;/b&gt; &amp; y</span><a class="nav-link" href="/region/ES51">Go</a>'
+                   '&lt;b&gt;x&lt;/b&gt; &amp; y</span><a class="nav-link" href="/region/ES51" data-dash-link="1">Go</a>'
                    '<div class="row"><div class="col-auto col-md-5 k">cell</div></div>'
                    '<button class="btn btn-outline-secondary btn-sm">Filters</button>'
                    '<label aria-label="name">Name</label></div>')
     assert first_heading(html.Div([html.P("a"), html.H1(["Cataluña ", html.Small("(ES51)")])])) == "Cataluña (ES51)"
+
+
+def test_an_island_keeps_its_ids_and_refuses_live_components():
+    from dashboard.components.static import island
+    part = island(html.Div([html.H1("Title", id="t", tabIndex="-1"), html.Label("x", htmlFor="t")], id="w"), "k")
+    assert part.to_plotly_json() == {"props": {"html": '<div id="w"><h1 id="t" tabindex="-1">Title</h1>'
+                                                        '<label for="t">x</label></div>',
+                                               "className": "static-html k"},
+                                     "type": "StaticHtml", "namespace": "s3_static"}
+    # the first-paint copy of a page holding the island: its content, no ids
+    assert to_html(html.Main(part)) == '<main><div class="static-html k"><div><h1 tabindex="-1">Title</h1>' \
+                                       '<label>x</label></div></div></main>'
+    assert first_heading(html.Div(part)) == "Title"
+    for live in (dcc.Graph(id="g"), dcc.Dropdown(id="d"), html.Button("b", id={"type": "row", "index": 1}),
+                 html.Details("d", n_clicks=0)):
+        with pytest.raises(ValueError):
+            island(html.Div([html.P("ok"), live]))
 
 
 @pytest.fixture(scope="module")
