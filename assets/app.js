@@ -48,6 +48,24 @@ document.addEventListener("click", function (e) {
   window.scrollTo(0, 0);
 });
 
+// A table row (details.pt-item) opened for the first time loads its detail from the URL its
+// detail box names (the explorer's priority-detail route): the rows come without it.
+document.addEventListener("toggle", function (e) {
+  var row = e.target;
+  if (!row.open || !row.matches || !row.matches("details.pt-item")) return;
+  var box = row.querySelector(".pt-detail[data-detail]");
+  if (!box || box.childElementCount || box.getAttribute("data-loading")) return;
+  box.setAttribute("data-loading", "1");
+  fetch(box.getAttribute("data-detail"), { credentials: "same-origin" }).then(function (r) {
+    if (!r.ok) throw new Error("detail " + r.status);
+    return r.text();
+  }).then(function (html) {
+    box.innerHTML = html;  // written by the server from escaped text (components/static.py)
+  }).catch(function () {
+    box.textContent = "The details of this priority could not be loaded. Close and open the row to try again.";
+  }).then(function () { box.removeAttribute("data-loading"); });
+}, true);  // toggle does not bubble: caught on its way down
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   s3: {
     // The explorer's download links follow its URL, in the browser (no request to the server).

@@ -80,14 +80,10 @@ def priority_detail(atlas: Atlas, r) -> list:
     return detail
 
 
-ROW = "pt-item"  # pattern-matching ids of a row ({"type": ROW, "index": priority id}) and of its detail
-DETAIL = "pt-detail"
-
-
-def priority_rows(atlas: Atlas, rows: pd.DataFrame) -> list:
-    """One collapsed row per priority. The detail is filled when the row is first opened (the
-    explorer's row_detail callback): fifteen rows of details were most of the page's components,
-    rendered on every filter change and never seen unless opened."""
+def priority_rows(atlas: Atlas, rows: pd.DataFrame, detail_href) -> list:
+    """One closed row per priority. The detail loads when the row is first opened, from
+    ``detail_href(priority_id)`` (assets/app.js): fifteen rows of details were most of the page's
+    components, rendered on every filter change and never seen unless opened."""
     out = []
     for r in rows.itertuples():
         matched = getattr(r, "matched", "")
@@ -99,9 +95,8 @@ def priority_rows(atlas: Atlas, rows: pd.DataFrame) -> list:
                 html.Span([*highlighted(r.title, matched), kind, match_badge(r)], className="pt-priority"),
                 html.Span(f"{r.strategy_title} ({period})" if period else r.strategy_title, className="pt-strategy"),
             ], className="pt-row"),
-            html.Div(id={"type": DETAIL, "index": r.priority_id}, className="pt-detail", **{"aria-live": "polite"}),
-        ], id={"type": ROW, "index": r.priority_id}, n_clicks=0, className="pt-item",
-            **{"data-priority": r.priority_id}))
+            html.Div(className="pt-detail", **{"aria-live": "polite", "data-detail": detail_href(r.priority_id)}),
+        ], className="pt-item", **{"data-priority": r.priority_id}))
     return out
 
 

@@ -12,14 +12,15 @@ What each shows comes from the pure functions in ``views.explorer``.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import MATCH, ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from ..cache import cache
 from ..components.finder import region_finder, register_region_finder
 from ..components.options import (chosen_region_options, ecosystem_options, nabs_options, nace_options,
                                   partnership_options, platform_options)
 from ..components.shell import credit_line, notes_alert, slot
-from ..components.table import DETAIL, ROW, table_header
+from ..components.static import to_html
+from ..components.table import table_header
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS
 from ..data.export import MapChoice, priorities_csv, priorities_xlsx, regions_geojson
@@ -27,8 +28,8 @@ from ..data.search import semantic_available, semantic_reason
 from ..settings import MAX_KEYWORD_LENGTH
 from ..state import ViewState, clicked_region, parse_query, to_query
 from ..urlcodec import display_query
-from ..views.explorer import (CONTROL_IDS, CONTROL_PROPS, control_values, explorer_figure, map_key, map_values,
-                              next_state, row_detail, table_key, table_view, year_options)
+from ..views.explorer import (CONTROL_IDS, CONTROL_PROPS, DETAIL_ROUTE, control_values, explorer_figure, map_key,
+                              map_values, next_state, row_detail, table_key, table_view, year_options)
 
 PATH = "/"
 LEVEL_OPTIONS = [{"label": "All levels", "value": "all"}, {"label": "Country (NUTS 0)", "value": "0"},
@@ -105,7 +106,7 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
     state, notes = parse_query(query, atlas)
     compact = state.embed or state.present  # filters folded away above the map
     panel = filter_panel(atlas, state)
-    table = table_view(atlas, state)
+    table = table_view(atlas, state, prefix)
     figure = explorer_figure(atlas, state, geometry_url)
     main = [
         map_controls(atlas, state),
@@ -226,6 +227,16 @@ def register_routes(server, atlas: Atlas, prefix: str) -> None:
     def attachment(body, mimetype: str, name: str) -> Response:
         return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
+    @server.route(f"{prefix}{DETAIL_ROUTE}/<priority_id>")
+    def priority_detail(priority_id: str):
+        """A table row's detail as HTML (assets/app.js puts it in the row when first opened)."""
+        detail = row_detail(atlas, state(), priority_id)
+        if not detail:
+            return Response("No such priority in the data.", status=404, mimetype="text/plain")
+        resp = Response(to_html(detail), mimetype="text/html")
+        resp.headers["Cache-Control"] = "public, max-age=300"
+        return resp
+
     @server.route(f"{prefix}export/priorities.csv")
     def export_csv():
         s = state()
@@ -255,7 +266,7 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
 
     @cache.memoize()
     def cached_table(version: str, query: str) -> dict:
-        return table_view(atlas, parse_query(query, atlas)[0])
+        return table_view(atlas, parse_query(query, atlas)[0], prefix)
 
     def state_of(search) -> ViewState:
         return parse_query(search or "", atlas)[0]
@@ -336,15 +347,6 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
                                                                 "controls": True})))
         return (t["rows"], t["count"], t["pages"], t["page"] if t["page"] != state.page else no_update,
                 to_query(state))
-
-    @app.callback(Output({"type": DETAIL, "index": MATCH}, "children"), Input({"type": ROW, "index": MATCH}, "n_clicks"),
-                  State({"type": DETAIL, "index": MATCH}, "children"), State("ex-url", "search"),
-                  prevent_initial_call=True)
-    def open_row(_n, shown, search):
-        """A table row opened for the first time: its detail (the rows come without it)."""
-        if shown or not isinstance(ctx.triggered_id, dict):
-            return no_update
-        return row_detail(atlas, state_of(search), str(ctx.triggered_id.get("index", "")))
 
     @app.callback(Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"),
                   Output("ex-year-col", "style"), Output("ex-notes", "children"), Output("ex-notes", "is_open"),

@@ -9,10 +9,12 @@ in indicator mode class codes, the displayed values as short text, the hover tem
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import quote, urlencode
 
 import numpy as np
 import pandas as pd
 
+from ..components.static import island
 from ..components.table import priority_detail, priority_rows
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATOR_BY_ID
@@ -26,6 +28,8 @@ from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE,
                                 coloraxis, explorer_map, nice_breaks)
 from ..settings import MAX_KEYWORD_LENGTH, MAX_SELECTED_CODES, TABLE_PAGE_SIZE
 from ..state import ViewState, parse_query
+
+DETAIL_ROUTE = "priority-detail"  # under the app's prefix: /priority-detail/<priority id>?q=<keyword>
 
 # Control id -> ViewState field; the order of control_values and of the controls callback.
 CONTROLS = (("ex-mode", "mode"), ("ex-q", "q"), ("ex-level", "level"), ("ex-nace", "nace"), ("ex-nabs", "nabs"),
@@ -206,8 +210,16 @@ def table_key(state: ViewState) -> tuple:
     return state.filters(), state.sort, state.page
 
 
-def table_view(atlas: Atlas, state: ViewState) -> dict:
-    """Rows of the current page, the count line, the page shown (clamped) and the number of pages."""
+def detail_href(prefix: str, state: ViewState):
+    """Where a table row's detail loads from: the priority, and the keyword whose words it marks."""
+    keyword = state.filters().keyword.strip()
+    query = "?" + urlencode({"q": keyword}) if keyword else ""
+    return lambda priority_id: f"{prefix}{DETAIL_ROUTE}/{quote(priority_id, safe='')}{query}"
+
+
+def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:
+    """Rows of the current page (one static island), the count line, the page shown (clamped) and
+    the number of pages."""
     matches = matching_priorities(atlas, state.filters())
     rows, page, pages = sort_and_page(matches, state.sort, state.page, TABLE_PAGE_SIZE)
     n_strat = matches.strategy_id.nunique()
@@ -219,7 +231,8 @@ def table_view(atlas: Atlas, state: ViewState) -> dict:
     summary = filter_summary(atlas, state)
     if summary:
         count += f" — {summary}"
-    return {"rows": priority_rows(atlas, rows), "count": count, "page": page, "pages": pages}
+    return {"rows": island(priority_rows(atlas, rows, detail_href(prefix, state))), "count": count, "page": page,
+            "pages": pages}
 
 
 def row_detail(atlas: Atlas, state: ViewState, priority_id: str) -> list:

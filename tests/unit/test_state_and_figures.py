@@ -80,7 +80,7 @@ def test_view_counts_and_paging(atlas):
     exact = int(v["count"].split("(")[1].split(" with the keyword")[0])
     assert exact == n
     assert v["count"].startswith(f"{n + int(v['count'].split(', ')[1].split(' related')[0])} priorit")
-    assert len(v["rows"]) == min(n, 15)
+    assert len(v["rows"].tree) == min(n, 15)  # the rows of one static island
 
 
 def test_selected_region_narrows_the_table_to_it_and_its_subregions(atlas):
@@ -158,13 +158,17 @@ def test_period_filter_partitions_the_priorities(atlas):
 
 
 def test_a_table_row_comes_closed_and_its_detail_marks_the_keyword(atlas):
+    from dashboard.components.static import StaticHtml
     from dashboard.state import parse_query
     from dashboard.views.explorer import row_detail, table_view
     state = parse_query("?q=hydrogen", atlas)[0]
-    rows = table_view(atlas, state)["rows"]
-    first = rows[0]
-    assert first.id["index"] and first.children[1].children is None  # the detail is not sent with the row
-    detail = str(row_detail(atlas, state, first.id["index"]))
+    rows = table_view(atlas, state, "/s3/")["rows"]
+    assert isinstance(rows, StaticHtml)  # one static island, its detail boxes empty
+    first = rows.tree[0]
+    box = first.children[1]
+    pid = getattr(first, "data-priority")
+    assert box.children is None and getattr(box, "data-detail") == f"/s3/priority-detail/{pid}?q=hydrogen"
+    detail = str(row_detail(atlas, state, pid))
     assert "Mark(" in detail and "source of this priority" in detail and "Profile of" in detail
-    assert "Mark(" not in str(row_detail(atlas, parse_query("", atlas)[0], first.id["index"]))
+    assert "Mark(" not in str(row_detail(atlas, parse_query("", atlas)[0], pid))
     assert row_detail(atlas, state, "no-such-priority") == []
