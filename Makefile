@@ -79,6 +79,11 @@ test-fast: $(VENV)/.installed-test
 	$(PY) -m pytest -q -m "not browser"
 .PHONY: test-fast
 
+## make css: rebuild assets/vendor/s3-bootstrap.min.css (Bootstrap cut to the classes the app uses; npm purgecss)
+css: $(VENV)/.installed
+	PY=$(PY) tools/css/build.sh
+.PHONY: css
+
 ## make plotly-bundle: rebuild assets/vendor/s3-plotly.min.js (partial plotly.js) and the base-map topojson (npm)
 plotly-bundle:
 	tools/plotly-bundle/build.sh

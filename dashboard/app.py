@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import dash
-import flask_bootstrap
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 from flask import Response, abort, has_request_context, request, send_from_directory
 
@@ -29,7 +28,6 @@ from .urlcodec import display_of, without
 from .stories import step_url, stepper, stories_from
 
 log = logging.getLogger(__name__)
-BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5"
 GEOMETRY_NAME = re.compile(r"^nuts([0-3])\.([0-9a-f]{10})\.geojson$")
 YEAR = 365 * 24 * 3600
 
@@ -84,12 +82,18 @@ def render_page(registry, path: str, search: str):
 VENDOR_DIR = ROOT / "assets" / "vendor"
 
 
-def plotly_bundle_name() -> str:
-    """The partial plotly.js under a name that changes with its content (cached for a year)."""
+def hashed_name(name: str) -> str:
+    """A vendored file under a name that changes with its content (cached for a year)."""
     import hashlib
 
-    digest = hashlib.sha256((VENDOR_DIR / "s3-plotly.min.js").read_bytes()).hexdigest()[:10]
-    return f"s3-plotly.{digest}.min.js"
+    digest = hashlib.sha256((VENDOR_DIR / name).read_bytes()).hexdigest()[:10]
+    stem, ext = name.split(".", 1)
+    return f"{stem}.{digest}.{ext}"
+
+
+def plotly_bundle_name() -> str:
+    """The partial plotly.js (tools/plotly-bundle) under its content-hashed name."""
+    return hashed_name("s3-plotly.min.js")
 
 
 def send_packed(path: Path, mimetype: str, max_age: int):
@@ -111,10 +115,12 @@ def send_packed(path: Path, mimetype: str, max_age: int):
 def serve_static(server, atlas: Atlas, prefix: str) -> None:
     """Vendored Bootstrap, the geometry files (pre-compressed, immutable) and the health check."""
 
-    @server.route(f"{prefix}vendor/bootstrap/<path:filename>")
-    def vendor_bootstrap(filename: str):
-        # Bootstrap 5 CSS and icons ship inside the Bootstrap-Flask package: no CDN.
-        return send_from_directory(BOOTSTRAP_DIR, filename, max_age=YEAR)
+    css = hashed_name("s3-bootstrap.min.css")
+
+    @server.route(f"{prefix}vendor/{css}")
+    def vendor_bootstrap():
+        # Bootstrap 5 (from the Bootstrap-Flask package: no CDN) cut to the classes the app uses (tools/css)
+        return send_packed(VENDOR_DIR / "s3-bootstrap.min.css", "text/css", YEAR)
 
     @server.route(f"{prefix}geometry/<name>")
     def geometry(name: str):
@@ -172,7 +178,8 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         assets_folder=str(ROOT / "assets"),
         # The partial plotly.js is not put into every page: dcc.Graph loads it when a page has a
         # graph (assets/app.js points Dash's plotly URL at it, never at the full plotly.min.js).
-        assets_ignore=r"^s3-plotly\.min\.js$",
+        # (nor Bootstrap, which comes first, under a content-hashed name)
+        assets_ignore=r"^(s3-plotly\.min\.js|s3-bootstrap\.min\.css)$",
         external_stylesheets=[],
         serve_locally=True,
         suppress_callback_exceptions=True,
@@ -183,7 +190,7 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     prefix = settings.url_prefix
     app.index_string = INDEX.replace("{PLOTLY_URL}", f"{prefix}vendor/plotly/{plotly_bundle_name()}")
 
-    app.config.external_stylesheets = [f"{prefix}vendor/bootstrap/css/bootstrap.min.css"]
+    app.config.external_stylesheets = [f"{prefix}vendor/{hashed_name('s3-bootstrap.min.css')}"]
     server = app.server
     server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
     server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "text/csv", "application/javascript",

@@ -48,7 +48,7 @@ def _attrs(props: dict, extra_class: str = "", tag: str = "") -> str:
     classes = " ".join(c for c in (extra_class, props.get("className") or "") if c)
     if classes:
         out.append(f'class="{escape(classes)}"')
-    for key, value in props.items():
+    for key, value in sorted(props.items()):  # one order in every process (Dash keeps no order for aria-/data-)
         if value is None or value is False or key in ("className", "children", "style"):
             continue
         if key in ("id", "htmlFor") or key in ID_REFS:

@@ -20,7 +20,7 @@ def test_components_become_escaped_html_without_ids():
                     id="d", style={"minWidth": 12, "zIndex": 3})
     out = to_html(tree)
     assert out == ('<div style="min-width:12px;z-index:3"><span class="c" title="say &quot;hi&quot;">'
-                   '&lt;b&gt;x&lt;/b&gt; &amp; y</span><a class="nav-link" href="/region/ES51" data-dash-link="1">Go</a>'
+                   '&lt;b&gt;x&lt;/b&gt; &amp; y</span><a class="nav-link" data-dash-link="1" href="/region/ES51">Go</a>'
                    '<div class="row"><div class="col-auto col-md-5 k">cell</div></div>'
                    '<button class="btn btn-outline-secondary btn-sm">Filters</button>'
                    '<label aria-label="name">Name</label></div>')
