@@ -99,6 +99,8 @@ def partnership_map(ov: dict, countries: pd.DataFrame, geometry_url: GeometryUrl
         fig.add_trace(t)
     center, zoom = view_of_points([e["lon"] for e in ov["members"]], [e["lat"] for e in ov["members"]])
     map_layout(fig, center, zoom, ratio=ratio, showlegend=True, uirevision="partnership-map",
-               legend={"x": 0.99, "xanchor": "right", "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"},
+               # under the map, in a row: on a phone a legend inside the map covered a third of it
+               legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top",
+                       "bgcolor": "rgba(255,255,255,0.85)"},
                hoverlabel={"font": {"size": 14}})
     return fig
