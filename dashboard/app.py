@@ -288,7 +288,6 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     explorer.register_routes(server, atlas, prefix)
     compare.register_callbacks(app, atlas, geometry_url, prefix=prefix)
     partnerships.register_callbacks(app, atlas, geometry_url, prefix=prefix)
-    region.register_callbacks(app, atlas)
     region.register_routes(server, atlas, prefix)
     match.register_callbacks(app, atlas, prefix=prefix)
     match.register_routes(server, prefix)

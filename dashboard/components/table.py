@@ -2,6 +2,8 @@
 expandable to its description, keywords, codes and source."""
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 import pandas as pd
 from dash import dcc, html
 
@@ -78,6 +80,16 @@ def priority_detail(atlas: Atlas, r) -> list:
     detail.append(html.P(dcc.Link(f"Profile of {r.region_name} ({r.nuts_id}) →", href=f"region/{r.nuts_id}",
                                   className="pt-profile-link"), className="mt-1 mb-0"))
     return detail
+
+
+DETAIL_ROUTE = "priority-detail"  # under the app's prefix: /priority-detail/<priority id>?q=<keyword>
+
+
+def detail_url(prefix: str, priority_id: str, keyword: str = "") -> str:
+    """Where a priority row's detail loads from when first opened (assets/app.js): the explorer's
+    route, the keyword's words marked."""
+    query = "?" + urlencode({"q": keyword}) if keyword else ""
+    return f"{prefix}{DETAIL_ROUTE}/{quote(priority_id, safe='')}{query}"
 
 
 def priority_rows(atlas: Atlas, rows: pd.DataFrame, detail_href) -> list:

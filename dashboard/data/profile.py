@@ -184,15 +184,6 @@ def strategies_and_priorities(atlas: Atlas, nid: str) -> tuple[list[dict], list[
     return strategies, priorities
 
 
-def priority_by_id(atlas: Atlas, priority_id: str) -> dict | None:
-    """One priority as the profile lists it (None for an unknown id)."""
-    rows = atlas.priorities[atlas.priorities.priority_id == priority_id]
-    if rows.empty:
-        return None
-    _, priorities = strategies_and_priorities(atlas, rows.nuts_id.iloc[0])
-    return next((p for p in priorities if p["priority_id"] == priority_id), None)
-
-
 # ---------------------------------------------------------------- partnerships
 def partnerships(atlas: Atlas, nid: str) -> list[dict]:
     territories = [nid] + atlas.ancestors(nid)

@@ -195,7 +195,9 @@ def build_index(priorities: pd.DataFrame, vectors: np.ndarray | None) -> SearchI
     schema = sb.build()
     idx = tantivy.Index(schema)
     idx.register_tokenizer("atlas_ws", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
-    writer = idx.writer(heap_size=50_000_000, num_threads=1)
+    # one segment (doc ids = row order) needs the whole index to fit the writer's budget: 50 MB for
+    # the snapshot's ~1,200 priorities, more for the bench's 100x synthetic atlas
+    writer = idx.writer(heap_size=max(50_000_000, 6_000 * len(priorities)), num_threads=1)
 
     vocab: dict[tuple[str, str], set] = {}
     row_words = []

@@ -20,7 +20,7 @@ from ..components.options import (chosen_region_options, ecosystem_options, nabs
                                   partnership_options, platform_options)
 from ..components.shell import credit_line, notes_alert, slot
 from ..components.static import to_html
-from ..components.table import table_header
+from ..components.table import DETAIL_ROUTE, table_header
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS
 from ..data.export import MapChoice, priorities_csv, priorities_xlsx, regions_geojson
@@ -28,8 +28,8 @@ from ..data.search import semantic_available, semantic_reason
 from ..settings import MAX_KEYWORD_LENGTH
 from ..state import ViewState, clicked_region, parse_query, to_query
 from ..urlcodec import display_query
-from ..views.explorer import (CONTROL_IDS, CONTROL_PROPS, DETAIL_ROUTE, control_values, explorer_figure, map_key,
-                              map_values, next_state, row_detail, table_key, table_view, year_options)
+from ..views.explorer import (CONTROL_IDS, CONTROL_PROPS, control_values, explorer_figure, map_key, map_values,
+                              next_state, row_detail, table_key, table_view, year_options)
 
 PATH = "/"
 LEVEL_OPTIONS = [{"label": "All levels", "value": "all"}, {"label": "Country (NUTS 0)", "value": "0"},
@@ -229,7 +229,8 @@ def register_routes(server, atlas: Atlas, prefix: str) -> None:
 
     @server.route(f"{prefix}{DETAIL_ROUTE}/<priority_id>")
     def priority_detail(priority_id: str):
-        """A table row's detail as HTML (assets/app.js puts it in the row when first opened)."""
+        """A priority row's detail as HTML (explorer and profile; assets/app.js puts it in the row
+        when first opened)."""
         detail = row_detail(atlas, state(), priority_id)
         if not detail:
             return Response("No such priority in the data.", status=404, mimetype="text/plain")

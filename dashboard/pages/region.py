@@ -5,23 +5,22 @@ import dash_bootstrap_components as dbc
 import re
 from urllib.parse import quote
 
-from dash import MATCH, Input, Output, State, ctx, dcc, html, no_update
+from dash import dcc, html
 from flask import Response, redirect, request
 
 from ..components.options import region_options
 from ..components.shell import credit_line
 from ..components.static import island
-from ..components.table import safe_link
+from ..components.table import detail_url, safe_link
 from ..data.atlas import Atlas, fold
-from ..data.profile import (LEVEL_LABELS, UnknownRegion, derived_label, format_value, normalise_id, priority_by_id,
-                            profile_csv, profile_json, profile_pdf, region_profile, resolve, source_text)
+from ..data.profile import (LEVEL_LABELS, UnknownRegion, derived_label, format_value, normalise_id, profile_csv,
+                            profile_json, profile_pdf, region_profile, resolve, source_text)
 from ..data.similarity import similar_regions, similarity_index
 from ..figures.profile import locator_map, sparkline_svg
 
 PATH_PREFIX = "/region/"
 EXPORTS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 GRAPH_STATIC = {"staticPlot": True, "displayModeBar": False}
-SCHEME_LABEL = {"nace": "NACE", "nabs": "NABS", "ecosystem": "Ecosystem"}
 
 
 def not_found(atlas: Atlas, raw: str, prefix: str = "/") -> html.Div:
@@ -45,15 +44,6 @@ def not_found(atlas: Atlas, raw: str, prefix: str = "/") -> html.Div:
         ], action=f"{prefix}region-search", method="GET"),
         html.P(dcc.Link("Go to the explorer", href=prefix), className="mt-3"),
     ], className="not-found")
-
-
-def _codes(codes: list[dict]) -> list:
-    if not codes:
-        return [html.Span("no codes assigned", className="text-muted")]
-    return [html.Span(f"{SCHEME_LABEL[c['scheme']]} {c['code']} {c['name']}".strip(),
-                      className=f"badge code-badge code-{c['origin']} me-1 mb-1",
-                      title=("from source" if c["origin"] == "source" else "assigned automatically") + f": {c['rule']}")
-            for c in codes]
 
 
 def _stat_rows(profile: dict) -> list:
@@ -127,28 +117,9 @@ def strategies_section(profile: dict) -> html.Div:
     return html.Div([html.H2("Smart Specialisation Strategies", className="h5"), body], className="rg-section")
 
 
-ROW = "rg-item"  # pattern-matching ids of a priority row and of its detail (filled when first opened)
-DETAIL = "rg-detail"
-
-
-def priority_detail(p: dict) -> list:
-    """What an opened priority shows: description, original name, keywords, codes, source."""
-    detail = [html.P(p["description"] or html.Span("No description in the source.", className="text-muted"))]
-    if p["title_original"] and p["title_original"] != p["title"]:
-        detail.append(html.P([html.Strong("Original name: "), p["title_original"]]))
-    return detail + [
-        html.P([html.Strong("Keywords: "), ", ".join(p["keywords"]) if p["keywords"] else
-                html.Span("none in the source", className="text-muted")]),
-        html.Div([html.Strong("Codes: ")] + _codes(p["codes"])),
-        html.P([safe_link(p["source_url"], "source of this priority"),
-                html.Span(f" · {p['source_note']}", className="text-muted") if p["source_note"] else None],
-               className="small mt-2 mb-0"),
-    ]
-
-
 def priorities_section(profile: dict, prefix: str) -> html.Div:
-    """The priorities as closed rows; a row's detail loads when it is first opened (on a region
-    with fifty priorities, the details were most of the page's components)."""
+    """The priorities as closed rows (one static island); a row's detail loads when it is first
+    opened, as in the explorer's table (components/table.py)."""
     items = []
     for p in profile["priorities"]:
         kind = "" if p["kind"] == "priority" else f" [{p['kind']}]"
@@ -156,9 +127,9 @@ def priorities_section(profile: dict, prefix: str) -> html.Div:
         items.append(html.Details([
             html.Summary([html.Span(p["title"] + kind, className="fw-semibold"),
                           html.Span(f" — {p['strategy_id']}{where}", className="small text-muted")]),
-            html.Div(id={"type": DETAIL, "index": p["priority_id"]}, className="pt-detail", **{"aria-live": "polite"}),
-        ], id={"type": ROW, "index": p["priority_id"]}, n_clicks=0, className="pt-item rg-priority",
-            **{"data-priority": p["priority_id"]}))
+            html.Div(className="pt-detail", **{"aria-live": "polite",
+                                                "data-detail": detail_url(prefix, p["priority_id"])}),
+        ], className="pt-item rg-priority", **{"data-priority": p["priority_id"]}))
     legend = html.P([html.Span("NACE 62", className="badge code-badge code-source me-1"), "from the source · ",
                      html.Span("NACE 62", className="badge code-badge code-auto me-1"),
                      "assigned automatically (keyword map or text similarity; hover a code for the reason)"],
@@ -297,8 +268,8 @@ def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/") -> html.
     except UnknownRegion:
         return not_found(atlas, nuts_id, prefix)
     nid = profile["nuts_id"]
-    # Everything but the map and the priorities (whose rows open by callback) is static HTML
-    # (components/static.py islands): a profile was 420 components for Dash to track.
+    # Everything but the map is static HTML (components/static.py islands): a profile was 420
+    # components for Dash to track.
     return html.Div([
         dbc.Row([
             dbc.Col(island(header_section(profile, prefix)), lg=7),
@@ -307,8 +278,8 @@ def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/") -> html.
                               className="rg-map"), lg=5),
         ], className="g-3 align-items-start"),
         dbc.Row([
-            dbc.Col([island([statistics_table(profile), strategies_section(profile)]),
-                     priorities_section(profile, prefix)], lg=8),
+            dbc.Col(island([statistics_table(profile), strategies_section(profile),
+                            priorities_section(profile, prefix)]), lg=8),
             dbc.Col(island([similar_section(atlas, nid, prefix), partnerships_section(profile)]), lg=4),
         ], className="g-3 mt-1"),
         island([classifications_section(profile), contact_section(profile), credit_line(atlas.version)]),
@@ -346,18 +317,6 @@ def search_target(atlas: Atlas, query: str) -> str:
     if m and resolve(atlas, m.group(1)):
         return resolve(atlas, m.group(1))
     return q or "-"
-
-
-def register_callbacks(app, atlas: Atlas) -> None:
-    @app.callback(Output({"type": DETAIL, "index": MATCH}, "children"), Input({"type": ROW, "index": MATCH}, "n_clicks"),
-                  State({"type": DETAIL, "index": MATCH}, "children"), prevent_initial_call=True)
-    def open_priority(_n, shown):
-        """A priority opened for the first time: its detail."""
-        pid = ctx.triggered_id.get("index") if isinstance(ctx.triggered_id, dict) else None
-        if shown or not isinstance(pid, str):
-            return no_update
-        found = priority_by_id(atlas, pid)
-        return priority_detail(found) if found else []
 
 
 def register_routes(server, atlas: Atlas, prefix: str = "/") -> None:

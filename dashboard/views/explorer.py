@@ -9,13 +9,12 @@ in indicator mode class codes, the displayed values as short text, the hover tem
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import quote, urlencode
 
 import numpy as np
 import pandas as pd
 
 from ..components.static import island
-from ..components.table import priority_detail, priority_rows
+from ..components.table import detail_url, priority_detail, priority_rows
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATOR_BY_ID
 from ..data.partnerships import overlay, resolve_ids
@@ -28,8 +27,6 @@ from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE,
                                 coloraxis, explorer_map, nice_breaks)
 from ..settings import MAX_KEYWORD_LENGTH, MAX_SELECTED_CODES, TABLE_PAGE_SIZE
 from ..state import ViewState, parse_query
-
-DETAIL_ROUTE = "priority-detail"  # under the app's prefix: /priority-detail/<priority id>?q=<keyword>
 
 # Control id -> ViewState field; the order of control_values and of the controls callback.
 CONTROLS = (("ex-mode", "mode"), ("ex-q", "q"), ("ex-level", "level"), ("ex-nace", "nace"), ("ex-nabs", "nabs"),
@@ -213,8 +210,7 @@ def table_key(state: ViewState) -> tuple:
 def detail_href(prefix: str, state: ViewState):
     """Where a table row's detail loads from: the priority, and the keyword whose words it marks."""
     keyword = state.filters().keyword.strip()
-    query = "?" + urlencode({"q": keyword}) if keyword else ""
-    return lambda priority_id: f"{prefix}{DETAIL_ROUTE}/{quote(priority_id, safe='')}{query}"
+    return lambda priority_id: detail_url(prefix, priority_id, keyword)
 
 
 def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:

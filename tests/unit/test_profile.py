@@ -372,9 +372,3 @@ def test_nuts2_and_nuts3_profiles_give_no_reason_beside_no_data(atlas):
         for s in region_profile(atlas, nid)["statistics"]:
             assert s["why_missing"] == "" and s["derived"] == ""
 
-
-def test_one_priority_as_the_profile_lists_it(atlas):
-    from dashboard.data.profile import priority_by_id, region_profile
-    listed = region_profile(atlas, "ES51")["priorities"][0]
-    assert priority_by_id(atlas, listed["priority_id"])["codes"] == listed["codes"]
-    assert priority_by_id(atlas, "no-such-priority") is None
