@@ -55,6 +55,8 @@ INDEX = """<!DOCTYPE html>
     </body>
 </html>"""
 POLYFILL_SCRIPT = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
+# Dash puts the loader of its DataTable in every page; no page of the app has a DataTable.
+DATA_TABLE_SCRIPT = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*"></script>\s*')
 ROBOTS = "User-agent: *\nAllow: /\nDisallow: /export/\n"  # exports are files of a view, not pages
 
 
@@ -221,7 +223,7 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         # Dash puts @babel/polyfill (core-js for old browsers, 99 KB) before React in every page;
         # the browsers Dash 4 supports need none of it but the global regeneratorRuntime its
         # component loaders call, which assets/vendor/regenerator-runtime.min.js provides (7 KB).
-        parts["scripts"] = POLYFILL_SCRIPT.sub("", parts["scripts"])
+        parts["scripts"] = DATA_TABLE_SCRIPT.sub("", POLYFILL_SCRIPT.sub("", parts["scripts"]))
         # The page as plain HTML in the first response, painted until Dash has drawn it
         # (components/static.py), and its title.
         page = first_page()

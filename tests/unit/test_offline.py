@@ -21,3 +21,18 @@ def test_served_files_name_no_cdn(path):
 def test_the_plotly_bundle_defaults_to_the_apps_own_topojson():
     bundle = (ROOT / "assets" / "vendor" / "s3-plotly.min.js").read_text(encoding="utf-8")
     assert 'topojsonURL:{valType:"string",noBlank:!0,dflt:"vendor/plotly/topojson/"' in bundle
+
+
+def test_pages_load_no_polyfill_and_no_data_table_code(atlas):
+    """Scripts the app leaves out of every page (app.py): core-js for old browsers, and the loader of
+    Dash's DataTable, which no page uses."""
+    import re
+    from pathlib import Path
+
+    from dashboard.app import create_app
+
+    page = create_app(atlas=atlas).server.test_client().get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts and not [s for s in scripts if "polyfill@" in s or "/dash_table/" in s]
+    code = "".join(p.read_text() for p in (ROOT / "dashboard").rglob("*.py"))
+    assert "DataTable(" not in code
