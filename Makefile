@@ -35,7 +35,7 @@ serve: $(VENV)/.installed-test
 
 ## make test: the whole suite, browser tests included (needs Debian's chromium)
 test: $(VENV)/.installed-test
-	@test -x /usr/bin/chromium || { echo "Chromium is missing: apt-get install -y chromium chromium-driver (.ci/run does this)"; exit 1; }
+	@test -x /usr/bin/chromium || { echo "Chromium is missing: apt-get install -y chromium (.ci/run does this)"; exit 1; }
 	$(PY) -m pytest -q
 
 ## make bench: performance figures against a naive baseline (prints, writes bench/results/bench.json)
