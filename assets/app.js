@@ -1,5 +1,6 @@
 /* S3 Atlas: copy link, navbar menu, page titles and focus after navigation, skip link, presentation
-   keyboard shortcuts, phone legend. Loaded from the app (no CDN). */
+   keyboard shortcuts, phone legend, region finders' options, static islands and their links, table
+   rows' details on opening, removal of the first-paint copy. Loaded from the app (no CDN). */
 (function () {
   // dcc.Graph loads plotly.js on first use from window._dashPlotlyJSURL, which Dash's renderer sets
   // to the full plotly.min.js (4.8 MB). The app's partial bundle (choropleth, scattergeo, scatter,
