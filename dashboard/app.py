@@ -1,6 +1,7 @@
 """Create the Dash app: routes, static assets served from the app itself, pages."""
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from html import escape
@@ -219,6 +220,18 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     app.layout = shell()
     registry = page_registry(atlas, geometry_url, prefix)
 
+    @functools.lru_cache(maxsize=32)
+    def recent_page(path: str, search: str):
+        return render_page(registry, path, search)
+
+    def page_of(path: str, search: str):
+        """A page's layout. The first response draws it as HTML and the route callback right after
+        sends it again: the last pages drawn are kept (not the partner finder's, whose URL may hold
+        pasted text, which is never stored)."""
+        if path.startswith(match.PATH):
+            return render_page(registry, path, search)
+        return recent_page(path, search or "")
+
     def interpolate_index(**parts):
         # Dash puts @babel/polyfill (core-js for old browsers, 99 KB) before React in every page;
         # the browsers Dash 4 supports need none of it but the global regeneratorRuntime its
@@ -241,7 +254,7 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         search = "?" + request.query_string.decode("utf-8", "replace") if request.query_string else ""
         path = "/" + (app.strip_relative_path(request.path) or "").strip("/")
         try:
-            return shell_classes(search), render_page(registry, path, search)
+            return shell_classes(search), page_of(path, search)
         except Exception:  # the live page still draws; nothing of the URL in the log (it may hold pasted text)
             log.exception("static first paint failed for a %s page", path.split("/")[1] or "home")
             return None
@@ -250,7 +263,7 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
 
     @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
     def route(pathname, search):
-        return render_page(registry, "/" + (app.strip_relative_path(pathname or "/") or "").strip("/"), search)
+        return page_of("/" + (app.strip_relative_path(pathname or "/") or "").strip("/"), search)
 
     @app.callback(Output("app-shell", "className"), Output("full-view", "href"), Output("present-link", "href"),
                   Output("present-link", "children"), Output("stepper", "children"),
