@@ -24,7 +24,7 @@ from dash.development.base_component import Component
 # Props written as attributes (after renaming); ids and id references are never written.
 ATTRS = {"className": "class", "href": "href", "title": "title", "role": "role", "target": "target", "rel": "rel",
          "src": "src", "alt": "alt", "type": "type", "name": "name", "placeholder": "placeholder", "lang": "lang",
-         "colSpan": "colspan", "rowSpan": "rowspan", "scope": "scope"}
+         "colSpan": "colspan", "rowSpan": "rowspan", "scope": "scope", "value": "value"}
 BOOLEAN = {"open", "hidden", "disabled", "checked", "readOnly"}
 ID_REFS = {"aria-controls", "aria-labelledby", "aria-describedby", "aria-owns", "aria-activedescendant"}
 VOID = {"input", "img", "br", "hr", "col", "source", "wbr"}
@@ -154,7 +154,8 @@ HANDLERS = {
     ("dash_bootstrap_components", "Alert"): lambda p: _element(
         "div", p, p.get("children"), f"alert alert-{p.get('color') or 'primary'}") if p.get("is_open", True) else "",
     ("dash_bootstrap_components", "Input"): lambda p: _element("input", p, None, "form-control"),
-    ("dash_bootstrap_components", "Textarea"): lambda p: _element("textarea", p, p.get("value"), "form-control"),
+    ("dash_bootstrap_components", "Textarea"): lambda p: _element("textarea", {**p, "value": None}, p.get("value"),
+                                                                  "form-control"),
     ("dash_bootstrap_components", "Table"): _table,
     ("dash_bootstrap_components", "RadioItems"): lambda p: _choices(p, "radio"),
     ("dash_bootstrap_components", "Pagination"): lambda p: _element("ul", {**p, "children": None}, None, "pagination"),
@@ -174,8 +175,10 @@ def to_html(node) -> str:
     namespace, kind = getattr(node, "_namespace", ""), getattr(node, "_type", "")
     props = _props(node)
     if namespace == "dash_html_components":
-        # a datalist's options only serve typing into the live page's input
-        return "" if kind == "Datalist" else _element(kind.lower(), props, props.get("children"))
+        # a datalist's options only serve typing into the live page's input (not the copy's)
+        if kind == "Datalist" and not _KEEP_IDS.get():
+            return ""
+        return _element(kind.lower(), props, props.get("children"))
     handler = HANDLERS.get((namespace, kind))
     if handler:
         return handler(props)

@@ -39,8 +39,9 @@ def not_found(atlas: Atlas, raw: str, prefix: str = "/") -> html.Div:
                           style={"maxWidth": "28rem"}),
                 html.Button("Open profile", type="submit", className="btn btn-primary ms-2", id="rg-search-go"),
             ], className="d-flex"),
-            html.Datalist([html.Option(o["label"], value=o["value"]) for o in region_options(atlas)],
-                          id="rg-regions"),
+            # 2,000 options as one static part, not 2,000 components (components/static.py)
+            island(html.Datalist([html.Option(o["label"], value=o["value"]) for o in region_options(atlas)],
+                                 id="rg-regions")),
         ], action=f"{prefix}region-search", method="GET"),
         html.P(dcc.Link("Go to the explorer", href=prefix), className="mt-3"),
     ], className="not-found")
