@@ -239,22 +239,29 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         parts["scripts"] = DATA_TABLE_SCRIPT.sub("", POLYFILL_SCRIPT.sub("", parts["scripts"]))
         # The page as plain HTML in the first response, painted until Dash has drawn it
         # (components/static.py), and its title.
-        page = first_page()
-        if page is not None:
-            heading = first_heading(page[1])
+        copy = first_page()
+        if copy is not None:
+            heading, body = copy
             parts["title"] = escape(f"{heading} · S3 Atlas" if heading else parts.get("title", "S3 Atlas"))
             parts["app_entry"] = (f'<div class="ssr-stack"><div id="ssr-page" class="ssr-page" inert aria-hidden="true">'
-                                  f'{to_html(shell(page[1], page[0]))}</div>{parts["app_entry"]}</div>')
+                                  f'{body}</div>{parts["app_entry"]}</div>')
         return dash.Dash.interpolate_index(app, **parts)
 
+    def page_copy(path: str, search: str) -> tuple[str, str]:
+        """(h1 text, the page in its shell as plain HTML)."""
+        page = page_of(path, search)
+        return first_heading(page), to_html(shell(page, shell_classes(search)))
+
+    recent_copy = functools.lru_cache(maxsize=32)(page_copy)  # as recent_page, for the same reason
+
     def first_page():
-        """(shell classes, page layout) of the requested URL, or None when it cannot be drawn here."""
+        """(h1 text, HTML) of the requested URL's page, or None when it cannot be drawn here."""
         if not has_request_context():
             return None
         search = "?" + request.query_string.decode("utf-8", "replace") if request.query_string else ""
         path = "/" + (app.strip_relative_path(request.path) or "").strip("/")
         try:
-            return shell_classes(search), page_of(path, search)
+            return page_copy(path, search) if path.startswith(match.PATH) else recent_copy(path, search)
         except Exception:  # the live page still draws; nothing of the URL in the log (it may hold pasted text)
             log.exception("static first paint failed for a %s page", path.split("/")[1] or "home")
             return None
