@@ -13,10 +13,5 @@ BOOTSTRAP=$("$PY" -c 'import flask_bootstrap, os; print(os.path.join(os.path.dir
 OUT="$ROOT/assets/vendor/s3-bootstrap.min.css"
 cd "$ROOT"
 NODE_PATH="$WORK/node_modules" node "$HERE/purge.js" "$BOOTSTRAP" "$OUT" $(git ls-files 'dashboard/*.py' 'assets/*.js' 'app.py')
-node -e '
-const fs = require("fs"), zlib = require("zlib");
-const f = process.argv[1], data = fs.readFileSync(f);
-fs.writeFileSync(f + ".br", zlib.brotliCompressSync(data, {params: {[zlib.constants.BROTLI_PARAM_QUALITY]: 11,
-  [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length}}));
-fs.writeFileSync(f + ".gz", zlib.gzipSync(data, {level: 9}));' "$OUT"
+node "$HERE/../precompress.js" "$OUT"
 ls -l "$OUT"*

@@ -46,13 +46,5 @@ node_modules/.bin/esbuild node_modules/regenerator-runtime/runtime.js --minify -
     "$(node -p 'require("regenerator-runtime/package.json").version')"
   cat "$WORK/regenerator-runtime.min.js"
 } > "$OUT/regenerator-runtime.min.js"
-# pre-compressed copies (brotli at its best quality, gzip) that the app serves as they are
-node -e '
-const fs = require("fs"), zlib = require("zlib");
-for (const f of process.argv.slice(1)) {
-  const data = fs.readFileSync(f);
-  fs.writeFileSync(f + ".br", zlib.brotliCompressSync(data, {params: {[zlib.constants.BROTLI_PARAM_QUALITY]: 11,
-    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length}}));
-  fs.writeFileSync(f + ".gz", zlib.gzipSync(data, {level: 9}));
-}' "$OUT/s3-plotly.min.js" "$OUT/topojson/world_110m.json"
+node "$HERE/../precompress.js" "$OUT/s3-plotly.min.js" "$OUT/topojson/world_110m.json"
 ls -l "$OUT"/s3-plotly.min.js* "$OUT"/topojson/world_110m.json*
