@@ -19,12 +19,19 @@ function fold(text) {
 }
 var regionLists = {};
 var finderTurns = {};
+function fetchJson(url, tries) {
+  // a busy server may drop a request: two more tries, half a second apart
+  return fetch(url, { credentials: "same-origin" }).then(function (r) {
+    if (!r.ok) throw new Error("region list " + r.status);
+    return r.json();
+  }).catch(function (err) {
+    if (tries <= 1) throw err;
+    return new Promise(function (ok) { setTimeout(ok, 500); }).then(function () { return fetchJson(url, tries - 1); });
+  });
+}
 function regionList(url) {
   if (!regionLists[url]) {
-    regionLists[url] = fetch(url, { credentials: "same-origin" }).then(function (r) {
-      if (!r.ok) throw new Error("region list " + r.status);
-      return r.json();
-    });
+    regionLists[url] = fetchJson(url, 3);
     regionLists[url].catch(function () { delete regionLists[url]; });  // try again on the next keystroke
   }
   return regionLists[url];
@@ -47,6 +54,22 @@ document.addEventListener("click", function (e) {
   window.history.pushState({}, "", url.pathname + url.search + url.hash);
   window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
   window.scrollTo(0, 0);
+});
+
+// A dropdown opened by a click puts the caret in its search box. dcc.Dropdown does so itself only
+// when it has options to show, and a region finder opens with none (they come as the user types):
+// without this, the box opened with the caret still on the closed trigger.
+document.addEventListener("click", function (e) {
+  var trigger = e.target.closest && e.target.closest("button.dash-dropdown");
+  if (!trigger) return;
+  var frames = 0;
+  (function focusSearch() {  // over the next few frames, as the box opens
+    var box = trigger.getAttribute("aria-expanded") === "true" &&
+      document.getElementById(trigger.getAttribute("aria-controls") || "");
+    var search = box && box.querySelector("input.dash-dropdown-search");
+    if (!search) { if (++frames < 10) window.requestAnimationFrame(focusSearch); return; }
+    if (!box.contains(document.activeElement)) search.focus();  // not when the dropdown focused an option
+  })();
 });
 
 // A table row (details.pt-item) opened for the first time loads its detail from the URL its

@@ -107,9 +107,12 @@ class Watched:
         self.external: list[str] = []
         self.errors: list[str] = []
         self.plotly_teardown: list[str] = []
+        self.trail: list[str] = []  # printed when the test fails: what the page logged and what failed
         page.on("request", self._request)
         page.on("pageerror", self._pageerror)
         page.on("console", self._console)
+        page.on("requestfailed", lambda r: self.trail.append(f"request failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.trail.append(f"HTTP {r.status}: {r.url}"))
 
     def _request(self, req):
         url = req.url
@@ -124,6 +127,7 @@ class Watched:
             self.errors.append(str(exc))
 
     def _console(self, msg):
+        self.trail.append(f"console {msg.type}: {msg.text[:300]}")
         if msg.type != "error":
             return
         if TEARDOWN.search(msg.text) and in_plotly((msg.location or {}).get("url", "")):
@@ -132,12 +136,22 @@ class Watched:
             self.errors.append(msg.text)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = ctx.new_page()
     w = Watched(pg)
     yield w
+    if getattr(request.node, "call_failed", False):
+        print(f"page at failure: {pg.url}", *w.trail[-40:], sep="\n  ")
     ctx.close()
 
 
@@ -164,6 +178,21 @@ def wait_for_geo(pg, sel: str, timeout: int = 30000) -> str:
     pg.wait_for_selector(sel, timeout=timeout)
     pg.wait_for_function(GEO_DRAWN, arg=sel, timeout=timeout)
     return sel
+
+
+def type_in_dropdown(pg, sel: str, text: str, timeout: int = 15000) -> None:
+    """Open the dcc.Dropdown ``sel`` and type ``text`` in its search box, as a person does: after the
+    box has opened. Keys pressed before the popover has moved focus to its search box go to the
+    closed trigger and are dropped (the dropdown's own behaviour), which under CPU load made
+    tests that typed straight after the click see an empty search."""
+    pg.click(sel)
+    pg.wait_for_function("(sel) => { const a = document.activeElement;"
+                         " return a && a.matches('input.dash-dropdown-search') && a.value === ''"
+                         " && document.querySelector(sel).getAttribute('aria-expanded') === 'true'; }",
+                         arg=sel, timeout=timeout)
+    pg.keyboard.type(text)
+    pg.wait_for_function("(t) => document.activeElement && document.activeElement.value === t",
+                         arg=text, timeout=timeout)
 
 
 def drawn_regions(pg, sel: str) -> int:

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from conftest import drawn_regions, geo_point, wait_for_geo
+from conftest import drawn_regions, geo_point, type_in_dropdown, wait_for_geo
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,15 @@ def rendered_features(pg) -> int:
 
 def count_text(pg) -> str:
     return pg.inner_text("#ex-count")
+
+
+def wait_for_rows_of(pg, nuts_id: str, timeout: int = 15000) -> list[str]:
+    """The table's rows once they all belong to ``nuts_id`` (the table is redrawn after the selected
+    panel, and the count line had text before the change)."""
+    pg.wait_for_function("(code) => { const rows = Array.from(document.querySelectorAll('.pt-region')).slice(1);"
+                         " return rows.length > 0 && rows.every(r => r.innerText.includes('(' + code)); }",
+                         arg=nuts_id, timeout=timeout)
+    return pg.locator(".pt-region").all_inner_texts()[1:]  # skip the header
 
 
 def query_of(pg) -> dict:
@@ -86,8 +95,7 @@ def test_clicking_a_region_selects_it(live_server, page, atlas):
     pg.wait_for_function("() => location.search.includes('region=ES51')", timeout=15000)
     pg.wait_for_function("() => document.querySelector('#ex-selected').innerText.includes('ES51')", timeout=15000)
     assert "Cataluña (ES51)" in pg.inner_text("#ex-selected")
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.length > 0")
-    rows = pg.locator(".pt-region").all_inner_texts()[1:]  # skip the header
+    rows = wait_for_rows_of(pg, "ES51")
     assert rows and all("(ES51" in r for r in rows)
     assert pg.locator("#ex-profile-link").get_attribute("href").endswith("/region/ES51")
 
@@ -126,8 +134,10 @@ def test_choosing_a_partnership_draws_its_members_over_the_map(live_server, page
     pg = page.page
     pg.goto(live_server + "/?mode=indicator&indicator=gerd_pct_gdp", wait_until="networkidle")
     wait_for_map(pg)
-    pg.click("#ex-partnership")
-    pg.keyboard.type("Water Smart")
+    type_in_dropdown(pg, "#ex-partnership", "Water Smart")
+    # Enter takes the first option shown, once the list has been narrowed to what was typed (the
+    # dropdown narrows it a moment after the keys: a person sees the list before pressing Enter)
+    pg.locator("[role=option]").first.filter(has_text="Water Smart").wait_for(timeout=15000)
     pg.keyboard.press("Enter")
     pg.wait_for_function("() => location.search.includes('partnership=water-smart-territories')")
     pg.wait_for_function("() => document.querySelector('#ex-map .js-plotly-plot').data.length > 2")
@@ -181,12 +191,11 @@ def test_finding_a_region_by_name_selects_it(live_server, page):
     pg = page.page
     pg.goto(live_server + "/", wait_until="networkidle")
     wait_for_map(pg)
-    pg.click("#ex-region")
-    pg.keyboard.type("(ES51)")
+    type_in_dropdown(pg, "#ex-region", "(ES51)")
     pg.locator("[role=option]", has_text="(ES51)").first.click()
     pg.wait_for_function("() => location.search.includes('region=ES51')")
     pg.wait_for_function("() => document.querySelector('#ex-selected').innerText.includes('ES51')")
-    rows = pg.locator(".pt-region").all_inner_texts()[1:]
+    rows = wait_for_rows_of(pg, "ES51")
     assert rows and all("(ES51" in r for r in rows)
     # clearing the selection empties the finder too
     pg.click("#ex-clear")

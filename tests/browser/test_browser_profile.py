@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from conftest import geo_point, wait_for_geo
+from conftest import geo_point, type_in_dropdown, wait_for_geo
 
 pytestmark = pytest.mark.browser
 
@@ -59,10 +59,8 @@ def test_compare_dropdown_keeps_the_list_in_the_url(live_server, page):
     pg.goto(live_server + "/compare?regions=ES51,BE3,NOPE", wait_until="networkidle")
     pg.wait_for_selector("#cmp-stats", timeout=30000)
     assert "NOPE" in pg.inner_text("#cmp-notes")
-    pg.click("#cmp-regions")
-    pg.keyboard.type("(ITH5)")
-    # the list loads on the first key; the option is clicked (Enter takes the first option shown, and
-    # keys typed while the dropdown moves focus to its search box can be lost: Dash's own behaviour)
+    type_in_dropdown(pg, "#cmp-regions", "(ITH5)")
+    # the list loads on the first key; the option is clicked (Enter takes the first option shown)
     pg.locator("[role=option]", has_text="(ITH5)").first.click(timeout=15000)
     pg.wait_for_function("() => location.search.includes('ITH5')", timeout=15000)
     assert parse_qs(urlparse(pg.url).query)["regions"] == ["ES51,BE3,ITH5"]
