@@ -123,92 +123,35 @@ class Classifier:
         vector codes and give no votes) and ``code_vectors`` ({NACE division: name vector}) feed the
         experimental methods "vknn" and "vname"; without them those methods propose nothing.
         """
-        rows: list[dict] = []
         pri = priorities.reset_index(drop=True)
         texts = [self.text_of(p) for p in pri.itertuples(index=False)]
-        ids = pri.priority_id.tolist()
-        strategy = pri.strategy_id.tolist() if "strategy_id" in pri else [None] * len(pri)
-
-        def add(pid, scheme, code, method, score, reason):
-            rows.append({"priority_id": pid, "scheme": scheme, "code": code, "method": method,
-                         "score": float(score), "rule": reason})
-
-        if "rule" in methods:
-            for pid, text in zip(ids, texts):
-                for rule in self.rules:
-                    if rule.pattern.search(text):
-                        for scheme, codes in (("nace", rule.nace), ("nabs", rule.nabs), ("ecosystem", rule.ecosystems)):
-                            for c in codes:
-                                add(pid, scheme, c, "rule", 1.0, f"keyword rule '{rule.rule_id}'")
-
-        gold = pd.DataFrame(columns=["priority_id", "code"]) if source_codes is None or source_codes.empty else \
-            source_codes[(source_codes.scheme == "nace") & (source_codes.origin == "source")]
-        coded = set(gold.priority_id)
-        ex = pri[pri.priority_id.isin(coded)]
-        ex_codes = gold.groupby("priority_id").code.apply(set).to_dict() if len(ex) else {}
-        ex_ids = ex.priority_id.tolist()
-        ex_strategy = [strategy[i] for i in ex.index]
-        ex_title = [str(t) for t in ex.title]
-
-        def vote(sim: np.ndarray, method: str, label: str, min_cos: float, usable=None):
-            """Method 2 (and its vector variant): the K nearest examples vote with their similarity."""
-            for r, pid in enumerate(ids):
-                if pid in coded and skip_coded:
-                    continue  # its codes come from the source
-                if usable is not None and not usable[r]:
-                    continue
-                order = [j for j in np.argsort(-sim[r], kind="stable")
-                         if ex_ids[j] != pid and ex_strategy[j] != strategy[r]
-                         and (usable is None or usable[ex.index[j]])][:KNN_K]
-                order = [j for j in order if sim[r, j] >= (min_cos if thresholds else 1e-6)]
-                total = float(sum(sim[r, j] for j in order))
-                if not total:
-                    continue
-                votes: dict[str, float] = {}
-                support: dict[str, int] = {}
-                for j in order:
-                    for c in ex_codes[ex_ids[j]]:
-                        votes[c] = votes.get(c, 0.0) + float(sim[r, j])
-                        support[c] = support.get(c, 0) + 1
-                ranked = sorted(votes, key=lambda c: (-votes[c], c))
-                if thresholds:
-                    ranked = [c for c in ranked if support[c] >= KNN_MIN_SUPPORT
-                              and votes[c] / total >= KNN_MIN_SHARE][:KNN_MAX_CODES]
-                best = order[0]
-                for c in ranked:
-                    share = votes[c] / total
-                    add(pid, "nace", c, method, share,
-                        f"{label}: carried by {support[c]} of the {len(order)} most similar source-coded priorities "
-                        f"({share:.0%} of the votes; closest: '{ex_title[best]}', {ex_ids[best]}, "
-                        f"cosine {sim[r, best]:.2f})")
-
-        if "knn" in methods and len(ex):
-            sim = TfidfIndex(texts).cosine(texts, [texts[i] for i in ex.index])
-            vote(sim, "knn", "TF-IDF", KNN_MIN_COS)
-
+        ex = _Examples.of(pri, source_codes)
         vec = None if vectors is None else centre(vectors)
         usable = None if vec is None else np.linalg.norm(vec, axis=1) > 0
-        if "vknn" in methods and vec is not None and len(ex):
-            vote(vec @ vec[ex.index].T, "vknn", "e5 vectors", VKNN_MIN_COS, usable)
-
+        # which priorities method 2 and the vector methods propose codes for
+        open_ = np.array([not (skip_coded and pid in ex.coded) for pid in pri.priority_id], dtype=bool)
+        rows: list[dict] = []
+        if "rule" in methods:
+            rows += self._rule_rows(pri.priority_id.tolist(), texts)
+        if "knn" in methods and len(ex.ids):
+            sim = TfidfIndex(texts).cosine(texts, [texts[i] for i in ex.rows])
+            rows += _vote_rows(sim, pri, ex, open_, "knn", "TF-IDF", KNN_MIN_COS if thresholds else None)
+        if "vknn" in methods and vec is not None and len(ex.ids):
+            rows += _vote_rows(vec @ vec[ex.rows].T, pri, ex, open_ & usable, "vknn", "e5 vectors",
+                               VKNN_MIN_COS if thresholds else None, voters=usable[ex.rows])
         if "vname" in methods and vec is not None and code_vectors:
-            codes = sorted(code_vectors)
-            names = np.array([code_vectors[c] for c in codes], dtype=np.float64)
-            names = names / np.linalg.norm(names, axis=1, keepdims=True)
-            raw = np.asarray(vectors, dtype=np.float64)
-            raw = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-12)
-            sim = raw @ names.T
-            for r, pid in enumerate(ids):
-                if (pid in coded and skip_coded) or not usable[r]:
-                    continue
-                order = np.argsort(-sim[r], kind="stable")
-                top = float(sim[r, order[0]])
-                keep = [j for j in order[:VNAME_MAX_CODES]
-                        if sim[r, j] >= top - VNAME_BAND] if thresholds else list(order)
-                for j in keep:
-                    add(pid, "nace", codes[j], "vname", float(sim[r, j]),
-                        f"e5 vectors: closest NACE division names (cosine {sim[r, j]:.2f}, best {top:.2f})")
+            rows += _name_rows(vectors, code_vectors, pri, open_ & usable, thresholds)
         return pd.DataFrame(rows, columns=["priority_id", "scheme", "code", "method", "score", "rule"])
+
+    def _rule_rows(self, ids: list[str], texts: list[str]) -> list[dict]:
+        """Method 1: every keyword rule that matches a priority's text, with all the codes it names."""
+        rows = []
+        for pid, text in zip(ids, texts):
+            for rule in self.rules:
+                if rule.pattern.search(text):
+                    for scheme, codes in (("nace", rule.nace), ("nabs", rule.nabs), ("ecosystem", rule.ecosystems)):
+                        rows += [_row(pid, scheme, c, "rule", 1.0, f"keyword rule '{rule.rule_id}'") for c in codes]
+        return rows
 
     def classify(self, priorities: pd.DataFrame, source_codes: pd.DataFrame | None) -> pd.DataFrame:
         """Long table: priority_id, scheme, code, origin (source|auto), rule."""
@@ -234,3 +177,88 @@ class Classifier:
                 add(pid, "ecosystem", self.nace_to_ecosystem[code], f"NACE {code} ({how}) -> ecosystem map")
         df = pd.DataFrame(rows, columns=["priority_id", "scheme", "code", "origin", "rule"])
         return df.sort_values(["priority_id", "scheme", "code"]).reset_index(drop=True)
+
+
+def _row(pid, scheme, code, method, score, reason) -> dict:
+    return {"priority_id": pid, "scheme": scheme, "code": code, "method": method, "score": float(score),
+            "rule": reason}
+
+
+@dataclass(frozen=True)
+class _Examples:
+    """The priorities whose NACE divisions come from a source: method 2's examples."""
+    rows: list[int]  # their positions among the priorities
+    ids: list[str]
+    strategies: list
+    titles: list[str]
+    codes: dict[str, set[str]]
+    coded: set[str]  # every priority id with source NACE codes
+
+    @classmethod
+    def of(cls, pri: pd.DataFrame, source_codes: pd.DataFrame | None) -> "_Examples":
+        gold = pd.DataFrame(columns=["priority_id", "code"]) if source_codes is None or source_codes.empty else \
+            source_codes[(source_codes.scheme == "nace") & (source_codes.origin == "source")]
+        coded = set(gold.priority_id)
+        ex = pri[pri.priority_id.isin(coded)]
+        strategy = pri.strategy_id.tolist() if "strategy_id" in pri else [None] * len(pri)
+        return cls(rows=ex.index.tolist(), ids=ex.priority_id.tolist(), strategies=[strategy[i] for i in ex.index],
+                   titles=[str(t) for t in ex.title],
+                   codes=gold.groupby("priority_id").code.apply(set).to_dict() if len(ex) else {}, coded=coded)
+
+
+def _vote_rows(sim: np.ndarray, pri: pd.DataFrame, ex: _Examples, open_: np.ndarray, method: str, label: str,
+               min_cos: float | None, voters: np.ndarray | None = None) -> list[dict]:
+    """Method 2 (and its vector variant): for each open priority, the ``KNN_K`` most similar examples
+    from other strategies (``voters`` only, when given) vote with their similarity. ``min_cos=None``:
+    no thresholds, every division voted for is proposed."""
+    ids = pri.priority_id.tolist()
+    strategy = pri.strategy_id.tolist() if "strategy_id" in pri else [None] * len(pri)
+    rows = []
+    for r, pid in enumerate(ids):
+        if not open_[r]:
+            continue
+        order = [j for j in np.argsort(-sim[r], kind="stable")
+                 if ex.ids[j] != pid and ex.strategies[j] != strategy[r] and (voters is None or voters[j])][:KNN_K]
+        order = [j for j in order if sim[r, j] >= (1e-6 if min_cos is None else min_cos)]
+        total = float(sum(sim[r, j] for j in order))
+        if not total:
+            continue
+        votes: dict[str, float] = {}
+        support: dict[str, int] = {}
+        for j in order:
+            for c in ex.codes[ex.ids[j]]:
+                votes[c] = votes.get(c, 0.0) + float(sim[r, j])
+                support[c] = support.get(c, 0) + 1
+        ranked = sorted(votes, key=lambda c: (-votes[c], c))
+        if min_cos is not None:
+            ranked = [c for c in ranked if support[c] >= KNN_MIN_SUPPORT
+                      and votes[c] / total >= KNN_MIN_SHARE][:KNN_MAX_CODES]
+        best = order[0]
+        for c in ranked:
+            share = votes[c] / total
+            rows.append(_row(pid, "nace", c, method, share,
+                             f"{label}: carried by {support[c]} of the {len(order)} most similar source-coded "
+                             f"priorities ({share:.0%} of the votes; closest: '{ex.titles[best]}', {ex.ids[best]}, "
+                             f"cosine {sim[r, best]:.2f})"))
+    return rows
+
+
+def _name_rows(vectors: np.ndarray, code_vectors: dict, pri: pd.DataFrame, open_: np.ndarray,
+               thresholds: bool) -> list[dict]:
+    """Experimental "vname": the divisions whose name vectors are closest to the priority's vector."""
+    codes = sorted(code_vectors)
+    names = np.array([code_vectors[c] for c in codes], dtype=np.float64)
+    names = names / np.linalg.norm(names, axis=1, keepdims=True)
+    raw = np.asarray(vectors, dtype=np.float64)
+    raw = raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-12)
+    sim = raw @ names.T
+    rows = []
+    for r, pid in enumerate(pri.priority_id):
+        if not open_[r]:
+            continue
+        order = np.argsort(-sim[r], kind="stable")
+        top = float(sim[r, order[0]])
+        keep = [j for j in order[:VNAME_MAX_CODES] if sim[r, j] >= top - VNAME_BAND] if thresholds else list(order)
+        rows += [_row(pid, "nace", codes[j], "vname", float(sim[r, j]),
+                      f"e5 vectors: closest NACE division names (cosine {sim[r, j]:.2f}, best {top:.2f})") for j in keep]
+    return rows
