@@ -1,5 +1,5 @@
 /* S3 Atlas: copy link, navbar menu, page titles and focus after navigation, skip link, presentation
-   keyboard shortcuts, phone legend, region finders' options, static islands and their links, table
+   keyboard shortcuts, phone legend, region finders' options, map view buttons, static islands and their links, table
    rows' details on opening, removal of the first-paint copy. Loaded from the app (no CDN). */
 (function () {
   // dcc.Graph loads plotly.js on first use from window._dashPlotlyJSURL, which Dash's renderer sets
@@ -54,6 +54,24 @@ document.addEventListener("click", function (e) {
   window.history.pushState({}, "", url.pathname + url.search + url.hash);
   window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
   window.scrollTo(0, 0);
+});
+
+// Buttons that set one parameter of the page's URL (the explorer's map view): the rest of the URL
+// is kept as it is, and the page follows the URL as after a link.
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest("button[data-url-param]");
+  if (!b) return;
+  var name = b.getAttribute("data-url-param"), value = b.getAttribute("data-url-value") || "";
+  var kept = window.location.search.replace(/^\?/, "").split("&").filter(function (part) {
+    var key = part.split("=")[0];
+    try { key = decodeURIComponent(key); } catch (err) { /* a malformed key is kept as it is */ }
+    return part && key !== name;
+  });
+  if (value) kept.push(encodeURIComponent(name) + "=" + encodeURIComponent(value));
+  var search = kept.length ? "?" + kept.join("&") : "";
+  if (search === window.location.search) return;
+  window.history.pushState({}, "", window.location.pathname + search + window.location.hash);
+  window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
 });
 
 // A dropdown opened by a click puts the caret in its search box. dcc.Dropdown does so itself only

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields, replace
 
 from . import urlcodec as uc
 from .data.atlas import Atlas
-from .data.catalog import INDICATOR_BY_ID
+from .data.catalog import INDICATOR_BY_ID, OUTERMOST_REGIONS
 from .data.periods import PERIODS
 from .data.query import Filters
 from .settings import MAX_KEYWORD_LENGTH, MAX_SELECTED_CODES
@@ -34,6 +34,7 @@ class ViewState:
     indicator: str = DEFAULT_INDICATOR
     year: int | None = None  # None: each region's latest year
     region: str = ""
+    view: str = ""  # the map fitted to one outermost region (catalog.OUTERMOST_REGIONS); "" = Europe
     sort: str = "relevance"
     page: int = 1
     # display: iframe embedding, presentation mode, controls shown
@@ -70,6 +71,9 @@ def schema(atlas: Atlas) -> dict[str, uc.Field]:
         "year": uc.integer(1990, 2100, "Year '{}' is not a year.", empty={"latest"}),
         "region": lambda raw: (raw.upper() if raw.upper() in atlas.regions.index
                                else uc.Drop(f"Unknown region '{uc.short(raw)}'.")),
+        "view": lambda raw: (raw.upper() if raw.upper() in OUTERMOST_REGIONS and raw.upper() in atlas.regions.index
+                             else uc.Drop(f"Map view '{uc.short(raw)}' is not one of the outermost regions "
+                                          f"({', '.join(OUTERMOST_REGIONS)}).")),
         "sort": uc.one_of({*SORTS, *(f"-{s}" for s in SORTS[1:])}, "Sort order '{}' is not known."),
         "page": uc.integer(1, 100000, "Page '{}' is not a page number."),
         **{k: uc.flag(k) for k in uc.DISPLAY_KEYS},

@@ -100,6 +100,10 @@ class Atlas:
     def geometry_url(self, level: int) -> str:
         return f"geometry/nuts{level}.{self.geometry_files[level][1]}.geojson"
 
+    def bounds(self, level: int) -> dict[str, tuple[float, float, float, float]]:
+        """Each region of a level: (lon min, lat min, lon max, lat max) of its drawn boundary."""
+        return _bounds(*self.geometry_files[level])
+
 
 def _read(data_dir: Path, name: str, required: list[str]) -> pd.DataFrame:
     return read_csv(data_dir / f"{name}.csv", required)
@@ -233,6 +237,25 @@ def level_grids(regions: pd.DataFrame, ind_values: dict, ind_sources: dict, ind_
                                             grid[1].fillna("").to_numpy(dtype=object),
                                             grid[2].fillna("").to_numpy(dtype=object))
     return grids
+
+
+@lru_cache(maxsize=8)
+def _bounds(path: Path, digest: str) -> dict[str, tuple[float, float, float, float]]:
+    """``digest``: the file's content hash, so a changed file is read again."""
+    def points(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            yield coords
+        else:
+            for c in coords:
+                yield from points(c)
+
+    out = {}
+    for feature in json.loads(path.read_text(encoding="utf-8")).get("features", []):
+        pts = list(points((feature.get("geometry") or {}).get("coordinates") or []))
+        if pts:
+            lons, lats = [p[0] for p in pts], [p[1] for p in pts]
+            out[str(feature.get("id"))] = (min(lons), min(lats), max(lons), max(lats))
+    return out
 
 
 def geometry_files(data_dir: Path) -> dict:

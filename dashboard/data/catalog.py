@@ -102,6 +102,11 @@ INDICATORS: tuple[Indicator, ...] = (
 
 INDICATOR_BY_ID = {i.id: i for i in INDICATORS}
 
+# The EU's outermost regions (TFEU art. 349) that have a NUTS 2 region, in the order the map offers
+# them (west to east); Saint-Martin has no NUTS region of its own. Far from the mainland, they are
+# shown through map views that fit each one (the explorer's ``view`` parameter).
+OUTERMOST_REGIONS = ("PT20", "PT30", "ES70", "FRY1", "FRY2", "FRY3", "FRY5", "FRY4")
+
 ATTRIBUTION = "© EuroGeographics for the administrative boundaries · Source: Eurostat"
 ATTRIBUTION_LONG = (
     "Administrative boundaries: © EuroGeographics, © TurkStat. "

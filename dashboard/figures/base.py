@@ -11,7 +11,9 @@ served by the app (dcc.Graph ``config.topojsonURL``), so nothing is fetched from
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,8 +23,9 @@ from ..data.catalog import ATTRIBUTION
 GeometryUrl = Callable[[int], str]
 
 # The LAEA centre of EPSG:3035; the initial view shows mainland Europe and the Canaries, and the
-# outermost regions further away (Guyane, Réunion, Mayotte, ...) are reached by zooming out or
-# dragging (which turns the globe) and by the region finder.
+# outermost regions further away (Guyane, Réunion, Mayotte, ...) each have a view fitted to them
+# (``fitted_box``; the explorer's map view buttons), and are reached by zooming out or dragging
+# (which turns the globe) and by the region finder.
 LAEA_CENTRE = {"lon": 10.0, "lat": 52.0}
 EUROPE = {"lon": 13.0, "lat": 53.0}
 ZOOM = 2.7
@@ -75,10 +78,37 @@ def view_of_points(lons: Sequence[float], lats: Sequence[float]) -> tuple[dict, 
     return {"lon": (max(lons) + min(lons)) / 2, "lat": (max(lats) + min(lats)) / 2}, zoom
 
 
-def geo(center: dict = EUROPE, zoom: float = ZOOM, ratio: float = 1.5) -> dict:
+@dataclass(frozen=True)
+class MapBox:
+    """A map fitted to a lon/lat box: the projection centred on the box, which fills the frame."""
+    lon: float
+    lat: float
+    lon_range: tuple[float, float]
+    lat_range: tuple[float, float]
+
+
+def fitted_box(bounds: tuple[float, float, float, float], ratio: float = 1.25, margin: float = 1.6,
+               least_deg: float = 0.4) -> MapBox:
+    """The box that shows ``bounds`` (lon min, lat min, lon max, lat max) with a margin, widened to
+    the frame's width/height ``ratio`` (at least ``least_deg`` degrees of latitude high)."""
+    lon0, lat0 = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+    shrink = math.cos(math.radians(lat0))  # a degree of longitude is this many degrees of latitude long
+    half_lat = max(bounds[3] - bounds[1], (bounds[2] - bounds[0]) * shrink / ratio, least_deg) * margin / 2
+    half_lon = half_lat * ratio / shrink
+    return MapBox(round(lon0, 4), round(lat0, 4), (round(lon0 - half_lon, 4), round(lon0 + half_lon, 4)),
+                  (round(lat0 - half_lat, 4), round(lat0 + half_lat, 4)))
+
+
+def geo(center: dict = EUROPE, zoom: float = ZOOM, ratio: float = 1.5, box: MapBox | None = None) -> dict:
     """The geo subplot: LAEA at 10°E 52°N, the view centred on ``center``, no base map; ``ratio``
-    is the width/height of the map's frame (one of ``FRAMES``)."""
+    is the width/height of the map's frame (one of ``FRAMES``). ``box``: instead, the projection
+    centred on that box, which fills the frame (a far-off region such as an outermost region)."""
     lat_half, lon_half, _km = FRAMES[ratio]
+    if box is not None:
+        return {**geo(ratio=ratio),
+                "projection": {"type": "azimuthal equal area", "rotation": {"lon": box.lon, "lat": box.lat}, "scale": 1},
+                "lonaxis": {"range": list(box.lon_range)}, "lataxis": {"range": list(box.lat_range)},
+                "center": {"lon": box.lon, "lat": box.lat}}
     return {
         "projection": {"type": "azimuthal equal area", "rotation": {"lon": LAEA_CENTRE["lon"], "lat": LAEA_CENTRE["lat"]},
                        "scale": geo_scale(zoom, ratio)},
@@ -91,8 +121,8 @@ def geo(center: dict = EUROPE, zoom: float = ZOOM, ratio: float = 1.5) -> dict:
 
 
 def map_layout(fig: go.Figure, center: dict = EUROPE, zoom: float = ZOOM, credit_size: int = 11,
-               ratio: float = 1.5, **layout) -> None:
+               ratio: float = 1.5, box: MapBox | None = None, **layout) -> None:
     """The layout every map shares: equal-area projection, no base map, no margins, white paper,
     the credit line inside; dragging turns the globe and the wheel zooms (dcc.Graph scrollZoom)."""
-    fig.update_layout(geo=geo(center, zoom, ratio), margin={"l": 0, "r": 0, "t": 0, "b": 0},
+    fig.update_layout(geo=geo(center, zoom, ratio, box), margin={"l": 0, "r": 0, "t": 0, "b": 0},
                       paper_bgcolor="#ffffff", dragmode="pan", annotations=[credit(credit_size)], **layout)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from .base import NO_DATA, OUTLINE, OUTLINE_PRESENT, SELECTED, GeometryUrl, map_layout
+from .base import NO_DATA, OUTLINE, OUTLINE_PRESENT, SELECTED, GeometryUrl, MapBox, map_layout
 from .partnership import overlay_traces
 
 # ColorBrewer YlGnBu: sequential and safe for the common forms of colour blindness.
@@ -131,10 +131,11 @@ KEYWORD_TEMPLATE = (NAME + "Priorities with the keyword's words: %{z:d}<br>"
 
 
 def explorer_map(values: dict, geometry_url: GeometryUrl, present: bool = False, overlay: dict | None = None,
-                 selected: tuple[str, int] | None = None) -> go.Figure:
+                 selected: tuple[str, int] | None = None, box: MapBox | None = None) -> go.Figure:
     """The full figure. ``values["traces"]``: one per NUTS level, each with ids, z, level, names
     (Latin and national columns), hover template and optional text; ``values["coloraxis"]`` the
-    legend. ``overlay``: partnership members drawn on top; ``selected``: (region id, level) outlined."""
+    legend. ``overlay``: partnership members drawn on top; ``selected``: (region id, level) outlined;
+    ``box``: the view fitted to that box instead of Europe."""
     # Presentation: darker, thicker outlines so borders survive screen-sharing compression.
     line = {"width": 1.4, "color": OUTLINE_PRESENT} if present else {"width": 0.5, "color": OUTLINE}
     fig = go.Figure([_trace(geometry_url(t["level"]), t, line) for t in values["traces"]])
@@ -148,6 +149,8 @@ def explorer_map(values: dict, geometry_url: GeometryUrl, present: bool = False,
         fig.update_layout(showlegend=False)
     if selected is not None:
         fig.add_trace(_selected_trace(geometry_url(selected[1]), selected[0], present))
-    map_layout(fig, credit_size=15 if present else 11, ratio=1.25, uirevision="explorer-map", coloraxis=values["coloraxis"],
+    # a new box is a new view: the map forgets where the user had dragged or zoomed it
+    map_layout(fig, credit_size=15 if present else 11, ratio=1.25, box=box,
+               uirevision=f"explorer-map:{box.lon},{box.lat}" if box else "explorer-map", coloraxis=values["coloraxis"],
                hoverlabel={"font": {"size": 18 if present else 14}})
     return fig

@@ -5,7 +5,7 @@ Callbacks, one job each, joined through the URL (``ex-url.search``):
 - URL -> controls, only where a control disagrees with the URL (back/forward, a story step);
 - URL -> map (a Patch of values when the map's structure holds);
 - URL -> table, count line and pager;
-- URL -> selected-region panel, notes on the link, indicator controls shown or hidden;
+- URL -> selected-region panel, notes on the link, indicator controls shown or hidden, map view buttons;
 - URL -> export links.
 What each shows comes from the pure functions in ``views.explorer``.
 """
@@ -19,10 +19,10 @@ from ..components.finder import region_finder, register_region_finder
 from ..components.options import (chosen_region_options, ecosystem_options, nabs_options, nace_options,
                                   partnership_options, platform_options)
 from ..components.shell import credit_line, notes_alert, slot
-from ..components.static import to_html
+from ..components.static import island, to_html
 from ..components.table import DETAIL_ROUTE, table_header
 from ..data.atlas import Atlas
-from ..data.catalog import INDICATORS
+from ..data.catalog import INDICATORS, OUTERMOST_REGIONS
 from ..data.export import MapChoice, priorities_csv, priorities_xlsx, regions_geojson
 from ..data.search import semantic_available, semantic_reason
 from ..settings import MAX_KEYWORD_LENGTH
@@ -113,6 +113,7 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
         dcc.Loading(dcc.Graph(id="ex-map", figure=figure, config=MAP_CONFIG, className="explorer-map"),
                     delay_show=300),
         html.Div(id="ex-legend", className="map-legend"),  # phones: the map's legend under it, not over it
+        html.Div(views_bar(atlas, state), id="ex-views"),
         credit_line(atlas.version),
         html.Div([html.Div(selected_panel(atlas, state, prefix), id="ex-selected"),
                   dbc.Button("Clear selection", id="ex-clear", size="sm", color="link", className="ms-2 p-0",
@@ -162,6 +163,24 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
                      dcc.Store(id="ex-export-bases", data=[prefix + path for _, path in EXPORTS]),
                      notes_alert(notes, "ex-notes"), *body],
                     className="explorer")
+
+
+def views_bar(atlas: Atlas, state: ViewState):
+    """Buttons that fit the map to Europe or to one outermost region (the URL's ``view``; assets/app.js
+    sets it on a click). The current view is marked pressed."""
+    def button(label: str, value: str, title: str):
+        return html.Button(label, type="button", title=title, className="btn btn-link btn-sm map-view",
+                           **{"data-url-param": "view", "data-url-value": value,
+                              "aria-pressed": "true" if state.view == value else "false"})
+
+    regions = [r for r in OUTERMOST_REGIONS if r in atlas.regions.index]
+    return island(html.Div([
+        html.Span("Map view:", className="text-muted"),
+        button("Europe", "", "The map of Europe"),
+        html.Span("· outermost regions:", className="text-muted"),
+        *[button(atlas.regions.at[r, "name_latn"], r, f"The map fitted to {atlas.regions.at[r, 'name_latn']} ({r})")
+          for r in regions],
+    ], className="map-views small", role="group", **{"aria-label": "Map view"}))
 
 
 def display_suffix(state: ViewState) -> str:
@@ -351,11 +370,11 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
 
     @app.callback(Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"),
                   Output("ex-year-col", "style"), Output("ex-notes", "children"), Output("ex-notes", "is_open"),
-                  Input("ex-url", "search"), prevent_initial_call=True)
+                  Output("ex-views", "children"), Input("ex-url", "search"), prevent_initial_call=True)
     def url_to_panels(search):
-        """The selected region's line, the indicator controls (indicator mode only) and notes on
-        parameters of the link that were dropped."""
+        """The selected region's line, the indicator controls (indicator mode only), the map view
+        buttons and notes on parameters of the link that were dropped."""
         state, notes = parse_query(search or "", atlas)
         hide = {"display": "none"} if state.mode != "indicator" else {}
         return (selected_panel(atlas, state, prefix), {} if state.region else {"display": "none"}, hide, hide,
-                [html.Div(n) for n in notes], bool(notes))
+                [html.Div(n) for n in notes], bool(notes), views_bar(atlas, state))

@@ -21,7 +21,7 @@ from ..data.partnerships import overlay, resolve_ids
 from ..data.periods import PERIODS
 from ..data.query import (counts_by_territory, eu_value, indicator_values, indicator_years, keyword_hits,
                           matching_priorities, sort_and_page)
-from ..figures.base import GeometryUrl
+from ..figures.base import GeometryUrl, MapBox, fitted_box
 from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE, LEVEL_WORDS, NAME, NO_DATA,
                                 NO_STRATEGY, RELATED_ONLY, SEQUENTIAL, Classes, break_labels, classify_values,
                                 coloraxis, explorer_map, nice_breaks)
@@ -72,10 +72,10 @@ def state_from_controls(atlas: Atlas, values: list, region: str) -> tuple[ViewSt
 def next_state(atlas: Atlas, current: str, values: list, region: str | None = None,
                page_changed: bool = False) -> ViewState:
     """The state after a change of controls (or of the selected region) in the view ``current``
-    (its query string): display flags kept, back to page 1 when anything but the page changed."""
+    (its query string): map view and display flags kept, back to page 1 when anything but the page changed."""
     prev, _ = parse_query(current or "", atlas)
     state, _ = state_from_controls(atlas, values, prev.region if region is None else region)
-    state = replace(state, embed=prev.embed, present=prev.present, controls=prev.controls)
+    state = replace(state, view=prev.view, embed=prev.embed, present=prev.present, controls=prev.controls)
     if not page_changed and replace(state, page=prev.page) != prev:
         state = replace(state, page=1)  # a new filter or selection starts at the first page
     return state
@@ -94,8 +94,14 @@ def map_key(state: ViewState) -> tuple:
     """Two states with the same key draw the same traces over the same regions."""
     overlay_key = (state.platform, state.partnership)
     if state.mode == "indicator":
-        return ("indicator", state.map_level, state.region, state.present, overlay_key)
-    return ("priorities", state.level, state.region, state.present, overlay_key)
+        return ("indicator", state.map_level, state.region, state.present, state.view, overlay_key)
+    return ("priorities", state.level, state.region, state.present, state.view, overlay_key)
+
+
+def map_view(atlas: Atlas, nuts_id: str) -> MapBox | None:
+    """The map fitted to one region (the ``view`` of the URL), or None for Europe."""
+    bounds = atlas.bounds(int(atlas.regions.at[nuts_id, "level"])).get(nuts_id) if nuts_id else None
+    return fitted_box(bounds) if bounds else None
 
 
 def _indicator_values(atlas: Atlas, state: ViewState) -> dict:
@@ -172,7 +178,7 @@ def explorer_figure(atlas: Atlas, state: ViewState, geometry_url: GeometryUrl):
         level = int(atlas.regions.at[state.region, "level"])
         if state.mode != "indicator" or level == state.map_level:
             selected = (state.region, level)
-    return explorer_map(values, geometry_url, state.present, ov, selected)
+    return explorer_map(values, geometry_url, state.present, ov, selected, map_view(atlas, state.view))
 
 
 # --------------------------------------------------------------------------- table

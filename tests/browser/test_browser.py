@@ -100,6 +100,33 @@ def test_clicking_a_region_selects_it(live_server, page, atlas):
     assert pg.locator("#ex-profile-link").get_attribute("href").endswith("/region/ES51")
 
 
+def test_an_outermost_region_is_one_click_away_and_clickable(live_server, page, atlas):
+    """La Réunion, 9,000 km from Brussels, is off the map of Europe: its button fits the map to it
+    (the view goes into the URL), the island can then be clicked like any region, and Europe's
+    button brings the map back."""
+    pg = page.page
+    pg.goto(live_server + "/?q=tourism", wait_until="networkidle")
+    wait_for_map(pg)
+    pg.get_by_role("group", name="Map view").get_by_role("button", name="La Réunion").click()
+    pg.wait_for_function("() => location.search.includes('view=FRY4')", timeout=15000)
+    pg.wait_for_function(f"() => Math.abs(document.querySelector('{MAP}')._fullLayout.geo.projection.rotation.lon"
+                         " - 55.5) < 1", timeout=15000)
+    assert query_of(pg)["q"] == ["tourism"]  # the rest of the view is kept
+    assert pg.get_attribute("button.map-view[aria-pressed=true]", "data-url-value") == "FRY4"
+    lon, lat = atlas.regions.loc["FRY4", ["lon", "lat"]]
+    x, y = geo_point(pg, MAP, lon, lat)
+    box = pg.locator(MAP).bounding_box()
+    assert box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]
+    pg.mouse.click(x, y)
+    pg.wait_for_function("() => location.search.includes('region=FRY4')", timeout=15000)
+    assert query_of(pg)["view"] == ["FRY4"]  # selecting keeps the view
+    pg.get_by_role("group", name="Map view").get_by_role("button", name="Europe", exact=True).click()
+    pg.wait_for_function("() => !location.search.includes('view=')", timeout=15000)
+    pg.wait_for_function(f"() => document.querySelector('{MAP}')._fullLayout.geo.projection.rotation.lon === 10",
+                         timeout=15000)
+    assert page.errors == [], page.errors
+
+
 def test_a_copied_url_reopens_the_same_view(live_server, page):
     pg = page.page
     pg.goto(live_server + "/?mode=indicator&indicator=unemployment_rate&year=2022&level=2&q=energy",

@@ -16,7 +16,7 @@ def geometry_url(level: int) -> str:
 def test_round_trip(atlas):
     s = ViewState(mode="indicator", q="health", level=2, nace=("C", "26"), nabs=("7",), eco=("9",),
                   platform="industrial-modernisation", partnership="water-smart-territories",
-                  indicator="gerd_pct_gdp", year=2021, region="ES51", sort="-priority", page=3)
+                  indicator="gerd_pct_gdp", year=2021, region="ES51", view="FRY4", sort="-priority", page=3)
     q = to_query(s)
     back, notes = parse_query(q, atlas)
     assert back == s and notes == []
@@ -172,3 +172,36 @@ def test_a_table_row_comes_closed_and_its_detail_marks_the_keyword(atlas):
     assert "Mark(" in detail and "source of this priority" in detail and "Profile of" in detail
     assert "Mark(" not in str(row_detail(atlas, parse_query("", atlas)[0], pid))
     assert row_detail(atlas, state, "no-such-priority") == []
+
+
+def test_a_map_view_fits_an_outermost_region_and_stays_through_filter_changes(atlas):
+    import math
+
+    from dashboard.data.catalog import OUTERMOST_REGIONS
+    from dashboard.views.explorer import map_key, next_state
+
+    state, notes = parse_query("?q=tourism&view=fry4", atlas)  # codes in any case, as for regions
+    assert state.view == "FRY4" and notes == []
+    for bad in ("FR10", "<b>", "x" * 300):  # a mainland region, markup, oversize: dropped with a note
+        dropped, notes = parse_query({"view": bad}, atlas)
+        assert dropped.view == "" and len(notes) == 1 and "outermost regions" in notes[0] and len(notes[0]) < 200
+    assert all(r in atlas.regions.index for r in OUTERMOST_REGIONS)
+
+    geo = explorer_figure(atlas, state, geometry_url).layout.geo
+    europe = explorer_figure(atlas, ViewState(q="tourism"), geometry_url)
+    lon_min, lat_min, lon_max, lat_max = atlas.bounds(2)["FRY4"]
+    # the projection is centred on the island, whose whole outline is inside the box that fills the frame
+    assert geo.projection.rotation.lon == geo.center.lon and lon_min < geo.center.lon < lon_max
+    assert geo.projection.rotation.lat == geo.center.lat and lat_min < geo.center.lat < lat_max
+    assert geo.lonaxis.range[0] < lon_min and lon_max < geo.lonaxis.range[1]
+    assert geo.lataxis.range[0] < lat_min and lat_max < geo.lataxis.range[1]
+    # ... with the width/height of the explorer's map frame (1.25), in kilometres on the ground
+    half_lat = (geo.lataxis.range[1] - geo.lataxis.range[0]) / 2
+    half_lon = (geo.lonaxis.range[1] - geo.lonaxis.range[0]) / 2 * math.cos(math.radians(geo.center.lat))
+    assert abs(half_lon / half_lat - 1.25) < 1e-3
+    assert europe.layout.geo.projection.rotation.lon == 10
+    # a new view is a new map (the user's drag and zoom are forgotten), a filter change is not
+    assert map_key(state) != map_key(ViewState(q="tourism"))
+    assert explorer_figure(atlas, state, geometry_url).layout.uirevision != europe.layout.uirevision
+    moved = next_state(atlas, to_query(state), control_values(ViewState(q="energy", level=2)))
+    assert moved.view == "FRY4" and moved.q == "energy"
