@@ -28,7 +28,7 @@ CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --no-first-run"
 PAGES = ["/", "/region/ES51", "/compare?regions=ES51,BE3", "/partnerships"]
 # axe-core runs on these as well: presentation and embed modes
-AXE_EXTRA = ["/?present=1", "/?embed=1", "/region/ES51?present=1", "/compare?regions=ES51,BE3&embed=1",
+AXE_EXTRA = ["/?present=1", "/?embed=1", "/?view=FRY4", "/region/ES51?present=1", "/compare?regions=ES51,BE3&embed=1",
              "/about/data"]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 

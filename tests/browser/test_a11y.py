@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PAGES = ["/", "/region/ES51", "/compare?regions=ES51,BE3", "/partnerships", "/partnerships/water-smart-territories",
          "/about/data", "/match?lines=Textiles%20and%20fashion%0ASustainable%20tourism"]
-MODES = ["/?present=1", "/?embed=1", "/?embed=1&controls=0", "/region/ES51?present=1",
+MODES = ["/?present=1", "/?embed=1", "/?embed=1&controls=0", "/?view=FRY4&q=tourism", "/region/ES51?present=1",
          "/compare?regions=ES51,BE3&embed=1", "/partnerships?present=1", "/no/such/page"]
 PHONE = {"width": 390, "height": 844}
 
