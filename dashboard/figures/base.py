@@ -87,7 +87,7 @@ class MapBox:
     lat_range: tuple[float, float]
 
 
-def fitted_box(bounds: tuple[float, float, float, float], ratio: float = 1.25, margin: float = 1.6,
+def fitted_box(bounds: tuple[float, float, float, float], ratio: float, margin: float = 1.6,
                least_deg: float = 0.4) -> MapBox:
     """The box that shows ``bounds`` (lon min, lat min, lon max, lat max) with a margin, widened to
     the frame's width/height ``ratio`` (at least ``least_deg`` degrees of latitude high)."""

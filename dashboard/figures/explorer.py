@@ -120,6 +120,7 @@ def _selected_trace(geometry_url: str, region: str, present: bool = False):
     )
 
 
+MAP_RATIO = 1.25  # width/height of the explorer map's frame (the CSS gives it this ratio)
 NAME = "<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>"
 LEVEL_WORDS = {0: "national", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
 NO_STRATEGY = NAME + "No S3 strategy in the data for this territory<extra></extra>"
@@ -150,7 +151,7 @@ def explorer_map(values: dict, geometry_url: GeometryUrl, present: bool = False,
     if selected is not None:
         fig.add_trace(_selected_trace(geometry_url(selected[1]), selected[0], present))
     # a new box is a new view: the map forgets where the user had dragged or zoomed it
-    map_layout(fig, credit_size=15 if present else 11, ratio=1.25, box=box,
+    map_layout(fig, credit_size=15 if present else 11, ratio=MAP_RATIO, box=box,
                uirevision=f"explorer-map:{box.lon},{box.lat}" if box else "explorer-map", coloraxis=values["coloraxis"],
                hoverlabel={"font": {"size": 18 if present else 14}})
     return fig

@@ -22,7 +22,7 @@ from ..data.periods import PERIODS
 from ..data.query import (counts_by_territory, eu_value, indicator_values, indicator_years, keyword_hits,
                           matching_priorities, sort_and_page)
 from ..figures.base import GeometryUrl, MapBox, fitted_box
-from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE, LEVEL_WORDS, NAME, NO_DATA,
+from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE, LEVEL_WORDS, MAP_RATIO, NAME, NO_DATA,
                                 NO_STRATEGY, RELATED_ONLY, SEQUENTIAL, Classes, break_labels, classify_values,
                                 coloraxis, explorer_map, nice_breaks)
 from ..settings import MAX_KEYWORD_LENGTH, MAX_SELECTED_CODES, TABLE_PAGE_SIZE
@@ -101,7 +101,7 @@ def map_key(state: ViewState) -> tuple:
 def map_view(atlas: Atlas, nuts_id: str) -> MapBox | None:
     """The map fitted to one region (the ``view`` of the URL), or None for Europe."""
     bounds = atlas.bounds(int(atlas.regions.at[nuts_id, "level"])).get(nuts_id) if nuts_id else None
-    return fitted_box(bounds) if bounds else None
+    return fitted_box(bounds, MAP_RATIO) if bounds else None
 
 
 def _indicator_values(atlas: Atlas, state: ViewState) -> dict:
