@@ -26,10 +26,17 @@ def region_list_store(atlas: Atlas, prefix: str) -> dcc.Store:
     return dcc.Store(id=REGION_LIST_STORE, data=f"{prefix}{region_list_path(atlas)}")
 
 
+# dcc.Dropdown's texts (it takes all or none): the search box says what it searches
+LABELS = {"select_all": "Select all", "deselect_all": "Deselect all", "selected_count": "{num_selected} selected",
+          "search": "Region name or NUTS code", "clear_search": "Clear search", "clear_selection": "Clear selection",
+          "no_options_found": "No region has that name or code"}
+
+
 def region_finder(atlas: Atlas, id_: str, value, multi: bool = False, **kwargs) -> dcc.Dropdown:
-    """A dcc.Dropdown over every region, sent with the chosen regions' options only."""
+    """A dcc.Dropdown over every region, sent with the chosen regions' options only. Put it in a
+    ``finder-slot`` box (assets/style.css): its "select all" would add fifty search hits at once."""
     return dcc.Dropdown(id=id_, options=chosen_region_options(atlas, value), value=value, multi=multi,
-                        search_order="original", **kwargs)
+                        search_order="original", labels=LABELS, **kwargs)
 
 
 def register_region_finder(app, id_: str) -> None:

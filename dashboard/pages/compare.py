@@ -173,7 +173,7 @@ def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Di
         dbc.Label(f"Regions to compare (2 to {MAX_COMPARE}, any NUTS level)", html_for="cmp-regions",
                   className="fw-bold small mb-0"),
         slot(region_finder(atlas, "cmp-regions", v["ids"], multi=True,
-                           placeholder="Add a region by name or code", className="mb-3")),
+                           placeholder="Add a region by name or code", className="mb-3"), "finder-slot"),
         dcc.Loading(html.Div(v["body"], id="cmp-body"), delay_show=300),
         credit_line(atlas.version),
     ], className="compare-page")

@@ -60,6 +60,9 @@ def test_compare_dropdown_keeps_the_list_in_the_url(live_server, page):
     pg.wait_for_selector("#cmp-stats", timeout=30000)
     assert "NOPE" in pg.inner_text("#cmp-notes")
     type_in_dropdown(pg, "#cmp-regions", "(ITH5)")
+    # the search box says what it searches; no "select all" (it would add every hit)
+    assert pg.get_attribute("input.dash-dropdown-search", "placeholder") == "Region name or NUTS code"
+    assert not pg.locator(".dash-dropdown-actions").is_visible()
     # the list loads on the first key; the option is clicked (Enter takes the first option shown)
     pg.locator("[role=option]", has_text="(ITH5)").first.click(timeout=15000)
     pg.wait_for_function("() => location.search.includes('ITH5')", timeout=15000)
