@@ -40,6 +40,21 @@ def pairs(query: str | Mapping | None) -> tuple[list[tuple[str, str]], list[str]
     return [(k, v.strip()) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=False)], []
 
 
+STORY_KEYS = ("story", "step")  # the presentation stepper's place, kept by pages that rewrite their URL
+
+
+def carry(query: str, current: str | None, keys: Collection[str] = STORY_KEYS) -> str:
+    """``query`` with the parameters ``keys`` that ``current`` has (a page's own state does not hold
+    them, and rewriting its URL must not drop them)."""
+    return encode(pairs(query)[0] + [(k, v) for k, v in pairs(current)[0] if k in keys])
+
+
+def same(a: str | None, b: str | None) -> bool:
+    """Two query strings with the same parameters, in any order (writing one over the other would
+    only add a step to the browser's history)."""
+    return sorted(pairs(a)[0]) == sorted(pairs(b)[0])
+
+
 def first(query: str | None, key: str) -> str:
     """The first value of one parameter ('' when absent)."""
     return next((v for k, v in pairs(query)[0] if k == key), "")

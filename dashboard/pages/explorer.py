@@ -27,7 +27,7 @@ from ..data.export import MapChoice, priorities_csv, priorities_xlsx, regions_ge
 from ..data.search import semantic_available, semantic_reason
 from ..settings import MAX_KEYWORD_LENGTH
 from ..state import ViewState, clicked_region, parse_query, to_query
-from ..urlcodec import display_query
+from ..urlcodec import carry, display_query, same
 from ..views.explorer import (CONTROL_IDS, CONTROL_PROPS, control_values, explorer_figure, map_key, map_values,
                               next_state, row_detail, table_key, table_view, year_options)
 
@@ -308,8 +308,8 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         """A control changed: the new view's URL (nothing when the controls already match the URL)."""
         *values, current = args
         state = next_state(atlas, current, values, page_changed=ctx.triggered_id == "ex-page")
-        q = to_query(state)
-        return q if q != (current or "") else no_update
+        q = carry(to_query(state), current)
+        return no_update if same(q, current) else q
 
     @app.callback(url, Input("ex-map", "clickData"), Input("ex-clear", "n_clicks"), Input("ex-region", "value"),
                   [State(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)], State("ex-url", "search"),
@@ -326,8 +326,8 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
             region = picked if isinstance(picked, str) and picked in atlas.regions.index else ""
         if region == state_of(current).region:
             return no_update
-        q = to_query(next_state(atlas, current, values, region=region))
-        return q if q != (current or "") else no_update
+        q = carry(to_query(next_state(atlas, current, values, region=region)), current)
+        return no_update if same(q, current) else q
 
     @app.callback([Output(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)]
                   + [Output("ex-region", "value"), Output("ex-region", "options"), Output("ex-year", "options")],

@@ -93,6 +93,10 @@ def test_presentation_steps_through_saved_views_with_the_keyboard(live_server, p
     pg.wait_for_function("() => location.search.includes('step=2')")
     assert parse_qs(urlparse(pg.url).query)["q"] == ["health"]
     pg.wait_for_function("() => document.querySelector('#ex-count').innerText.includes('health')")
+    # the controls follow the step's view without writing the URL again: the story's place stays in
+    # the address bar (it had been dropped a moment after each step)
+    pg.wait_for_timeout(1500)
+    assert {"story", "step"} <= set(parse_qs(urlparse(pg.url).query)), pg.url
     pg.wait_for_selector("#ex-mode input")
     pg.keyboard.press("m")  # switch the map mode without the mouse
     pg.wait_for_function("() => location.search.includes('mode=indicator')")

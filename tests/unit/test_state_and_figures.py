@@ -205,3 +205,14 @@ def test_a_map_view_fits_an_outermost_region_and_stays_through_filter_changes(at
     assert explorer_figure(atlas, state, geometry_url).layout.uirevision != europe.layout.uirevision
     moved = next_state(atlas, to_query(state), control_values(ViewState(q="energy", level=2)))
     assert moved.view == "FRY4" and moved.q == "energy"
+
+
+def test_a_rewritten_url_keeps_the_story_place_and_is_not_written_again_when_only_reordered():
+    from dashboard.urlcodec import carry, same
+
+    current = "?present=1&story=tour&step=2&q=health"
+    assert carry("?q=health&present=1", current) == "?q=health&present=1&story=tour&step=2"
+    assert same(carry("?q=health&present=1", current), current)  # nothing to write
+    assert not same(carry("?q=energy&present=1", current), current)
+    assert carry("?q=energy", "?regions=ES51&q=health") == "?q=energy"  # only the story's keys
+    assert carry("", None) == "" and same("", None)
