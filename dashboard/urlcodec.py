@@ -40,13 +40,16 @@ def pairs(query: str | Mapping | None) -> tuple[list[tuple[str, str]], list[str]
     return [(k, v.strip()) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=False)], []
 
 
-STORY_KEYS = ("story", "step")  # the presentation stepper's place, kept by pages that rewrite their URL
+STORY_KEYS = ("story", "step")  # the presentation stepper's place
 
 
-def carry(query: str, current: str | None, keys: Collection[str] = STORY_KEYS) -> str:
-    """``query`` with the parameters ``keys`` that ``current`` has (a page's own state does not hold
-    them, and rewriting its URL must not drop them)."""
-    return encode(pairs(query)[0] + [(k, v) for k, v in pairs(current)[0] if k in keys])
+def carry(query: str, current: str | None, keys: Collection[str] = DISPLAY_KEYS + STORY_KEYS) -> str:
+    """``query`` with the parameters ``keys`` that ``current`` has and ``query`` lacks: a page that
+    writes its URL from its own state keeps the display mode (embed, presentation) and the place
+    in a story, which that state does not hold."""
+    own = pairs(query)[0]
+    have = {k for k, _ in own}
+    return encode(own + [(k, v) for k, v in pairs(current)[0] if k in keys and k not in have])
 
 
 def same(a: str | None, b: str | None) -> bool:
@@ -61,9 +64,9 @@ def first(query: str | None, key: str) -> str:
 
 
 def encode(items: Iterable[tuple[str, str]]) -> str:
-    """'?a=b&...' of the non-empty items, or ''."""
+    """'?a=b&...' of the non-empty items, or '' (commas of lists left readable)."""
     out = [(k, v) for k, v in items if v not in ("", None)]
-    return "?" + urlencode(out) if out else ""
+    return "?" + urlencode(out, safe=",") if out else ""
 
 
 # --------------------------------------------------------------------------- validators

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from ..components.finder import region_finder, register_region_finder
 from ..components.static import island
@@ -12,7 +12,7 @@ from ..data.atlas import Atlas
 from ..data.profile import format_value, source_text
 from ..data.similarity import MAX_COMPARE, compare, parse_ids
 from ..figures.profile import COMPARE_COLORS, compare_bars, compare_map
-from ..urlcodec import encode, pairs
+from ..urlcodec import carry, encode, pairs
 
 PATH = "/compare"
 
@@ -23,7 +23,7 @@ def ids_from_query(atlas: Atlas, query: str) -> tuple[list[str], list[str]]:
 
 
 def to_query(ids: list[str]) -> str:
-    return encode([("regions", ",".join(ids))]).replace("%2C", ",")
+    return encode([("regions", ",".join(ids))])
 
 
 def _swatch(k: int) -> html.Span:
@@ -184,10 +184,10 @@ def register_callbacks(app, atlas: Atlas, geometry_url, prefix: str = "/") -> No
 
     @app.callback(Output("cmp-url", "search"), Output("cmp-body", "children"),
                   Output("cmp-notes", "children"), Output("cmp-notes", "is_open"), Output("cmp-regions", "value"),
-                  Input("cmp-regions", "value"), prevent_initial_call=True)
-    def update(values):
+                  Input("cmp-regions", "value"), State("cmp-url", "search"), prevent_initial_call=True)
+    def update(values, current):
         ids, notes = parse_ids(atlas, values or [])
         v = view(atlas, to_query(ids), geometry_url, prefix)
         notes = notes + [n for n in v["notes"] if n not in notes]
-        return (to_query(ids) or "?regions=", v["body"], [html.Div(n) for n in notes], bool(notes),
+        return (carry(to_query(ids), current) or "?regions=", v["body"], [html.Div(n) for n in notes], bool(notes),
                 ids if ids != list(values or []) else no_update)

@@ -14,7 +14,7 @@ from ..data.partners import (MAX_FILE_BYTES, MAX_LINES, PER_LINE, URL_BYTES, Inp
                              read_lines, read_upload, template_frame)
 from ..data.query import search_index
 from ..data.search import semantic_available, semantic_reason, similar_to_texts
-from ..urlcodec import encode, first, short
+from ..urlcodec import carry, encode, first, short
 
 PATH = "/match"
 COMPARE_TOP = 4
@@ -166,8 +166,8 @@ def register_callbacks(app, atlas: Atlas, prefix: str = "/") -> None:
     @app.callback(Output("match-results", "children"), Output("match-url", "search"),
                   Output("match-notes", "children"), Output("match-notes", "is_open"),
                   Input("match-go", "n_clicks"), State("match-text", "value"), State("match-region", "value"),
-                  prevent_initial_call=True)
-    def find(_n, text, own):
+                  State("match-url", "search"), prevent_initial_call=True)
+    def find(_n, text, own, current):
         """The answer for the text; the URL carries short inputs so the view can be shared."""
         text = text if isinstance(text, str) else ""
         own = own if isinstance(own, str) and own in atlas.regions.index else ""
@@ -175,4 +175,4 @@ def register_callbacks(app, atlas: Atlas, prefix: str = "/") -> None:
         if not text.strip():
             notes = ["Paste at least one priority (one per line)."]
         q = share_query(text, own)
-        return body, q if q is not None and body else "", [html.Div(n) for n in notes], bool(notes)
+        return body, carry(q if q is not None and body else "", current), [html.Div(n) for n in notes], bool(notes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from ..components.options import platform_options as all_platforms
 from ..components.shell import MAP_CONFIG, credit_line, notes_alert, slot
@@ -19,7 +19,7 @@ from ..data.atlas import Atlas
 from ..data.partnerships import (overlay, NO_PLATFORM, NO_PLATFORM_LABEL, country_options, filter_partnerships,
                                  partnership_counts, partnerships_table, partnerships_without_members, unmapped_names)
 from ..figures.partnership import partnership_map
-from ..urlcodec import encode, first, short
+from ..urlcodec import carry, encode, first, short
 
 PATH = "/partnerships"
 HEADLINE = (("partnerships", "Partnerships"), ("territories", "Unique member regions"), ("countries", "Countries"),
@@ -177,7 +177,8 @@ def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Di
 
 def register_callbacks(app, atlas: Atlas, geometry_url, prefix: str = "/") -> None:
     @app.callback(Output("pt-url", "search"), Output("pt-content", "children"),
-                  Input("pt-platform", "value"), Input("pt-country", "value"), prevent_initial_call=True)
-    def _filter(platform, country):
+                  Input("pt-platform", "value"), Input("pt-country", "value"), State("pt-url", "search"),
+                  prevent_initial_call=True)
+    def _filter(platform, country, current):
         platform, country, _ = parse_query(atlas, to_query(platform or "", country or ""))
-        return to_query(platform, country) or "", content(atlas, platform, country, geometry_url, prefix)
+        return carry(to_query(platform, country), current), content(atlas, platform, country, geometry_url, prefix)

@@ -56,7 +56,7 @@ def test_explorer_to_profile_to_compare(live_server, page, atlas):
 
 def test_compare_dropdown_keeps_the_list_in_the_url(live_server, page):
     pg = page.page
-    pg.goto(live_server + "/compare?regions=ES51,BE3,NOPE", wait_until="networkidle")
+    pg.goto(live_server + "/compare?regions=ES51,BE3,NOPE&embed=1", wait_until="networkidle")
     pg.wait_for_selector("#cmp-stats", timeout=30000)
     assert "NOPE" in pg.inner_text("#cmp-notes")
     type_in_dropdown(pg, "#cmp-regions", "(ITH5)")
@@ -66,7 +66,7 @@ def test_compare_dropdown_keeps_the_list_in_the_url(live_server, page):
     # the list loads on the first key; the option is clicked (Enter takes the first option shown)
     pg.locator("[role=option]", has_text="(ITH5)").first.click(timeout=15000)
     pg.wait_for_function("() => location.search.includes('ITH5')", timeout=15000)
-    assert parse_qs(urlparse(pg.url).query)["regions"] == ["ES51,BE3,ITH5"]
+    assert parse_qs(urlparse(pg.url).query) == {"regions": ["ES51,BE3,ITH5"], "embed": ["1"]}  # embed kept
     pg.wait_for_function("() => document.querySelector('#cmp-stats thead').innerText.includes('(ITH5)')",
                          timeout=15000)
     assert pg.locator("#cmp-pairs li").count() == 3

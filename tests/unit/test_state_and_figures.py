@@ -216,3 +216,7 @@ def test_a_rewritten_url_keeps_the_story_place_and_is_not_written_again_when_onl
     assert not same(carry("?q=energy&present=1", current), current)
     assert carry("?q=energy", "?regions=ES51&q=health") == "?q=energy"  # only the story's keys
     assert carry("", None) == "" and same("", None)
+    # the display mode too (compare, partnerships and the partner finder write their URL from their
+    # own state), never twice, with the commas of a list readable
+    assert carry("?regions=ES51,BE3,ITH5", "?regions=ES51,BE3&embed=1") == "?regions=ES51,BE3,ITH5&embed=1"
+    assert carry("?q=x&present=1", "?present=1") == "?q=x&present=1"
