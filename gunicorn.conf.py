@@ -18,3 +18,11 @@ graceful_timeout = 20
 preload_app = True
 # No server name or version banner in responses.
 gunicorn.http.wsgi.SERVER = ""
+
+
+def post_worker_init(worker):
+    """Each worker builds the main pages before its first visitor (dashboard.app.warm_up)."""
+    from dashboard.app import warm_up
+
+    seconds = warm_up(worker.wsgi)
+    worker.log.info("worker %s warmed its pages in %.1f s", worker.pid, seconds)

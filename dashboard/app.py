@@ -52,13 +52,76 @@ INDEX = """<!DOCTYPE html>
             {%config%}
             {%scripts%}
             {%renderer%}
+            <script>{AFTER_PAINT}</script>
         </div>
     </body>
 </html>"""
 POLYFILL_SCRIPT = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
 # Dash puts the loader of its DataTable in every page; no page of the app has a DataTable.
 DATA_TABLE_SCRIPT = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*"></script>\s*')
+# Dash's scripts wait until the page's copy (components/static.py) is on the screen: their tags come
+# inert (type AFTER_PAINT_TYPE) and this script makes them live, in their order, once the browser
+# reports its first contentful paint (after one frame where it cannot; at once in a hidden tab).
+# With ordinary tags a browser that had the scripts at hand ran all of them (about a second of a
+# phone's processor) before it painted anything; and a copy removed by Dash's first render before
+# the browser had shown it was never counted as painted, so the page's largest paint became the
+# live page's, seconds later.
+AFTER_PAINT_TYPE = "text/x-after-paint"
+AFTER_PAINT = (
+    "(function () {"
+    " var started = false;"
+    " function run() {"
+    "  if (started) return; started = true;"
+    "  var tags = document.querySelectorAll('script[type=\"" + AFTER_PAINT_TYPE + "\"]'), last = null, inline = [];"
+    "  tags.forEach(function (tag) {"
+    "   if (!tag.getAttribute('data-src')) { inline.push(tag.textContent); return; }"
+    "   var s = document.createElement('script'); s.src = tag.getAttribute('data-src'); s.async = false;"
+    "   tag.parentNode.insertBefore(s, tag); last = s;"
+    "  });"
+    "  function start() { inline.forEach(function (code) {"
+    "   var s = document.createElement('script'); s.textContent = code; document.body.appendChild(s); }); }"
+    "  if (last) last.addEventListener('load', start); else start();"
+    " }"
+    " function painted() { return performance.getEntriesByName('first-contentful-paint').length > 0; }"
+    " var types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];"
+    " if (document.visibilityState === 'hidden' || (types.indexOf('paint') >= 0 && painted())) { run(); return; }"
+    " document.addEventListener('visibilitychange', run);"
+    " if (types.indexOf('paint') >= 0) {"
+    "  new PerformanceObserver(function (list, obs) { if (painted()) { obs.disconnect(); run(); } })"
+    ".observe({type: 'paint', buffered: true});"
+    "  setTimeout(run, 3000);"  # never a page without its scripts, whatever the browser reports
+    " } else { requestAnimationFrame(function () { setTimeout(run, 0); }); }"
+    "})();")
+SCRIPT_TAG = re.compile(r'<script src="([^"]*)"></script>')
+RENDERER_TAG = re.compile(r'<script id="_dash-renderer" type="application/javascript">')
 ROBOTS = "User-agent: *\nAllow: /\nDisallow: /export/\n"  # exports are files of a view, not pages
+
+
+def warm_up(server) -> float:
+    """Answer each page of ``server.config["S3_WARM_PATHS"]`` once in this process (seconds taken).
+
+    The first request of a page in a process builds its layout and its first-paint copy (kept for
+    the next requests), and the first request of all sets Dash up: on a busy 2-core machine that
+    was 0.5-3 s added to a visitor's first response from each new worker. gunicorn.conf.py calls
+    this in each worker after the fork (the sentence model may only be queried after it).
+    """
+    import time
+
+    start = time.perf_counter()
+    client = server.test_client()
+    for path in server.config.get("S3_WARM_PATHS", ()):
+        resp = client.get(path, headers={"Accept-Encoding": "br, gzip"})
+        if resp.status_code != 200:
+            log.warning("warming %s answered %s", path, resp.status_code)
+    return time.perf_counter() - start
+
+
+def csp_hash(script: str) -> str:
+    """The Content-Security-Policy source that allows one inline script."""
+    import base64
+    import hashlib
+
+    return f"'sha256-{base64.b64encode(hashlib.sha256(script.encode('utf-8')).digest()).decode()}'"
 
 
 def page_registry(atlas: Atlas, geometry_url, prefix: str) -> list[tuple[str, bool, object]]:
@@ -191,7 +254,8 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         compress=True,  # flask-compress: brotli first (smaller and faster than gzip on our payloads, see make bench)
     )
     prefix = settings.url_prefix
-    app.index_string = INDEX.replace("{PLOTLY_URL}", f"{prefix}vendor/plotly/{plotly_bundle_name()}")
+    app.index_string = (INDEX.replace("{PLOTLY_URL}", f"{prefix}vendor/plotly/{plotly_bundle_name()}")
+                        .replace("{AFTER_PAINT}", AFTER_PAINT))
 
     app.config.external_stylesheets = [f"{prefix}vendor/{hashed_name('s3-bootstrap.min.css')}"]
     server = app.server
@@ -237,6 +301,9 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         # the browsers Dash 4 supports need none of it but the global regeneratorRuntime its
         # component loaders call, which assets/vendor/regenerator-runtime.min.js provides (7 KB).
         parts["scripts"] = DATA_TABLE_SCRIPT.sub("", POLYFILL_SCRIPT.sub("", parts["scripts"]))
+        # run after the first paint (AFTER_PAINT)
+        parts["scripts"] = SCRIPT_TAG.sub(rf'<script type="{AFTER_PAINT_TYPE}" data-src="\1"></script>', parts["scripts"])
+        parts["renderer"] = RENDERER_TAG.sub(f'<script id="_dash-renderer" type="{AFTER_PAINT_TYPE}">', parts["renderer"])
         # The page as plain HTML in the first response, painted until Dash has drawn it
         # (components/static.py), and its title.
         copy = first_page()
@@ -314,5 +381,11 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     match.register_callbacks(app, atlas, prefix=prefix)
     match.register_routes(server, prefix)
     init_cache(server, settings)
-    security.install(server, settings, app.csp_hashes())
+    security.install(server, settings, app.csp_hashes() + [csp_hash(AFTER_PAINT)])
+    # warm_up's pages: those without parameters, and one region's profile and comparison for the
+    # code they share with every other region's (the first NUTS 2 regions of the snapshot, no favourite)
+    first = [str(r) for r in atlas.regions.index[atlas.regions.level == 2][:2]]
+    server.config["S3_WARM_PATHS"] = [
+        f"{prefix}{p.lstrip('/')}" for p in (explorer.PATH, partnerships.PATH, compare.PATH, match.PATH, about_data.PATH,
+                                             f"{region.PATH_PREFIX}{first[0]}", f"{compare.PATH}?regions={','.join(first)}")]
     return app
