@@ -39,3 +39,28 @@ def test_a_link_in_a_static_part_changes_page_without_reloading(live_server, pag
                          timeout=15000)
     assert pg.evaluate("() => window.__samePage === true")  # no reload
     assert page.errors == []
+
+
+def test_the_copy_is_painted_before_any_of_dashs_scripts_is_requested(live_server, page):
+    """Dash's scripts are requested only once the browser has painted the page's copy; held back,
+    the copy stays readable on the screen; let through, they draw the live page in its place."""
+    pg = page.page
+    held, released = [], []
+    pg.route("**/_dash-component-suites/**", lambda route: route.continue_() if released else held.append(route))
+    pg.goto(live_server + "/partnerships", wait_until="commit")
+    pg.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0")
+    pg.wait_for_function("() => document.querySelectorAll('script[src*=\"_dash-component-suites\"]').length > 0")
+    assert pg.locator("#ssr-page h1").inner_text() == "Thematic Smart Specialisation partnerships"
+    assert pg.locator("#ssr-page").is_visible() and pg.evaluate("() => typeof window.DashRenderer") == "undefined"
+    released.append(True)
+    for route in held:
+        route.continue_()
+    pg.wait_for_function("() => !document.getElementById('ssr-page') && document.querySelector('#page h1')",
+                         timeout=30000)
+    assert pg.inner_text("#page h1") == "Thematic Smart Specialisation partnerships"
+    order = pg.evaluate("""() => {
+        const fcp = performance.getEntriesByName('first-contentful-paint')[0].startTime;
+        return performance.getEntriesByType('resource').filter(r => r.name.includes('/_dash-component-suites/'))
+            .map(r => r.startTime >= fcp); }""")
+    assert order and False not in order  # no script of Dash's was requested before the first paint
+    assert page.errors == [] and page.external == []
