@@ -184,7 +184,10 @@ def view(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> dict:
 def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Div:
     v = view(atlas, query, geometry_url, prefix)
     return html.Div([
-        dcc.Location(id="cmp-url", refresh=False),
+        # every location prop given, so the Location does not report the URL on mount (that would
+        # run the URL callbacks again for the comparison just drawn)
+        dcc.Location(id="cmp-url", refresh=False, pathname=prefix.rstrip("/") + PATH, search=query or "", hash="",
+                     href=""),
         dcc.Store(id="cmp-asked"),  # the finder's last choice and the regions the URL got from it
         html.H1("Compare regions", className="h3 mt-2"),
         notes_alert(v["notes"], "cmp-notes"),
