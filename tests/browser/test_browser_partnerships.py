@@ -30,7 +30,7 @@ def test_overview_shows_computed_counts_and_the_map(live_server, page, atlas):
     c = partnership_counts(atlas)
     for key in ("partnerships", "territories", "countries", "eu_member_states", "non_eu_countries"):
         assert pg.inner_text(f"#pt-counts [data-count={key}] .tp-number").strip() == str(c[key])
-    assert {"Lead / co-lead", "Partner", "Link to lead"} <= set(legend_names(pg, sel))
+    assert {"Lead / co-lead", "Partner", "Line to nearest lead", "Dot: a member region's centre"} <= set(legend_names(pg, sel))
     drawn = drawn_regions(pg, sel)
     assert drawn > 30
     assert "EuroGeographics" in pg.inner_text("#credit-line")
@@ -71,7 +71,7 @@ def test_partnership_page_members_and_legend(live_server, page, atlas):
     leads = set(members.nuts_id[members.role.isin(["lead", "co-lead"])])
     assert set(pg.eval_on_selector_all("#pp-members tbody tr[data-role=lead], #pp-members tbody tr[data-role=co-lead]",
                                        "rows => rows.map(r => r.dataset.nuts)")) == leads
-    assert {"Lead / co-lead", "Partner", "Link to lead"} <= set(legend_names(pg, sel))
+    assert {"Lead / co-lead", "Partner", "Line to nearest lead", "Dot: a member region's centre"} <= set(legend_names(pg, sel))
     lead_locs = pg.evaluate("(sel) => document.querySelector(sel)._fullData"
                             ".filter(t => t.type === 'choropleth' && t.legendgroup === 'lead').flatMap(t => Array.from(t.locations))", sel)
     assert set(lead_locs) == leads
