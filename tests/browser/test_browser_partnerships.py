@@ -103,3 +103,28 @@ def test_clicking_a_member_opens_its_profile(live_server, page, atlas):
     # the region's profile, not the partnership page still on screen (it names its members too)
     pg.wait_for_function("(code) => { const t = document.querySelector('#rg-title');"
                          " return t && t.innerText.includes(code); }", arg=lead, timeout=15000)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1400, "height": 900}])
+def test_partnership_map_fills_its_box(live_server, browser, viewport):
+    """The map's drawing area has the frame's ratio (figures/partnership.py MAP_RATIO), on a phone
+    too: no large empty box around a small map; the legend sits below it and the key explains it."""
+    from conftest import Watched
+
+    from dashboard.figures.partnership import MAP_RATIO
+
+    ctx = browser.new_context(viewport=viewport)
+    w = Watched(ctx.new_page())
+    pg = w.page
+    try:
+        pg.goto(live_server + f"/partnerships/{PID}", wait_until="networkidle")
+        sel = wait_for_map(pg, "#pp-map")
+        width, height = pg.evaluate("(s) => { const z = document.querySelector(s)._fullLayout._size;"
+                                    " return [z.w, z.h]; }", sel)
+        box = pg.locator("#pp-map").bounding_box()
+        assert abs(width / height - MAP_RATIO) < 0.05 * MAP_RATIO, (width, height)
+        assert width >= 0.95 * box["width"] and height >= 0.6 * box["height"]
+        assert "nearest" in pg.inner_text("#pp-key") and "centre" in pg.inner_text("#pp-key")
+        assert w.external == [] and w.errors == [], (w.external, w.errors)
+    finally:
+        ctx.close()
