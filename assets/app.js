@@ -328,3 +328,31 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   });
   if (root) observer.observe(root, { childList: true, subtree: true });
 })();
+
+(function () {
+  // Tables that scroll sideways on a narrow screen (.scroll-cue around a .table-responsive): the
+  // box is marked while its table is wider than it (data-overflow) and until it is scrolled to the
+  // end (data-at-end), so the CSS shows a "scroll" hint and a shadow at the right edge only then.
+  var pending = false;
+  function mark() {
+    pending = false;
+    document.querySelectorAll(".scroll-cue").forEach(function (box) {
+      var s = box.querySelector(".table-responsive");
+      if (!s) return;
+      var over = s.scrollWidth > s.clientWidth + 1;
+      var end = s.scrollLeft + s.clientWidth >= s.scrollWidth - 2;
+      if (over) box.setAttribute("data-overflow", ""); else box.removeAttribute("data-overflow");
+      if (over && end) box.setAttribute("data-at-end", ""); else box.removeAttribute("data-at-end");
+    });
+  }
+  function later() { if (!pending) { pending = true; window.requestAnimationFrame(mark); } }
+  function watch() {
+    new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
+    window.addEventListener("resize", later);
+    document.addEventListener("scroll", function (e) {
+      if (e.target && e.target.classList && e.target.classList.contains("table-responsive")) later();
+    }, true);
+    later();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch); else watch();
+})();

@@ -17,6 +17,19 @@ def safe_link(url: str, text: str, **kw):
     return html.Span(text)
 
 
+def published_in_note(stat: dict, prefix: str = "/", short: bool = False) -> html.Span:
+    """Why a NUTS 1 region has no value of a statistic (``stat['why_missing']``) and links to the
+    profiles of its NUTS 2 regions that have it. ``short``: one line, the full reason on hover."""
+    see = stat.get("published_in") or []
+    links = []
+    for k, r in enumerate(see):
+        links += ([", "] if k else []) + [dcc.Link(r["nuts_id"], href=f"{prefix}region/{quote(r['nuts_id'])}",
+                                                   title=r["name"])]
+    head = "Published for NUTS 2 regions only" if short else stat["why_missing"]
+    return html.Span([head, *(["; see its NUTS 2 regions ", *links] if links else []), "."],
+                     className="small text-muted why-missing", title=stat["why_missing"])
+
+
 def code_badges(atlas: Atlas, priority_id: str, scheme: str) -> list:
     """Badges for one scheme's codes of a priority; the tooltip says where each code came from."""
     names = atlas.code_names[scheme]

@@ -35,6 +35,15 @@ class Indicator:
     nuts1_weight: str = ""
     # Why a NUTS 1 region has no value where it has none (shown instead of a bare "no data").
     nuts1_gap: str = ""
+    # Which way is better: "higher", "lower" (unemployment) or "" (a size, no judgement: GDP in
+    # million EUR, population, area). Ranks put the better value first (1 = highest, or 1 = lowest
+    # where lower is better); the comparison marks the better value; no direction, no mark.
+    better: str = ""
+
+    @property
+    def rank_order(self) -> str:
+        """What rank 1 means for this indicator."""
+        return "1 = lowest value; lower is better" if self.better == "lower" else "1 = highest value"
 
 
 GDP3 = "nama_10r_3gdp_all_units_nuts0123.csv.gz"
@@ -47,11 +56,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "% of EU-27", ",.0f",
         (Input("gdp_per_inhabitant_pps_pct_eu27.csv", "gdp_per_inhabitant_pps_pct_eu27"),
          Input(GDP3, "gdp_per_inhabitant_pps_pct_eu27")),
+        better="higher",
     ),
     Indicator(
         "gdp_eur_hab", "GDP per inhabitant at current prices (EUR)", "GDP per head", "EUR", ",.0f",
         (Input("gdp_per_inhabitant_eur_2021_2023_latest_vintage.csv", "gdp_per_inhabitant_eur"),
          Input(GDP3, "gdp_per_inhabitant_eur")),
+        better="higher",
     ),
     Indicator(
         "gdp_mio_eur", "GDP at current prices (million EUR)", "GDP", "M EUR", ",.1f",
@@ -69,21 +80,25 @@ INDICATORS: tuple[Indicator, ...] = (
         nuts2_only=True, nuts1_weight="gdp_mio_eur",
         nuts1_gap=("published at NUTS 2 only; derived for a NUTS 1 region only for years in which every one of "
                    "its NUTS 2 regions has both GERD and GDP (million EUR) in the snapshot"),
+        better="higher",
     ),
     Indicator(
         "unemployment_rate", "Unemployment rate, age 15-74 (%)", "Unemployment", "%", ",.1f",
         (Input("unemployment_rate.csv", "unemployment_rate"),),
         nuts2_only=True, nuts1_gap=_NUTS1_RATE_GAP.format(what="labour force (age 15-74)"),
+        better="lower",
     ),
     Indicator(
         "employment_rate", "Employment rate, age 15-64 (%)", "Employment", "%", ",.1f",
         (Input("employment_rate_15_64.csv", "employment_rate_15_64"),),
         nuts2_only=True, nuts1_gap=_NUTS1_RATE_GAP.format(what="population aged 15-64"),
+        better="higher",
     ),
     Indicator(
         "tertiary_attainment", "Tertiary educational attainment, age 25-64 (%)", "Tertiary education", "%", ",.1f",
         (Input("tertiary_attainment_25_64.csv", "tertiary_attainment_25_64"),),
         nuts2_only=True, nuts1_gap=_NUTS1_RATE_GAP.format(what="population aged 25-64"),
+        better="higher",
     ),
     Indicator(
         "population", "Population on 1 January", "Population", "persons", ",.0f",

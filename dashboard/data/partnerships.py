@@ -8,6 +8,7 @@ has no NUTS code is not a member row, it is listed in the build report
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
@@ -317,14 +318,23 @@ def theme_priorities(atlas: Atlas, pid: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- map overlay
 
+def great_circle_km(a: dict, b: dict) -> float:
+    """Distance in km between two points ({lon, lat} in degrees) on a sphere of the Earth's mean radius."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (a["lon"], a["lat"], b["lon"], b["lat"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
 def overlay(atlas: Atlas, partnership_ids: Iterable[str]) -> dict:
     """What the map overlay draws for some partnerships.
 
     members: one entry per member territory (unique NUTS id) with nuts_id, name, level, country,
     role (its strongest role over the partnerships: lead > co-lead > partner > member),
     roles ({partnership name: role}), partnerships (names), lon/lat (a point inside the region).
-    segments: for each partnership, a line from each lead/co-lead's point to each other member's
-    point (a pair once per partnership); partnerships without a stated lead have no lines.
+    segments: for each partnership, a line from each member that is not one of its leads / co-leads to
+    the nearest of them (great-circle distance between the regions' points; ties to the first NUTS id),
+    so a partnership with several leads draws one line per member, not every member to every lead;
+    partnerships without a stated lead have no lines.
     """
     ids = resolve_ids(atlas, list(partnership_ids))
     names = dict(zip(atlas.partnerships.partnership_id, atlas.partnerships.name))
@@ -353,14 +363,13 @@ def overlay(atlas: Atlas, partnership_ids: Iterable[str]) -> dict:
     for pid in ids:
         mm = m[m.partnership_id == pid]
         leads = list(dict.fromkeys(mm.nuts_id[mm.role.isin(LEAD_ROLES)]))
-        others = list(dict.fromkeys(mm.nuts_id))
-        seen = set()
-        for a in leads:
-            for b in others:
-                if a == b or frozenset((a, b)) in seen:
-                    continue
-                seen.add(frozenset((a, b)))
-                segments.append({"partnership_id": pid, "from": a, "to": b,
-                                 "lon": (members[a]["lon"], members[b]["lon"]),
-                                 "lat": (members[a]["lat"], members[b]["lat"])})
+        if not leads:
+            continue
+        for b in dict.fromkeys(mm.nuts_id):
+            if b in leads:
+                continue
+            a = min(leads, key=lambda x: (great_circle_km(members[x], members[b]), x))
+            segments.append({"partnership_id": pid, "from": a, "to": b,
+                             "lon": (members[a]["lon"], members[b]["lon"]),
+                             "lat": (members[a]["lat"], members[b]["lat"])})
     return {"partnership_ids": ids, "members": list(members.values()), "segments": segments}

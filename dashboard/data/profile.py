@@ -51,12 +51,13 @@ def _str(v) -> str:
 
 
 # ---------------------------------------------------------------- statistics
-def _rank(atlas: Atlas, ind: str, nid: str, year: int) -> dict | None:
-    """Rank (1 = highest value) among the country's regions of the same level in that year.
+def _rank(atlas: Atlas, ind, nid: str, year: int) -> dict | None:
+    """Rank among the country's regions of the same level in that year: 1 = the highest value, or the
+    lowest where the catalog says lower is better (``Indicator.better``). ``order`` says which.
 
     Countries are ranked among all countries of the snapshot.
     """
-    wide = atlas.indicator_values[ind]
+    wide = atlas.indicator_values[ind.id]
     r = atlas.regions
     level = int(r.at[nid, "level"])
     if level == 0:
@@ -71,30 +72,34 @@ def _rank(atlas: Atlas, ind: str, nid: str, year: int) -> dict | None:
     vals = wide[year].reindex(peers.to_numpy()).dropna()
     if nid not in vals.index or len(vals) < 2:
         return None
-    position = int((vals > vals[nid]).sum()) + 1
+    ahead = vals < vals[nid] if ind.better == "lower" else vals > vals[nid]
+    position = int(ahead.sum()) + 1
     return {"position": position, "of": int(len(vals)), "among": among, "year": int(year),
-            "text": f"{position} of {len(vals)}"}
+            "text": f"{position} of {len(vals)}", "order": ind.rank_order}
 
 
-def _why_missing(atlas: Atlas, ind, nid: str) -> str:
-    """Why a NUTS 1 region has no value of an indicator its NUTS 2 regions have (catalog ``nuts1_gap``)."""
+def _published_below(atlas: Atlas, ind, nid: str) -> list[str]:
+    """The NUTS 2 regions of a NUTS 1 region that have a value of an indicator it has none of (catalog
+    ``nuts1_gap``); empty for other levels and indicators."""
     if not ind.nuts1_gap or int(atlas.regions.at[nid, "level"]) != 1:
-        return ""
+        return []
     wide = atlas.indicator_values.get(ind.id)
-    kids = [c for c in atlas.children.get(nid, ()) if wide is not None and c in wide.index]
-    return ind.nuts1_gap if any(wide.loc[c].notna().any() for c in kids) else ""
+    if wide is None:
+        return []
+    return [c for c in sorted(atlas.children.get(nid, ())) if c in wide.index and wide.loc[c].notna().any()]
 
 
 def statistics(atlas: Atlas, nid: str) -> list[dict]:
     """One row per indicator: the latest value with year, source, flag, series and rank. ``derived`` says
     how a value derived from NUTS 2 figures was derived (empty for a published one); ``why_missing`` why
-    a NUTS 1 region has no value where its NUTS 2 regions have (empty otherwise)."""
+    a NUTS 1 region has no value where its NUTS 2 regions have (empty otherwise), and ``published_in``
+    those NUTS 2 regions ({nuts_id, name}); ``better`` which way is better ("higher", "lower" or "")."""
     out = []
     for ind in INDICATORS:
         row = {"indicator": ind.id, "label": ind.label, "short": ind.short, "unit": ind.unit, "fmt": ind.fmt,
                "note": ind.note, "value": None, "year": None, "source_id": "", "source_dataset": "",
                "source_unit": "", "source_vintage": "", "flag": "", "series": {}, "rank": None,
-               "derived": "", "why_missing": ""}
+               "derived": "", "why_missing": "", "published_in": [], "better": ind.better}
         wide = atlas.indicator_values.get(ind.id)
         if wide is not None and nid in wide.index:
             series = wide.loc[nid].dropna()
@@ -104,13 +109,16 @@ def statistics(atlas: Atlas, nid: str) -> list[dict]:
                 row.update(value=float(series.iloc[-1]), year=year,
                            flag=_str(atlas.indicator_flags[ind.id].at[nid, year]),
                            series={int(y): float(v) for y, v in series.items()},
-                           rank=_rank(atlas, ind.id, nid, year), source_id=src)
+                           rank=_rank(atlas, ind, nid, year), source_id=src)
                 if src in atlas.sources.index:
                     s = atlas.sources.loc[src]
                     row.update(source_dataset=str(s.source_dataset), source_unit=str(s.unit),
                                source_vintage=str(s.vintage), derived=_str(s.get("derived", "")))
         if row["value"] is None:
-            row["why_missing"] = _why_missing(atlas, ind, nid)
+            below = _published_below(atlas, ind, nid)
+            if below:
+                row.update(why_missing=ind.nuts1_gap,
+                           published_in=[{"nuts_id": c, "name": _name(atlas, c)} for c in below])
         out.append(row)
     return out
 
@@ -127,8 +135,16 @@ def derived_label(stat: dict) -> str:
 
 
 def missing_text(stat: dict) -> str:
-    """"no data", with the reason where one is known."""
-    return f"no data: {stat['why_missing']}" if stat.get("why_missing") else "no data"
+    """"no data", with the reason (and the NUTS 2 regions that have the figure) where one is known."""
+    if not stat.get("why_missing"):
+        return "no data"
+    see = ", ".join(r["nuts_id"] for r in stat.get("published_in", ()))
+    return f"no data: {stat['why_missing']}" + (f"; see its NUTS 2 regions {see}" if see else "")
+
+
+def better_text(stat: dict) -> str:
+    """"lower is better" / "higher is better" where the catalog gives a direction, else ""."""
+    return f"{stat['better']} is better" if stat.get("better") else ""
 
 
 def source_text(stat: dict) -> str:
@@ -298,7 +314,7 @@ def profile_csv(profile: dict) -> str:
     for s in profile["statistics"]:
         rank = s["rank"]
         derived = f"{DERIVED_LABEL}: {s['derived']}" if s.get("derived") else ""
-        ranked = f"rank {rank['text']} {rank['among']} (1 = highest)" if rank else ""
+        ranked = f"rank {rank['text']} {rank['among']} ({rank['order']})" if rank else ""
         w.writerow(["statistic", s["indicator"], s["label"], "" if s["value"] is None else repr(s["value"]),
                     s["unit"], s["year"] or "", source_text(s),
                     missing_text(s) if s["value"] is None else "; ".join(t for t in (derived, ranked) if t)])
@@ -439,7 +455,9 @@ def _pdf_statistics(pdf, stats: list[dict]) -> None:
             _para(pdf, f"\u00b9 {s['label']}: {DERIVED_LABEL} - {s['derived']}.", size=7, h_=3.5)
         elif s.get("why_missing"):
             _para(pdf, f"\u00b9 {s['label']}: {missing_text(s)}.", size=7, h_=3.5)
-    _para(pdf, "Rank: position by value (1 = highest) among the country's regions of the same NUTS level with data "
+    _para(pdf, "Rank: position by value (1 = highest; 1 = lowest where lower is better: "
+          + (", ".join(s["short"].lower() for s in stats if s.get("better") == "lower") or "none") + ") "
+          "among the country's regions of the same NUTS level with data "
           "in the same year; countries among all countries in the data. 'no data' means the snapshot has no "
           "value; Eurostat flags: b break, e estimate, p provisional, u low reliability, d definition differs.",
           size=7, h_=3.5)

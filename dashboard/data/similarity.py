@@ -353,6 +353,18 @@ def _set_groups(sets: dict[str, frozenset]) -> dict:
     return {"all": every, "some": some, "distinct": distinct, "union": union}
 
 
+def best_of(values: list[dict], better: str) -> list[int]:
+    """Positions of the better value among compared statistics (``better``: "higher" or "lower", the
+    catalog's direction); all positions of a tie; none without a direction, with fewer than two
+    values to compare or when all are equal."""
+    known = [(k, v["value"]) for k, v in enumerate(values) if v["value"] is not None]
+    if better not in ("higher", "lower") or len(known) < 2:
+        return []
+    top = (min if better == "lower" else max)(v for _k, v in known)
+    best = [k for k, v in known if v == top]
+    return best if len(best) < len(known) else []  # all equal: none is better
+
+
 def compare(atlas: Atlas, ids) -> dict:
     """2–5 territories of any level side by side. ``ids`` is a list or a comma-separated string."""
     ids, notes = parse_ids(atlas, ids)
@@ -375,8 +387,10 @@ def compare(atlas: Atlas, ids) -> dict:
                                    "source_url": x.source_url} for x in own.itertuples()]
     stats = {nid: {s["indicator"]: s for s in statistics(atlas, nid)} for nid in ids}
     for ind in INDICATORS:
+        values = [stats[nid][ind.id] for nid in ids]
         out["statistics"].append({"indicator": ind.id, "label": ind.label, "short": ind.short, "unit": ind.unit,
-                                  "fmt": ind.fmt, "values": [stats[nid][ind.id] for nid in ids]})
+                                  "fmt": ind.fmt, "better": ind.better, "best": best_of(values, ind.better),
+                                  "values": values})
     empty = {s: frozenset() for s, _ in SCHEMES}
     for scheme, label in SCHEMES:
         sets = {nid: (index.codes.get(nid) or empty)[scheme] for nid in ids}

@@ -19,6 +19,16 @@ GROUPS = (  # (key, legend name, roles, outline width, outline colour, marker si
     ("member", ROLE_LABEL["member"], ("member",), 1.6, "#D55E00", 8),
 )
 LINK_COLOR = "#555555"
+LINK_NAME = "Line to nearest lead"
+POINT_NAME = "Dot: a member region's centre"
+# What each symbol means, in words (the page prints it under the map).
+KEY_TEXT = (
+    "Outlines are the member regions, by role: thick black for a lead or co-lead, blue for a partner, orange "
+    "where the source states no role. Each member region also has a dot at its centre, coloured as its "
+    "outline (larger and black for a lead), so that small regions can be seen and tapped; hover or tap one "
+    "for its name and role. Lines join each member to the nearest of its partnership's leads or co-leads, "
+    "as the crow flies; a partnership with no stated lead has none."
+)
 
 
 def _hover(e: dict) -> str:
@@ -32,11 +42,13 @@ def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:
     - outline-only choropleth traces (transparent fill) per role group × NUTS level: lead/co-lead
       thick near-black, partner and member (role not stated) thinner in blue / orange;
       locations are NUTS ids, geojson the level's URL;
-    - "Link to lead": one Scattergeo line trace, lon/lat pairs separated by None; with more than one
-      partnership drawn it starts hidden (legend only: one click shows it), as the links of many
+    - "Line to nearest lead": one Scattergeo line trace (each member to its partnership's nearest lead,
+      see ``data.partnerships.overlay``), lon/lat pairs separated by None; with more than one
+      partnership drawn it starts hidden (legend only: one click shows it), as the lines of many
       partnerships cover the map;
-    - "Member point": one Scattergeo marker trace, hover "Region (NUTS) — role in Partnership",
-      customdata the NUTS id (for a click handler: points have no ``location``);
+    - "Dot: a member region's centre": one Scattergeo marker trace, a dot at every member region's
+      point (coloured and sized by role), so small regions can be seen and clicked; hover "Region (NUTS)
+      — role in Partnership", customdata the NUTS id (for a click handler: points have no ``location``);
     - one legend entry per role group ("Lead / co-lead", "Partner", ...): a point-less line trace in the
       group's outline style sharing the group's legendgroup; legendrank orders the legend.
     """
@@ -74,7 +86,7 @@ def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:
     if ov["segments"]:
         traces.append(go.Scattergeo(
             lon=lon, lat=lat, mode="lines", line={"width": 1.2, "color": LINK_COLOR}, opacity=0.7,
-            hoverinfo="skip", name="Link to lead", legendgroup="link", legendrank=len(GROUPS) + 1, showlegend=True,
+            hoverinfo="skip", name=LINK_NAME, legendgroup="link", legendrank=len(GROUPS) + 1, showlegend=True,
             visible=True if len({s["partnership_id"] for s in ov["segments"]}) <= 1 else "legendonly",
             meta={"role_group": "link"},
         ))
@@ -85,13 +97,17 @@ def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:
             lon=[e["lon"] for e in members], lat=[e["lat"] for e in members], mode="markers",
             marker={"size": [s for _c, s in looks], "color": [c for c, _s in looks], "opacity": 0.95},
             text=[_hover(e) for e in members], customdata=[e["nuts_id"] for e in members],
-            hovertemplate="%{text}<extra></extra>", name="Member point",
+            hovertemplate="%{text}<extra></extra>", name=POINT_NAME,
             legendgroup="points", legendrank=len(GROUPS) + 2, showlegend=True, meta={"role_group": "points"},
         ))
     return traces
 
 
-def partnership_map(ov: dict, countries: pd.DataFrame, geometry_url: GeometryUrl, ratio: float = 2.0) -> go.Figure:
+# The partnership maps' frame (width/height of the map without its legend; assets/style.css .tp-map)
+MAP_RATIO = 1.5
+
+
+def partnership_map(ov: dict, countries: pd.DataFrame, geometry_url: GeometryUrl, ratio: float = MAP_RATIO) -> go.Figure:
     """Countries in grey, the members of the partnerships in ``ov`` (``data.partnerships.overlay``)
     and the credit line inside the map, centred on the members."""
     fig = go.Figure(country_backdrop(countries, geometry_url, name="Countries"))

@@ -86,41 +86,54 @@ def compare_map(regions: pd.DataFrame, countries: pd.DataFrame, geometry_url: Ge
     return fig
 
 
+BEST_TEXT = {"higher": "best", "lower": "lowest = best"}
+
+
+def bar_label(stat: dict) -> str:
+    """An indicator's name on the bar chart, with "lower is better" under it where that is so."""
+    return stat["short"] + ("<br><i>lower is better</i>" if stat.get("better") == "lower" else "")
+
+
 def compare_bars(cmp: dict) -> go.Figure:
     """Each indicator's latest values as % of the highest among the compared regions.
 
-    Bars are grouped by indicator; a region with no value has no bar and its
-    hover text says "no data". The real value, unit, year and source are in
-    the hover text and in the table next to the chart.
+    Bars are grouped by indicator. The better value of an indicator with a direction (``better``:
+    "higher" or "lower", positions in ``best``) is marked at its bar's end ("best", or "lowest =
+    best" where lower is better, whose label says so): a longer bar is not a better one there. A
+    region with no value has no bar but the words "no data" (with the reason in the hover text).
+    The real value, unit, year and source are in the hover text and in the table next to the chart.
     """
     fig = go.Figure()
-    labels = [s["short"] for s in cmp["statistics"]]
+    labels = [bar_label(s) for s in cmp["statistics"]]
     for k, reg in enumerate(cmp["regions"]):
-        xs, texts = [], []
+        xs, hovers, marks = [], [], []
         for s in cmp["statistics"]:
             vals = [v["value"] for v in s["values"] if v["value"] is not None]
             top = max((abs(v) for v in vals), default=0)
             v = s["values"][k]
             if v["value"] is None or top == 0:
-                xs.append(None)
-                texts.append("no data")
+                xs.append(0)
+                hovers.append("no data" + (f": {v['why_missing']}" if v.get("why_missing") else ""))
+                marks.append("no data" + (" (NUTS 2 only)" if v.get("why_missing") else ""))
             else:
                 xs.append(100 * v["value"] / top)
                 src = f"Eurostat, {v['source_dataset']}" if v["source_dataset"] else ""
-                texts.append(f"{format(v['value'], s['fmt'])} {s['unit']} ({v['year']})<br>{src}")
+                best = k in s.get("best", ())
+                hovers.append(f"{format(v['value'], s['fmt'])} {s['unit']} ({v['year']})"
+                              + (f" · {BEST_TEXT[s['better']]}" if best else "") + f"<br>{src}")
+                marks.append(BEST_TEXT[s["better"]] if best else "")
         fig.add_trace(go.Bar(
             y=labels, x=xs, orientation="h", name=f"{reg['name']} ({reg['nuts_id']})",
-            marker={"color": COMPARE_COLORS[k % len(COMPARE_COLORS)]}, customdata=texts,
+            marker={"color": COMPARE_COLORS[k % len(COMPARE_COLORS)]}, customdata=hovers,
+            text=marks, textposition="outside", cliponaxis=False, textfont={"size": 11, "color": "#222"},
             hovertemplate="%{customdata}<extra>%{fullData.name}</extra>",
         ))
     fig.update_layout(
         barmode="group", height=120 + 34 * len(labels) * max(1, len(cmp["regions"])) // 2,
         margin={"l": 10, "r": 10, "t": 30, "b": 40}, paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
-        xaxis={"title": {"text": "% of the highest value among the compared regions (latest year of each)"},
-               "range": [0, 105], "gridcolor": "#eee"},
-        yaxis={"autorange": "reversed"},
+        xaxis={"title": {"text": "% of the highest value among the compared regions<br>(latest year of each)"},
+               "range": [0, 125], "tickvals": [0, 25, 50, 75, 100], "gridcolor": "#eee"},
+        yaxis={"autorange": "reversed"}, uniformtext={"minsize": 9, "mode": "show"},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
     )
     return fig
-
-

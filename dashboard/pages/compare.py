@@ -5,14 +5,15 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
 from ..components.finder import region_finder, register_region_finder
+from ..components.options import chosen_region_options
 from ..components.static import island
 from ..components.shell import credit_line, notes_alert, slot
-from ..components.table import safe_link
+from ..components.table import published_in_note, safe_link
 from ..data.atlas import Atlas
-from ..data.profile import format_value, source_text
+from ..data.profile import better_text, format_value, source_text
 from ..data.similarity import MAX_COMPARE, compare, parse_ids
-from ..figures.profile import COMPARE_COLORS, compare_bars, compare_map
-from ..urlcodec import carry, encode, pairs
+from ..figures.profile import BEST_TEXT, COMPARE_COLORS, compare_bars, compare_map
+from ..urlcodec import carry, encode, pairs, same
 
 PATH = "/compare"
 
@@ -37,19 +38,32 @@ def _head(cmp: dict, prefix: str, first: str = "") -> html.Thead:
         for k, r in enumerate(cmp["regions"])]))
 
 
-def stats_table(cmp: dict, prefix: str) -> dbc.Table:
+def stats_table(cmp: dict, prefix: str) -> html.Div:
+    """The statistics, a column per region. Where the catalog gives a direction the better value is
+    marked ("lower is better" said under the indicator where that is so); a NUTS 1 region's missing
+    labour figures say why and link its NUTS 2 regions. On a narrow screen the regions scroll under
+    the indicator column, and a hint and a shadow at the right edge say so while there is more to see
+    (assets/app.js marks the overflow)."""
     rows = []
     for s in cmp["statistics"]:
-        cells = [html.Td([s["label"]])]
-        for v in s["values"]:
+        cells = [html.Td([s["label"], html.Div(better_text(s), className="small text-muted cmp-direction")
+                          if s["better"] == "lower" else None])]
+        for k, v in enumerate(s["values"]):
             if v["value"] is None:
-                cells.append(html.Td(html.Span("no data", className="text-muted")))
+                cells.append(html.Td([html.Span("no data", className="text-muted"),
+                                      html.Div(published_in_note(v, prefix, short=True)) if v.get("why_missing") else None],
+                                     className="cmp-missing"))
             else:
+                best = k in s["best"]
                 cells.append(html.Td([html.Span(format_value(v), className="text-nowrap"),
-                                      html.Div(f"{v['year']} · {source_text(v)}", className="small text-muted")]))
+                                      html.Span(BEST_TEXT[s["better"]], className="badge cmp-best ms-1") if best else None,
+                                      html.Div(f"{v['year']} · {source_text(v)}", className="small text-muted")],
+                                     className="cmp-best-cell" if best else None))
         rows.append(html.Tr(cells, **{"data-indicator": s["indicator"]}))
-    return dbc.Table([_head(cmp, prefix, "Indicator"), html.Tbody(rows)], size="sm", bordered=False, hover=True,
-                     responsive=True, className="bg-white cmp-stats", id="cmp-stats")
+    table = dbc.Table([_head(cmp, prefix, "Indicator"), html.Tbody(rows)], size="sm", bordered=False, hover=True,
+                      responsive=True, className="bg-white cmp-stats", id="cmp-stats")
+    return html.Div([html.P("Scroll sideways for the other regions →", className="scroll-hint small", **{"aria-hidden": "true"}),
+                     table], className="scroll-cue")
 
 
 def priorities_block(cmp: dict, prefix: str) -> dbc.Row:
@@ -144,8 +158,11 @@ def body(atlas: Atlas, cmp: dict, geometry_url, prefix: str) -> list:
         # static HTML (components/static.py): hundreds of table cells Dash need not track
         island([
             html.P("Each bar is the region's latest value as a percentage of the highest value among the compared "
-                   "regions; no bar means no data. Years and sources are in the table above and in the hover text.",
-                   className="small text-muted"),
+                   "regions, so a longer bar is a larger value, not always a better one: for unemployment lower is "
+                   "better, and the better value of each indicator that has a direction is marked 'best' (sizes "
+                   "such as GDP, population and area have none). 'no data' stands where a region has no value. "
+                   "Years and sources are in the table above and in the hover text.",
+                   className="small text-muted", id="cmp-bars-note"),
             html.H2("Similarity", className="h5 mt-3"),
             pairs_block(cmp),
             html.H2("Shared and distinct codes and keywords", className="h5 mt-3"),
@@ -167,7 +184,11 @@ def view(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> dict:
 def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Div:
     v = view(atlas, query, geometry_url, prefix)
     return html.Div([
-        dcc.Location(id="cmp-url", refresh=False),
+        # every location prop given, so the Location does not report the URL on mount (that would
+        # run the URL callbacks again for the comparison just drawn)
+        dcc.Location(id="cmp-url", refresh=False, pathname=prefix.rstrip("/") + PATH, search=query or "", hash="",
+                     href=""),
+        dcc.Store(id="cmp-asked"),  # the finder's last choice and the regions the URL got from it
         html.H1("Compare regions", className="h3 mt-2"),
         notes_alert(v["notes"], "cmp-notes"),
         dbc.Label(f"Regions to compare (2 to {MAX_COMPARE}, any NUTS level)", html_for="cmp-regions",
@@ -180,14 +201,35 @@ def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Di
 
 
 def register_callbacks(app, atlas: Atlas, geometry_url, prefix: str = "/") -> None:
+    """Joined through the URL, one job each, none reading a property it writes: the finder → URL
+    (and what the finder asked for); URL → statistics, map and notes; URL → the finder, only where it
+    disagrees with the URL (back/forward, a story step, a sixth region dropped)."""
     register_region_finder(app, "cmp-regions")
 
-    @app.callback(Output("cmp-url", "search"), Output("cmp-body", "children"),
-                  Output("cmp-notes", "children"), Output("cmp-notes", "is_open"), Output("cmp-regions", "value"),
-                  Input("cmp-regions", "value"), State("cmp-url", "search"), prevent_initial_call=True)
-    def update(values, current):
+    @app.callback(Output("cmp-url", "search"), Output("cmp-asked", "data"),
+                  Output("cmp-notes", "children", allow_duplicate=True),
+                  Output("cmp-notes", "is_open", allow_duplicate=True),
+                  Input("cmp-regions", "value"), State("url", "search"), prevent_initial_call=True)
+    def finder_to_url(values, current):
+        """The regions chosen: the URL of their comparison (the display mode and story place of the
+        page's URL kept); nothing when the URL already says so."""
         ids, notes = parse_ids(atlas, values or [])
-        v = view(atlas, to_query(ids), geometry_url, prefix)
-        notes = notes + [n for n in v["notes"] if n not in notes]
-        return (carry(to_query(ids), current) or "?regions=", v["body"], [html.Div(n) for n in notes], bool(notes),
-                ids if ids != list(values or []) else no_update)
+        q = carry(to_query(ids), current) or "?regions="
+        return (no_update if same(q, current) else q, {"values": list(values or []), "ids": ids},
+                [html.Div(n) for n in notes] if notes else no_update, True if notes else no_update)
+
+    @app.callback(Output("cmp-body", "children"), Output("cmp-notes", "children"), Output("cmp-notes", "is_open"),
+                  Input("cmp-url", "search"), prevent_initial_call=True)
+    def url_to_body(search):
+        v = view(atlas, search or "", geometry_url, prefix)
+        return v["body"], [html.Div(n) for n in v["notes"]], bool(v["notes"])
+
+    @app.callback(Output("cmp-regions", "value"), Output("cmp-regions", "options", allow_duplicate=True),
+                  Input("cmp-url", "search"), Input("cmp-asked", "data"), prevent_initial_call=True)
+    def url_to_finder(search, asked):
+        """The finder shows the URL's regions (with their options); left alone when it already does
+        (what it last asked for is what the URL holds), so a choice made meanwhile is never overwritten."""
+        ids, _notes = ids_from_query(atlas, search or "")
+        if asked is not None and ids == asked.get("values"):
+            return no_update, no_update
+        return ids, chosen_region_options(atlas, ids)

@@ -13,7 +13,7 @@ from ..data.atlas import Atlas
 from ..data.partnerships import (overlay, LEAD_ROLES, ROLE_LABEL, THEME_STOP_WORDS, is_partnership, member_strategy_links,
                                  partnership_counts, partnership_members, platform_name, theme_priorities,
                                  theme_words, unmapped_names)
-from ..figures.partnership import partnership_map
+from ..figures.partnership import KEY_TEXT, partnership_map
 
 PATH_PREFIX = "/partnerships/"
 LEVEL_SHORT = {0: "country", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
@@ -124,8 +124,9 @@ def layout(atlas: Atlas, pid: str, geometry_url, prefix: str = "/") -> html.Div:
                f"{'s' if n_leads != 1 else ''}", id="pp-counts", className="mb-1"),
         html.P(dcc.Link("Open in explorer", href=f"{prefix}?partnership={quote(pid)}", id="pp-explorer"),
                className="mb-2"),
-        dcc.Graph(id="pp-map", figure=partnership_map(overlay(atlas, [pid]), atlas.countries, geometry_url), config=MAP_CONFIG,
-                  className="tp-map mb-3"),
+        html.Div(dcc.Graph(id="pp-map", figure=partnership_map(overlay(atlas, [pid]), atlas.countries, geometry_url),
+                           config=MAP_CONFIG, className="tp-map"), className="tp-map-box"),
+        html.P(KEY_TEXT, className="small text-muted mt-1 mb-3", id="pp-key"),
         island([  # static HTML (components/static.py)
             html.H2("Members", className="h5"),
             members_table(atlas, pid, prefix),

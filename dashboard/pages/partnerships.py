@@ -18,7 +18,7 @@ from ..components.table import safe_link
 from ..data.atlas import Atlas
 from ..data.partnerships import (overlay, NO_PLATFORM, NO_PLATFORM_LABEL, country_options, filter_partnerships,
                                  partnership_counts, partnerships_table, partnerships_without_members, unmapped_names)
-from ..figures.partnership import partnership_map
+from ..figures.partnership import KEY_TEXT, partnership_map
 from ..urlcodec import carry, encode, first, short
 
 PATH = "/partnerships"
@@ -125,8 +125,10 @@ def content(atlas: Atlas, platform: str, country: str, geometry_url, prefix: str
                + (" (filtered)." if filtered else "."))
     return [
         html.P(summary, id="pt-summary", className="small mb-1"),
-        dcc.Graph(id="pt-map", figure=partnership_map(overlay(atlas, ids), atlas.countries, geometry_url), config=MAP_CONFIG,
-                  className="tp-map mb-3"),
+        html.Div(dcc.Graph(id="pt-map", figure=partnership_map(overlay(atlas, ids), atlas.countries, geometry_url),
+                           config=MAP_CONFIG, className="tp-map"), className="tp-map-box"),
+        html.P(KEY_TEXT + " With several partnerships drawn the lines start hidden: click their legend entry.",
+               className="small text-muted mt-1 mb-3", id="pt-key"),
         island(platforms_block(atlas, platform, country, prefix)),  # static HTML (components/static.py)
     ]
 

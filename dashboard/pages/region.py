@@ -11,9 +11,9 @@ from flask import Response, redirect, request
 from ..components.options import region_options
 from ..components.shell import credit_line
 from ..components.static import island
-from ..components.table import detail_url, safe_link
+from ..components.table import detail_url, published_in_note, safe_link
 from ..data.atlas import Atlas, fold
-from ..data.profile import (LEVEL_LABELS, UnknownRegion, derived_label, format_value, normalise_id, profile_csv,
+from ..data.profile import (LEVEL_LABELS, UnknownRegion, better_text, derived_label, format_value, normalise_id, profile_csv,
                             profile_json, profile_pdf, region_profile, resolve, source_text)
 from ..data.similarity import similar_regions, similarity_index
 from ..figures.profile import locator_map, sparkline_svg
@@ -47,7 +47,7 @@ def not_found(atlas: Atlas, raw: str, prefix: str = "/") -> html.Div:
     ], className="not-found")
 
 
-def _stat_rows(profile: dict) -> list:
+def _stat_rows(profile: dict, prefix: str = "/") -> list:
     rows = []
     for s in profile["statistics"]:
         missing = s["value"] is None
@@ -66,16 +66,17 @@ def _stat_rows(profile: dict) -> list:
                        if s.get("derived") else [])],
                     className="text-end text-nowrap rg-value", **{"data-label": "Latest"}),
             html.Td("" if missing else str(s["year"]), **{"data-label": "Year"}),
-            html.Td(source_text(s) or (html.Span(s["why_missing"], className="text-muted rg-why-missing")
+            html.Td(source_text(s) or (html.Span(published_in_note(s, prefix), className="rg-why-missing")
                                        if s.get("why_missing") else ""), className="small", **{"data-label": "Source"}),
             html.Td(spark, className="rg-trend"),
-            html.Td(html.Span(rank["text"], title=f"{rank['among']} in {rank['year']} (1 = highest value)")
+            html.Td([html.Span(rank["text"], title=f"{rank['among']} in {rank['year']} ({rank['order']})"),
+                     html.Div(better_text(s), className="small text-muted") if s["better"] == "lower" else None]
                     if rank else "", className="text-nowrap", **({"data-label": "Rank"} if rank else {})),
         ], **{"data-indicator": s["indicator"]}))
     return rows
 
 
-def statistics_table(profile: dict) -> html.Div:
+def statistics_table(profile: dict, prefix: str = "/") -> html.Div:
     level = profile["header"]["level"]
     among = "all countries in the data" if level == 0 else \
         f"the {profile['header']['level_label']} regions of {profile['header']['country_name']}"
@@ -84,10 +85,13 @@ def statistics_table(profile: dict) -> html.Div:
         dbc.Table([
             html.Thead(html.Tr([html.Th("Indicator"), html.Th("Latest value", className="text-end"), html.Th("Year"),
                                 html.Th("Source"), html.Th("Trend"), html.Th("Rank")])),
-            html.Tbody(_stat_rows(profile)),
+            html.Tbody(_stat_rows(profile, prefix)),
         ], size="sm", hover=True, responsive=True, className="rg-stats bg-white", id="rg-stats"),
-        html.P(f"Latest year in the snapshot for each figure. Rank: position by value (1 = highest) among {among} "
-               "with data in the same year. Eurostat flags: b break in series, e estimated, p provisional, "
+        html.P(f"Latest year in the snapshot for each figure. Rank: position by value among {among} with data "
+               "in the same year, 1 = highest"
+               + "".join(f"; for {s['short'].lower()}, where lower is better, 1 = lowest"
+                         for s in profile["statistics"] if s["better"] == "lower")
+               + ". Eurostat flags: b break in series, e estimated, p provisional, "
                "u low reliability, d definition differs."
                + (" 'derived from NUTS 2': published for the NUTS 2 regions only and computed here from their "
                   "figures of the same year (hover for how); its flags are those of the figures it is computed from."
@@ -279,7 +283,7 @@ def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/") -> html.
                               className="rg-map"), lg=5),
         ], className="g-3 align-items-start"),
         dbc.Row([
-            dbc.Col(island([statistics_table(profile), strategies_section(profile),
+            dbc.Col(island([statistics_table(profile, prefix), strategies_section(profile),
                             priorities_section(profile, prefix)]), lg=8),
             dbc.Col(island([similar_section(atlas, nid, prefix), partnerships_section(profile)]), lg=4),
         ], className="g-3 mt-1"),

@@ -170,7 +170,7 @@ def test_choosing_a_partnership_draws_its_members_over_the_map(live_server, page
     pg.wait_for_function("() => document.querySelector('#ex-map .js-plotly-plot').data.length > 2")
     legend = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot')._fullData"
                          ".filter(t => t.showlegend).map(t => t.name)")
-    assert "Lead / co-lead" in legend and "Partner" in legend and "Link to lead" in legend
+    assert "Lead / co-lead" in legend and "Partner" in legend and "Line to nearest lead" in legend
     outlined = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').data.slice(1)"
                            ".filter(t => t.type === 'choropleth').flatMap(t => t.locations)")
     members = set(atlas.members.nuts_id[atlas.members.partnership_id == "water-smart-territories"])

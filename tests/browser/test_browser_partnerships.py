@@ -30,7 +30,7 @@ def test_overview_shows_computed_counts_and_the_map(live_server, page, atlas):
     c = partnership_counts(atlas)
     for key in ("partnerships", "territories", "countries", "eu_member_states", "non_eu_countries"):
         assert pg.inner_text(f"#pt-counts [data-count={key}] .tp-number").strip() == str(c[key])
-    assert {"Lead / co-lead", "Partner", "Link to lead"} <= set(legend_names(pg, sel))
+    assert {"Lead / co-lead", "Partner", "Line to nearest lead", "Dot: a member region's centre"} <= set(legend_names(pg, sel))
     drawn = drawn_regions(pg, sel)
     assert drawn > 30
     assert "EuroGeographics" in pg.inner_text("#credit-line")
@@ -71,7 +71,7 @@ def test_partnership_page_members_and_legend(live_server, page, atlas):
     leads = set(members.nuts_id[members.role.isin(["lead", "co-lead"])])
     assert set(pg.eval_on_selector_all("#pp-members tbody tr[data-role=lead], #pp-members tbody tr[data-role=co-lead]",
                                        "rows => rows.map(r => r.dataset.nuts)")) == leads
-    assert {"Lead / co-lead", "Partner", "Link to lead"} <= set(legend_names(pg, sel))
+    assert {"Lead / co-lead", "Partner", "Line to nearest lead", "Dot: a member region's centre"} <= set(legend_names(pg, sel))
     lead_locs = pg.evaluate("(sel) => document.querySelector(sel)._fullData"
                             ".filter(t => t.type === 'choropleth' && t.legendgroup === 'lead').flatMap(t => Array.from(t.locations))", sel)
     assert set(lead_locs) == leads
@@ -103,3 +103,28 @@ def test_clicking_a_member_opens_its_profile(live_server, page, atlas):
     # the region's profile, not the partnership page still on screen (it names its members too)
     pg.wait_for_function("(code) => { const t = document.querySelector('#rg-title');"
                          " return t && t.innerText.includes(code); }", arg=lead, timeout=15000)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1400, "height": 900}])
+def test_partnership_map_fills_its_box(live_server, browser, viewport):
+    """The map's drawing area has the frame's ratio (figures/partnership.py MAP_RATIO), on a phone
+    too: no large empty box around a small map; the legend sits below it and the key explains it."""
+    from conftest import Watched
+
+    from dashboard.figures.partnership import MAP_RATIO
+
+    ctx = browser.new_context(viewport=viewport)
+    w = Watched(ctx.new_page())
+    pg = w.page
+    try:
+        pg.goto(live_server + f"/partnerships/{PID}", wait_until="networkidle")
+        sel = wait_for_map(pg, "#pp-map")
+        width, height = pg.evaluate("(s) => { const z = document.querySelector(s)._fullLayout._size;"
+                                    " return [z.w, z.h]; }", sel)
+        box = pg.locator("#pp-map").bounding_box()
+        assert abs(width / height - MAP_RATIO) < 0.05 * MAP_RATIO, (width, height)
+        assert width >= 0.95 * box["width"] and height >= 0.6 * box["height"]
+        assert "nearest" in pg.inner_text("#pp-key") and "centre" in pg.inner_text("#pp-key")
+        assert w.external == [] and w.errors == [], (w.external, w.errors)
+    finally:
+        ctx.close()

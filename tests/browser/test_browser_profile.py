@@ -99,3 +99,45 @@ def test_a_profiles_priority_opens_to_its_detail(live_server, page):
     assert link.get_attribute("href").startswith("http")
     assert "Keywords:" in row.inner_text()
     assert page.errors == [] and page.external == []
+
+
+def test_compare_on_a_phone_says_the_table_scrolls_and_why_nuts1_rates_are_missing(live_server, browser, atlas):
+    """390×844: the indicator column stays; the regions either all fit or a hint and a shadow at the
+    right edge say the table scrolls, until it is scrolled to the end. Baden-Württemberg (NUTS 1)
+    has no unemployment rate: the cell says it is published for NUTS 2 and links those regions."""
+    from conftest import Watched
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    w = Watched(ctx.new_page())
+    pg = w.page
+    try:
+        pg.goto(live_server + "/compare?regions=ES51,DE1,BE3", wait_until="networkidle")
+        pg.wait_for_selector("#cmp-stats", timeout=30000)
+        box = pg.locator(".scroll-cue")
+        scroller = "#cmp-stats"  # dbc's responsive wrapper is the table's parent
+        sizes = pg.evaluate("(s) => { const b = document.querySelector(s).parentElement;"
+                            " return [b.scrollWidth, b.clientWidth]; }", scroller)
+        hint = pg.locator(".scroll-cue .scroll-hint")
+        if sizes[0] > sizes[1] + 1:  # a column is cut: the cue must say so
+            pg.wait_for_function("() => document.querySelector('.scroll-cue').hasAttribute('data-overflow')")
+            assert hint.is_visible() and "Scroll sideways" in hint.inner_text()
+            shadow = pg.evaluate("() => getComputedStyle(document.querySelector('.scroll-cue'), '::after').opacity")
+            assert shadow == "1"
+            # the first column stays in place while the regions scroll under it
+            x0 = pg.locator("#cmp-stats tbody tr td").first.bounding_box()["x"]
+            pg.evaluate("(s) => { const b = document.querySelector(s).parentElement; b.scrollLeft = b.scrollWidth; }",
+                        scroller)
+            pg.wait_for_function("() => document.querySelector('.scroll-cue').hasAttribute('data-at-end')")
+            assert pg.locator("#cmp-stats tbody tr td").first.bounding_box()["x"] == x0
+            assert not hint.is_visible()
+        else:  # nothing cut: no cue
+            assert not hint.is_visible() and not box.get_attribute("data-overflow")
+        cell = pg.locator("#cmp-stats tr[data-indicator=unemployment_rate] td").nth(2)
+        assert "Published for NUTS 2 regions only" in cell.inner_text()
+        kids = sorted(atlas.children["DE1"])
+        assert cell.locator("a").all_inner_texts() == kids
+        assert cell.locator("a").first.get_attribute("href") == f"/region/{kids[0]}"
+        assert "lower is better" in pg.inner_text("#cmp-stats tr[data-indicator=unemployment_rate] td >> nth=0")
+        assert w.external == [] and w.errors == [], (w.external, w.errors)
+    finally:
+        ctx.close()

@@ -196,7 +196,7 @@ def test_overlay_traces_hold_exactly_the_members_with_their_roles(atlas, member_
     assert all(" — " in s and " in " in s for s in points.text)
     lines = [t for t in traces if t.type == "scattergeo" and t.meta["role_group"] == "link"]
     n_leads, n_all = len(want["lead"]), len({r["nuts_id"] for r in rows})
-    expected_segments = n_leads * (n_all - n_leads) + n_leads * (n_leads - 1) // 2
+    expected_segments = n_all - n_leads if n_leads else 0  # one line per member, to its nearest lead
     if expected_segments:
         assert list(lines[0].lon).count(None) == expected_segments
     else:
@@ -219,12 +219,17 @@ def test_overlay_of_everything_and_the_standalone_map(atlas):
         pid_members = atlas.members[atlas.members.partnership_id == s["partnership_id"]]
         assert s["from"] in set(pid_members.nuts_id[pid_members.role.isin(LEADS)])
         assert s["to"] in set(pid_members.nuts_id)
+    # one line per member that is not a lead, per partnership with a lead
+    for pid, mm in atlas.members[atlas.members.nuts_id.isin(atlas.regions.index)].groupby("partnership_id"):
+        leads = set(mm.nuts_id[mm.role.isin(LEADS)])
+        got = [s["to"] for s in ov["segments"] if s["partnership_id"] == pid]
+        assert sorted(got) == (sorted(set(mm.nuts_id) - leads) if leads else [])
     fig = partnership_map(atlas, None, geometry_url)
     assert any(a.text == ATTRIBUTION for a in fig.layout.annotations)
     assert fig.layout.geo.visible is False and fig.layout.geo.projection.type == "azimuthal equal area"  # no base map
     assert all(isinstance(t.geojson, str) for t in fig.data if t.type == "choropleth")
     legend = {t.name for t in fig.data if t.showlegend}
-    assert {"Lead / co-lead", "Partner", "Link to lead"} <= legend
+    assert {"Lead / co-lead", "Partner", "Line to nearest lead", "Dot: a member region's centre"} <= legend
     assert '"coordinates"' not in fig.to_json()
     energy = partnership_map(atlas, "energy", geometry_url)
     pts = [t for t in energy.data if t.type == "scattergeo" and t.meta["role_group"] == "points"][0]
@@ -367,3 +372,27 @@ def test_partnership_page_members_sources_and_not_found(atlas):
     assert "water" in text_of(themes)
     missing = page_one.layout(atlas, "<no-such>", geometry_url)
     assert "not-found" in missing.className and find(missing, "pp-back").href == "/partnerships"
+
+
+def test_each_member_is_joined_to_its_nearest_lead_only(atlas):
+    """Water Smart Territories (21 members, 3 leads / co-leads in the snapshot): one line per other
+    member, to the lead nearest to it (haversine on the regions' points, computed here), not the 57
+    lines of every member to every lead."""
+    import math
+
+    pid = "water-smart-territories"
+    mm = atlas.members[atlas.members.partnership_id == pid]
+    leads = sorted(set(mm.nuts_id[mm.role.isin(LEADS)]))
+    others = set(mm.nuts_id) - set(leads)
+    assert len(leads) >= 2 and len(others) > 10
+
+    def km(a, b):
+        (lo1, la1), (lo2, la2) = (map(math.radians, atlas.regions.loc[x, ["lon", "lat"]]) for x in (a, b))
+        h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+        return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+    ov = overlay(atlas, [pid])
+    got = {s["to"]: s["from"] for s in ov["segments"]}
+    assert len(ov["segments"]) == len(others) == len(got)
+    assert got == {b: min(leads, key=lambda a: km(a, b)) for b in others}
+    assert len(set(got.values())) >= 2  # more than one lead gets members

@@ -102,8 +102,48 @@ def test_rank_among_the_countrys_regions_of_the_same_level(atlas, raw):
     vals = {k: float(raw["ind"][(k, "unemployment_rate")][s["year"]]["value"]) for k in peers
             if s["year"] in raw["ind"].get((k, "unemployment_rate"), {})}
     assert s["rank"]["of"] == len(vals)
-    assert s["rank"]["position"] == 1 + sum(v > vals[nid] for v in vals.values())
+    # lower unemployment is better (the catalog says so): rank 1 is the lowest rate
+    assert s["rank"]["position"] == 1 + sum(v < vals[nid] for v in vals.values())
     assert s["rank"]["text"] == f"{s['rank']['position']} of {len(vals)}"
+    assert s["rank"]["order"] == "1 = lowest value; lower is better" and s["better"] == "lower"
+    lowest = min(vals, key=vals.get)
+    first = next(x for x in region_profile(atlas, lowest)["statistics"] if x["indicator"] == "unemployment_rate")
+    assert first["rank"]["position"] == 1 and first["value"] == vals[lowest]
+    # a rate where higher is better keeps 1 = highest
+    e = next(x for x in p["statistics"] if x["indicator"] == "employment_rate")
+    evals = {k: float(raw["ind"][(k, "employment_rate")][e["year"]]["value"]) for k in peers
+             if e["year"] in raw["ind"].get((k, "employment_rate"), {})}
+    assert e["rank"]["position"] == 1 + sum(v > evals[nid] for v in evals.values())
+    assert e["rank"]["order"] == "1 = highest value"
+
+
+def test_compare_marks_the_lower_unemployment_as_better(atlas, raw):
+    """Real snapshot rates: Catalonia (ES51), Andalusia (ES61) and Prov. Liège (BE33); the lowest
+    rate is the better one, in the data, the table and the bars, whatever the bar lengths say."""
+    from dashboard.figures.profile import compare_bars
+    from dashboard.pages.compare import stats_table
+
+    ids = ["ES51", "ES61", "BE33"]
+    rates = {nid: expected_latest(raw, nid, "unemployment_rate")["value"] for nid in ids}
+    assert len(set(rates.values())) == 3
+    lowest, highest = min(rates, key=rates.get), max(rates, key=rates.get)
+    cmp = compare(atlas, ids)
+    u = next(s for s in cmp["statistics"] if s["indicator"] == "unemployment_rate")
+    assert u["better"] == "lower" and [ids[k] for k in u["best"]] == [lowest]
+    e = next(s for s in cmp["statistics"] if s["indicator"] == "employment_rate")
+    emp = {nid: expected_latest(raw, nid, "employment_rate")["value"] for nid in ids}
+    assert [ids[k] for k in e["best"]] == [max(emp, key=emp.get)]
+    # sizes have no direction: nothing is marked
+    assert next(s for s in cmp["statistics"] if s["indicator"] == "population")["best"] == []
+    fig = compare_bars(cmp)
+    row = [s["indicator"] for s in cmp["statistics"]].index("unemployment_rate")
+    assert "lower is better" in fig.data[0].y[row]
+    marks = {ids[k]: fig.data[k].text[row] for k in range(3)}
+    assert marks[lowest] == "lowest = best" and marks[highest] == ""
+    # the longest unemployment bar is the highest rate, and it is not the one marked
+    assert max(range(3), key=lambda k: fig.data[k].x[row]) == ids.index(highest)
+    html = str(stats_table(cmp, "/"))
+    assert "lower is better" in html and html.count("lowest = best") == 1
 
 
 def test_country_profile_children_strategies_and_ecosystems(atlas, raw):
@@ -354,6 +394,10 @@ def test_nuts1_profile_shows_derived_gerd_with_its_label_and_why_rates_are_missi
         assert s["value"] is None and format_value(s) == "no data"
         assert s["why_missing"].startswith("published at NUTS 2 only") and "cannot be derived" in s["why_missing"]
     assert "labour force" in stats["unemployment_rate"]["why_missing"]
+    # and where to find them: its NUTS 2 regions that have the figure
+    kids = sorted(k for k, r in raw["regions"].items() if r.get("parent") == "DE1")
+    assert kids and [r["nuts_id"] for r in stats["unemployment_rate"]["published_in"]] == \
+        [k for k in kids if raw["ind"].get((k, "unemployment_rate"))]
     # published figures carry neither
     assert stats["population"]["derived"] == "" and stats["population"]["why_missing"] == ""
     # the exports carry label and reason
@@ -361,6 +405,7 @@ def test_nuts1_profile_shows_derived_gerd_with_its_label_and_why_rates_are_missi
     assert "derived from NUTS 2" in rows["gerd_pct_gdp"]["source"]
     assert rows["gerd_pct_gdp"]["detail"].startswith("derived from NUTS 2: weighted mean")
     assert rows["unemployment_rate"]["detail"].startswith("no data: published at NUTS 2 only")
+    assert rows["unemployment_rate"]["detail"].endswith("see its NUTS 2 regions DE11, DE12, DE13, DE14")
     assert {s["indicator"]: s["derived"] for s in json.loads(profile_json(p))["statistics"]}["gerd_pct_gdp"] == \
         gerd["derived"]
     text = " ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(profile_pdf(p))).pages)
