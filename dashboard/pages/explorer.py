@@ -216,7 +216,7 @@ def display_suffix(state: ViewState) -> str:
 
 def selected_panel(atlas: Atlas, state: ViewState, prefix: str):
     if not state.region:
-        return html.Span("Click a region on the map to narrow the table to it.", className="text-muted small")
+        return html.Span("Click a region on the map to narrow the table to it.", className="text-muted small select-hint")
     r = atlas.regions.loc[state.region]
     return html.Div([
         html.Span("Selected: ", className="text-muted"),
