@@ -74,6 +74,13 @@ document.addEventListener("click", function (e) {
   window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
 });
 
+// The filters' close button (where they lie over the map) gives the focus back to their button.
+document.addEventListener("click", function (e) {
+  if (!(e.target.closest && e.target.closest("#ex-filters-close"))) return;
+  var toggle = document.getElementById("ex-filters-toggle");
+  if (toggle) toggle.focus();
+});
+
 // A dropdown opened by a click puts the caret in its search box. dcc.Dropdown does so itself only
 // when it has options to show, and a region finder opens with none (they come as the user types):
 // without this, the box opened with the caret still on the closed trigger.
@@ -143,7 +150,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         return c;
       }
       function span(props) { return { type: "Span", namespace: "dash_html_components", props: props }; }
-      var items = [span({ className: "legend-title", children: (cb.title && cb.title.text) || "" })];
+      var title = [];  // the colour bar's title, its <br> as line breaks
+      String((cb.title && cb.title.text) || "").split(/<br\s*\/?>/i).forEach(function (line, i) {
+        if (i) title.push({ type: "Br", namespace: "dash_html_components", props: {} });
+        title.push(line);
+      });
+      var items = [span({ className: "legend-title", children: title })];
       for (var i = vals.length - 1; i >= 0; i--) {
         items.push(span({ className: "legend-item", children: [
           span({ className: "legend-swatch", style: { background: colorAt(vals[i]) } }), String(texts[i] || "")] }));
@@ -235,10 +247,24 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     return false;
   }
   document.addEventListener("keydown", function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) return;
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
     var present = document.querySelector(".mode-present");
-    // Stepping through a story works wherever the stepper is shown.
-    if ((e.key === "ArrowRight" || e.key === "PageDown") && click("#step-next")) { e.preventDefault(); return; }
+    // Esc leaves presentation mode from anywhere, the keyword box included (where it would also
+    // clear the box), but first closes an open dropdown.
+    if (e.key === "Escape" && present && !e.defaultPrevented &&
+        !(e.target && e.target.closest && e.target.closest("[aria-expanded=true], .dash-dropdown-content"))) {
+      e.preventDefault();
+      click("#present-link");
+      return;
+    }
+    if (typing(e.target)) return;  // letters and arrows type and move the caret in a text box
+    // Stepping through a story works wherever the stepper is shown; in presentation mode outside a
+    // story, the next key starts the first one.
+    if (e.key === "ArrowRight" || e.key === "PageDown") {
+      if (click("#step-next") || (present && !document.querySelector("#step-prev") && click(".stepper .story-start"))) {
+        e.preventDefault(); return;
+      }
+    }
     if ((e.key === "ArrowLeft" || e.key === "PageUp") && click("#step-prev")) { e.preventDefault(); return; }
     if (!present) return;
     if (e.key === "m") {  // switch map mode
@@ -248,8 +274,6 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       if (panel && !panel.classList.contains("show")) click("#ex-filters-toggle");
       setTimeout(function () { var q = document.querySelector("#ex-q"); if (q) q.focus(); }, 150);
       e.preventDefault();
-    } else if (e.key === "Escape") {
-      click("#present-link");
     }
   });
 })();

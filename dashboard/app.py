@@ -18,7 +18,7 @@ from .cache import init_cache
 from .components.finder import region_list_path, region_list_store
 from .components.options import region_options
 from .components.static import first_heading, to_html
-from .components.shell import embed_bar, footer, navbar, present_toggle, shell_classes, stepper_bar
+from .components.shell import embed_bar, footer, href, navbar, present_toggle, shell_classes, stepper_bar
 from .data.atlas import Atlas, get_atlas
 from .data.query import search_index
 from .data.search import load_model
@@ -269,14 +269,16 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         return f"{prefix}{atlas.geometry_url(level)}"
 
     stories = stories_from(str(settings.stories_file))
+    first_story = next(iter(stories.values()), None)
+    present_start = href(prefix, step_url(first_story, 1)) if first_story else None
 
     def shell(page=None, classes: str = "app-shell") -> html.Div:
         return html.Div([
             dcc.Location(id="url", refresh="callback-nav"),
-            navbar(prefix),
+            navbar(prefix, present_start),
             embed_bar(prefix),
             html.Nav(id="stepper", **{"aria-label": "Saved views"}),
-            html.Main(page, id="page", className="container-fluid", tabIndex="-1"),
+            html.Main(page, id="page", className="container-fluid app-main", tabIndex="-1"),
             region_list_store(atlas, prefix),
             footer(atlas.version, atlas.manifest.get("built_at", ""), prefix),
         ], id="app-shell", className=classes)
@@ -346,7 +348,7 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         """Display mode classes, the embed's full-view link, the presentation switch and stepper."""
         search = search or ""
         pathname = pathname or prefix
-        present_href, present_label = present_toggle(pathname, search)
+        present_href, present_label = present_toggle(pathname, search, present_start)
         starts = ([(st.title, step_url(st, 1)) for st in stories.values()]
                   if display_of(search)["present"] else None)
         return (shell_classes(search), pathname + without(search, {"embed", "controls"}), present_href,

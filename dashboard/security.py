@@ -1,9 +1,43 @@
-"""Response headers and request limits for every response the app sends."""
+"""Response headers and request limits for every response the app sends.
+
+Framing: public, read-only pages carry ``frame-ancestors`` from ``S3_FRAME_ANCESTORS`` (any site by
+default), so other sites can embed them. A page that is not public (``is_public`` is False: its
+path is under one of ``settings.non_public_paths``, e.g. signing in or reviewing) is never framed
+and never cached, whatever that setting says: ``frame-ancestors 'none'``, ``X-Frame-Options: DENY``
+and ``Cache-Control: no-store`` (``non_public_headers``). A new page that is not for everyone
+only needs its path under one of those prefixes.
+"""
 from __future__ import annotations
+
+import re
 
 from flask import Flask, Response, jsonify, request
 
 from .settings import Settings
+
+
+def is_public(path: str, settings: Settings) -> bool:
+    """False for a request path (with or without the app's URL prefix) under one of the
+    non-public prefixes: the prefix itself or anything below it, in any letter case and however
+    many slashes separate the parts."""
+    path = "/" + re.sub(r"/+", "/", path or "/").strip("/").lower()
+    prefix = "/" + settings.url_prefix.strip("/").lower()
+    candidates = {path}
+    if prefix != "/" and (path == prefix or path.startswith(prefix + "/")):
+        candidates.add(path[len(prefix):] or "/")
+    for p in settings.non_public_paths:
+        p = "/" + p.strip("/").lower()
+        if any(c == p or c.startswith(p + "/") for c in candidates):
+            return False
+    return True
+
+
+def non_public_headers(resp: Response, csp: str) -> Response:
+    """A response that no other site may frame and no cache may keep."""
+    resp.headers["Content-Security-Policy"] = re.sub(r"frame-ancestors [^;]*$", "frame-ancestors 'none'", csp)
+    resp.headers["X-Frame-Options"] = "DENY"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 def content_security_policy(settings: Settings, script_hashes: list[str]) -> str:
@@ -36,6 +70,8 @@ def install(server: Flask, settings: Settings, script_hashes: list[str]) -> None
         resp.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         resp.headers.pop("X-Frame-Options", None)  # frame-ancestors decides
         resp.headers.pop("Server", None)
+        if not is_public(request.path, settings):
+            non_public_headers(resp, csp)
         return resp
 
     @server.errorhandler(413)

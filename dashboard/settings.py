@@ -2,6 +2,13 @@
 
 Nothing else in the project reads ``os.environ``; import ``SETTINGS`` (or call
 ``load_settings`` in tests) instead.
+
+Framing (``S3_FRAME_ANCESTORS``): the public, read-only pages may be shown in an iframe by any
+site by default (``*``); a space- or comma-separated list of origins
+(``S3_FRAME_ANCESTORS="https://www.example.org https://intranet.example.org"``, ``'self'`` for the
+app's own origin, ``'none'`` for no one) limits it to those sites. Pages that are not public
+(``NON_PUBLIC_PATHS``: signing in, reviewing, accounts, administration) are never framed, whatever
+the setting says (``security.is_public``).
 """
 from __future__ import annotations
 
@@ -34,6 +41,10 @@ def _nuts_version(value: str | None, default: str = "2021") -> str:
 MAX_KEYWORD_LENGTH = 200
 MAX_SELECTED_CODES = 50
 TABLE_PAGE_SIZE = 15
+# Path prefixes (under the URL prefix) of pages that are not public read-only views: they are
+# never shown in a frame of another site nor kept in a cache (security.is_public). A page that
+# signs people in, reviews or changes data goes under one of them.
+NON_PUBLIC_PATHS = ("/sign-in", "/signin", "/login", "/logout", "/review", "/account", "/admin")
 
 
 @dataclass(frozen=True)
@@ -50,8 +61,11 @@ class Settings:
     table_page_size: int = TABLE_PAGE_SIZE
     # NUTS version of the boundaries the data build and refresh use ("2021" or "2024").
     nuts_version: str = "2021"
-    # Origins allowed to show the app in an iframe (Content-Security-Policy frame-ancestors).
-    frame_ancestors: tuple[str, ...] = ("'self'",)
+    # Origins allowed to show the public pages in an iframe (Content-Security-Policy
+    # frame-ancestors): "*" (any site, the default) or a list of origins; see the module's docstring.
+    frame_ancestors: tuple[str, ...] = ("*",)
+    # Pages never framed nor cached, whatever frame_ancestors says.
+    non_public_paths: tuple[str, ...] = NON_PUBLIC_PATHS
     # Saved views a presenter steps through with the arrow keys.
     stories_file: Path = ROOT / "dashboard" / "stories.json"
     # Largest request body accepted (callback requests are a few kB).
@@ -62,14 +76,19 @@ class Settings:
 
 
 def _origins(value: str | None) -> tuple[str, ...]:
-    """Space- or comma-separated origins; 'self' and 'none' may be given with or without quotes."""
+    """Space- or comma-separated origins; 'self' and 'none' may be given with or without quotes;
+    unset or empty: any site ('*'); set but with nothing usable: the app's own origin only."""
     out = []
     for item in (value or "").replace(",", " ").split():
-        if item.strip("'") in {"self", "none"}:
+        if item == "*":
+            out.append("*")
+        elif item.strip("'") in {"self", "none"}:
             out.append(f"'{item.strip(chr(39))}'")
         elif item.startswith(("http://", "https://")) and all(c not in item for c in ";'\"\\ "):
             out.append(item.rstrip("/"))
-    return tuple(out) or ("'self'",)
+    if not (value or "").strip():
+        return Settings.frame_ancestors
+    return tuple(out) or ("'self'",)  # set, but nothing usable in it: the app's own origin only
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:

@@ -34,7 +34,7 @@ class ViewState:
     indicator: str = DEFAULT_INDICATOR
     year: int | None = None  # None: each region's latest year
     region: str = ""
-    view: str = ""  # the map fitted to one outermost region (catalog.OUTERMOST_REGIONS); "" = Europe
+    view: str = ""  # the map fitted to one region (the outermost regions have buttons); "" = Europe
     sort: str = "relevance"
     page: int = 1
     # display: iframe embedding, presentation mode, controls shown
@@ -71,9 +71,9 @@ def schema(atlas: Atlas) -> dict[str, uc.Field]:
         "year": uc.integer(1990, 2100, "Year '{}' is not a year.", empty={"latest"}),
         "region": lambda raw: (raw.upper() if raw.upper() in atlas.regions.index
                                else uc.Drop(f"Unknown region '{uc.short(raw)}'.")),
-        "view": lambda raw: (raw.upper() if raw.upper() in OUTERMOST_REGIONS and raw.upper() in atlas.regions.index
-                             else uc.Drop(f"Map view '{uc.short(raw)}' is not one of the outermost regions "
-                                          f"({', '.join(OUTERMOST_REGIONS)}).")),
+        "view": lambda raw: (raw.upper() if raw.upper() in atlas.regions.index
+                             else uc.Drop(f"Map view '{uc.short(raw)}' is not a region code (e.g. "
+                                          f"{', '.join(OUTERMOST_REGIONS[:3])} or ES51).")),
         "sort": uc.one_of({*SORTS, *(f"-{s}" for s in SORTS[1:])}, "Sort order '{}' is not known."),
         "page": uc.integer(1, 100000, "Page '{}' is not a page number."),
         **{k: uc.flag(k) for k in uc.DISPLAY_KEYS},

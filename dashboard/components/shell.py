@@ -23,9 +23,10 @@ def href(prefix: str, path: str) -> str:
     return prefix + path.lstrip("/")
 
 
-def navbar(prefix: str) -> dbc.Navbar:
+def navbar(prefix: str, present: str | None = None) -> dbc.Navbar:
     """Brand, page links and the view's tools; below the md breakpoint the links and tools fold
-    behind a menu button (toggled by a clientside callback in app.py)."""
+    behind a menu button (toggled by a clientside callback in app.py). ``present``: where the
+    "Present" button starts (the first step of the saved story)."""
     return dbc.Navbar(
         dbc.Container([
             dcc.Link(html.Span("S3 Atlas", className="navbar-brand"), href=href(prefix, "/")),
@@ -38,10 +39,10 @@ def navbar(prefix: str) -> dbc.Navbar:
                     html.Button("Copy link", id="copy-link", type="button", n_clicks=0,
                                 title="Copy the link to this view", className="btn btn-sm btn-link copy-link me-2"),
                     html.Span(id="copy-link-status", className="small text-light me-3 copy-status", role="status"),
-                    html.A("Present", id="present-link", href=href(prefix, "/?present=1"),
+                    html.A("Present", id="present-link", href=present or href(prefix, "/?present=1"),
                            className="btn btn-sm btn-outline-light",
-                           title="Presentation mode: large type, high contrast (keys: ← → step, m mode, f filters, "
-                                 "Esc exit)"),
+                           title="Presentation mode: the saved views in large type, high contrast (keys: ← → "
+                                 "step, m mode, f filters, Esc exit)"),
                 ], className="d-flex align-items-center nav-tools"),
             ], id="nav-collapse", navbar=True, is_open=False),
         ], fluid=True),
@@ -75,10 +76,14 @@ def shell_classes(search: str) -> str:
     return " ".join(classes)
 
 
-def present_toggle(pathname: str, search: str) -> tuple[str, str]:
-    """(href, label) of the navbar's presentation switch for the current view."""
+def present_toggle(pathname: str, search: str, start: str | None = None) -> tuple[str, str]:
+    """(href, label) of the navbar's presentation switch: out of presentation mode for the current
+    view, or into it at ``start`` (the first step of the saved story, so the arrow keys step on
+    from the first press), or, without a story, the current view in presentation mode."""
     if display_of(search)["present"]:
         return pathname + without(search, {"present", "story", "step"}), "Exit presentation"
+    if start:
+        return start, "Present"
     rest = without(search, {"present"})
     return pathname + (rest + "&" if rest else "?") + "present=1", "Present"
 
@@ -90,7 +95,8 @@ def stepper_bar(prefix: str, step: dict | None, starts: list[tuple[str, str]] | 
         if not starts:
             return None
         return html.Div([html.Span("Saved views: ", className="me-2")] + [
-            dcc.Link(f"▶ {title}", href=href(prefix, url), className="btn btn-sm btn-light me-2") for title, url in starts
+            dcc.Link(f"▶ {title}", href=href(prefix, url), className="btn btn-sm btn-light me-2 story-start")
+            for title, url in starts
         ], className="stepper d-flex align-items-center justify-content-center")
     return html.Div([
         dcc.Link("‹ Previous", id="step-prev", href=href(prefix, step["prev"]), className="btn btn-sm btn-light")

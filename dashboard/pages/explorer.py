@@ -108,12 +108,14 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
     panel = filter_panel(atlas, state)
     table = table_view(atlas, state, prefix)
     figure = explorer_figure(atlas, state, geometry_url)
-    main = [
-        map_controls(atlas, state),
-        dcc.Loading(dcc.Graph(id="ex-map", figure=figure, config=MAP_CONFIG, className="explorer-map"),
-                    delay_show=300),
-        html.Div(id="ex-legend", className="map-legend"),  # phones: the map's legend under it, not over it
-        html.Div(views_bar(atlas, state), id="ex-views"),
+    # the map's legend: HTML over the map's top right corner (plotly's colour bar squeezes its
+    # labels together where a class is narrow), under the map on phones
+    frame = html.Div([dcc.Loading(dcc.Graph(id="ex-map", figure=figure, config=MAP_CONFIG, className="explorer-map"),
+                                  delay_show=300, parent_className="map-loading"),
+                      html.Div(id="ex-legend", className="map-legend", role="group",
+                               **{"aria-label": "Map legend"})], className="map-frame")
+    views = html.Div(views_bar(atlas, state), id="ex-views", className="ex-views")
+    answer = [
         credit_line(atlas.version),
         html.Div([html.Div(selected_panel(atlas, state, prefix), id="ex-selected"),
                   dbc.Button("Clear selection", id="ex-clear", size="sm", color="link", className="ms-2 p-0",
@@ -127,7 +129,9 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
             html.Div([dbc.Label("Sort by", html_for="ex-sort", className="me-2 mb-0 small"),
                       slot(dcc.Dropdown(id="ex-sort", options=SORT_OPTIONS, value=state.sort, clearable=False,
                                    style={"minWidth": "12rem"}))], className="d-flex align-items-center table-tools"),
-        ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1"),
+        ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1 count-row"),
+    ]
+    rest = [
         html.Div([table_header(), html.Div(table["rows"], id="ex-table")], className="priority-table secondary"),
         html.Div([html.Span("Download this view: ", className="text-muted"),
                   html.A("priorities (CSV)", id="ex-dl-csv", href=f"{prefix}export/priorities.csv{to_query(state)}"),
@@ -144,13 +148,25 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
     ]
     toggle = dbc.Button("Filters", id="ex-filters-toggle", size="sm", color="secondary", outline=True,
                         className="mb-2 filters-toggle", n_clicks=0, title="Show or hide the filters (key: f)")
+    # shown where the filters lie over the map (embed and presentation modes)
+    close = dbc.Button("Close filters ×", id="ex-filters-close", size="sm", color="secondary", n_clicks=0,
+                       className="filters-close")
     if compact:
-        body = [toggle, dbc.Collapse(panel, id="ex-filters-collapse", is_open=False, className="mb-2"), *main]
+        # one screen: a bar of controls, the map filling what is left of the screen (the filters lie
+        # over it when opened, with their close button), and the view's answer (count line,
+        # selected region) under it; the table, when shown, comes after
+        bar = html.Div([toggle, map_controls(atlas, state), views], className="stage-bar")
+        body = [html.Div([
+            bar,
+            html.Div([dbc.Collapse([close, panel], id="ex-filters-collapse", is_open=False, className="filters-overlay"),
+                      frame, *answer], className="stage-body"),
+        ], className="ex-stage"), *rest]
     else:
         # wide screens show the filters beside the map; narrow ones fold them behind the button,
         # so the map is in the first screen of a phone
+        main = [map_controls(atlas, state), frame, views, *answer, *rest]
         body = [dbc.Row([dbc.Col([html.Div(toggle, className="d-lg-none"),
-                                  dbc.Collapse(panel, id="ex-filters-collapse", is_open=False,
+                                  dbc.Collapse([close, panel], id="ex-filters-collapse", is_open=False,
                                                className="mb-2 side-filters")], lg=3, className="side-col"),
                          dbc.Col(main, lg=9)])]
     return html.Div([html.H1("Explore the priorities of Europe's Smart Specialisation Strategies",
@@ -167,19 +183,29 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
 
 def views_bar(atlas: Atlas, state: ViewState):
     """Buttons that fit the map to Europe or to one outermost region (the URL's ``view``; assets/app.js
-    sets it on a click). The current view is marked pressed."""
+    sets it on a click). The current view is marked pressed. In embed and presentation modes they
+    fold into a small "Map view" menu (a row of them would take a line of a small screen)."""
     def button(label: str, value: str, title: str):
         return html.Button(label, type="button", title=title, className="btn btn-link btn-sm map-view",
                            **{"data-url-param": "view", "data-url-value": value,
                               "aria-pressed": "true" if state.view == value else "false"})
 
     regions = [r for r in OUTERMOST_REGIONS if r in atlas.regions.index]
+    buttons = [button(atlas.regions.at[r, "name_latn"], r,
+                      f"The map fitted to {atlas.regions.at[r, 'name_latn']} ({r})") for r in regions]
+    if state.embed or state.present:
+        current = atlas.regions.at[state.view, "name_latn"] if state.view else "Europe"
+        return island(html.Details([
+            html.Summary(["Map: ", html.Strong(current)], className="btn btn-sm btn-outline-secondary"),
+            html.Div([button("Europe", "", "The map of Europe"),
+                      html.Span("Outermost regions", className="text-muted small px-2"), *buttons],
+                     className="map-views-list", role="group", **{"aria-label": "Map view"}),
+        ], className="map-views-menu"))
     return island(html.Div([
         html.Span("Map view:", className="text-muted"),
         button("Europe", "", "The map of Europe"),
         html.Span("· outermost regions:", className="text-muted"),
-        *[button(atlas.regions.at[r, "name_latn"], r, f"The map fitted to {atlas.regions.at[r, 'name_latn']} ({r})")
-          for r in regions],
+        *buttons,
     ], className="map-views small", role="group", **{"aria-label": "Map view"}))
 
 
@@ -190,7 +216,7 @@ def display_suffix(state: ViewState) -> str:
 
 def selected_panel(atlas: Atlas, state: ViewState, prefix: str):
     if not state.region:
-        return html.Span("Click a region on the map to narrow the table to it.", className="text-muted small")
+        return html.Span("Click a region on the map to narrow the table to it.", className="text-muted small select-hint")
     r = atlas.regions.loc[state.region]
     return html.Div([
         html.Span("Selected: ", className="text-muted"),
@@ -295,9 +321,10 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
                             Input("ex-map", "figure"))
 
     @app.callback(Output("ex-filters-collapse", "is_open"), Input("ex-filters-toggle", "n_clicks"),
-                  State("ex-filters-collapse", "is_open"), prevent_initial_call=True)
-    def toggle_filters(_n, is_open):
-        return not is_open
+                  Input("ex-filters-close", "n_clicks"), State("ex-filters-collapse", "is_open"),
+                  prevent_initial_call=True)
+    def toggle_filters(_n, _close, is_open):
+        return False if ctx.triggered_id == "ex-filters-close" else not is_open
 
     app.clientside_callback(ClientsideFunction("s3", "exportLinks"), [Output(i, "href") for i, _ in EXPORTS],
                             Input("ex-url", "search"), State("ex-export-bases", "data"), prevent_initial_call=True)

@@ -182,10 +182,16 @@ def test_a_map_view_fits_an_outermost_region_and_stays_through_filter_changes(at
 
     state, notes = parse_query("?q=tourism&view=fry4", atlas)  # codes in any case, as for regions
     assert state.view == "FRY4" and notes == []
-    for bad in ("FR10", "<b>", "x" * 300):  # a mainland region, markup, oversize: dropped with a note
+    for bad in ("ZZ99", "<b>", "x" * 300):  # not a region, markup, oversize: dropped with a note
         dropped, notes = parse_query({"view": bad}, atlas)
-        assert dropped.view == "" and len(notes) == 1 and "outermost regions" in notes[0] and len(notes[0]) < 200
+        assert dropped.view == "" and len(notes) == 1 and "not a region code" in notes[0] and len(notes[0]) < 200
     assert all(r in atlas.regions.index for r in OUTERMOST_REGIONS)
+    # any region can be the view (a presentation's step about a region zooms to it)
+    es51 = explorer_figure(atlas, parse_query("?region=ES51&view=es51", atlas)[0], geometry_url).layout.geo
+    lon_min, lat_min, lon_max, lat_max = atlas.bounds(2)["ES51"]
+    assert es51.lonaxis.range[0] < lon_min and lon_max < es51.lonaxis.range[1]
+    assert es51.lataxis.range[0] < lat_min and lat_max < es51.lataxis.range[1]
+    assert es51.lataxis.range[1] - es51.lataxis.range[0] < 8  # Catalonia, not Europe (37 degrees high)
 
     geo = explorer_figure(atlas, state, geometry_url).layout.geo
     europe = explorer_figure(atlas, ViewState(q="tourism"), geometry_url)
