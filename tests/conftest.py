@@ -24,9 +24,7 @@ from dashboard.data.atlas import get_atlas
 from dashboard.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401 (the browser tests import them from here)
 
 
 @pytest.fixture(scope="session")
