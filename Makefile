@@ -75,8 +75,8 @@ test: check-test-tools $(VENV)/.installed-test
 	$(PY) -m pytest -q
 
 ## make test-fast: the suite without the browser tests (no Chromium needed; nginx and pdftotext are)
-test-fast: $(VENV)/.installed-test
-	@$(MAKE) --no-print-directory check-test-tools BROWSER=0
+test-fast: BROWSER = 0
+test-fast: check-test-tools $(VENV)/.installed-test
 	$(PY) -m pytest -q -m "not browser"
 
 ## make bench: performance figures against a naive baseline (prints, writes bench/results/bench.json)
