@@ -4,9 +4,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOST=0.0.0.0 PORT=8050 WORKERS=2
 WORKDIR /app
 
-COPY pyproject.toml README.md DATA_NOTICE.md LICENSE ./
+COPY pyproject.toml constraints.txt README.md DATA_NOTICE.md LICENSE ./
 COPY dashboard ./dashboard
-RUN pip install --no-cache-dir '.[serve]'
+# the app, gunicorn and the Redis client (deploy/compose.yaml shares a cache), at the tested versions
+RUN pip install --no-cache-dir -c constraints.txt '.[serve,redis]'
 
 COPY app.py gunicorn.conf.py ./
 COPY assets ./assets

@@ -5,10 +5,16 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+import sys
+
 from dashboard.app import create_app
+from dashboard.cache import CacheConfigError
 from dashboard.settings import SETTINGS
 
-app = create_app()
+try:
+    app = create_app()
+except CacheConfigError as e:  # a configuration the server cannot run with: say so, no traceback
+    sys.exit(f"S3 Atlas cannot start: {e}")
 server = app.server
 
 if __name__ == "__main__":

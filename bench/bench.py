@@ -38,6 +38,7 @@ from dashboard.data.query import indicator_values  # noqa: E402
 from dashboard.views.explorer import map_values  # noqa: E402
 from dashboard.pages.explorer import map_figure  # noqa: E402
 from plotly.io.json import to_json_plotly  # noqa: E402
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from dashboard.callback_requests import bodies_for_states  # noqa: E402
 from dashboard.settings import SETTINGS  # noqa: E402
 from dashboard.state import ViewState  # noqa: E402
@@ -301,8 +302,6 @@ def bench_first_load() -> dict:
 
     port = free_port()
     proc, _ = start([sys.executable, "app.py"], port)
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
     js_painted = ("() => { const gd = document.querySelector('#ex-map .js-plotly-plot');"
                   " return !!(gd && gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot"
                   " && Array.from(gd.querySelectorAll('path.choroplethlocation'))"
@@ -310,7 +309,7 @@ def bench_first_load() -> dict:
     out = {}
     try:
         with sync_playwright() as p:
-            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             ctx = b.new_context(viewport={"width": 1400, "height": 1000})
             page = ctx.new_page()
             cdp = ctx.new_cdp_session(page)

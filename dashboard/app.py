@@ -337,6 +337,23 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
 
     app.interpolate_index = interpolate_index
 
+    index_endpoints = {prefix, f"{prefix}<path:path>"}  # Dash's page index and its catch-all (same view)
+
+    @server.after_request
+    def not_found_status(resp):
+        """An address with no page (an unknown path, region or partnership) gets its friendly
+        "not found" page, as every page does, with the status 404 instead of 200."""
+        if request.endpoint in index_endpoints and resp.status_code == 200:
+            search = "?" + request.query_string.decode("utf-8", "replace") if request.query_string else ""
+            path = "/" + (app.strip_relative_path(request.path) or "").strip("/")
+            try:
+                missing = not_found.is_not_found(page_of(path, search))
+            except Exception:  # the page itself will say what went wrong; the status stays
+                missing = False
+            if missing:
+                resp.status_code = 404
+        return resp
+
     @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
     def route(pathname, search):
         return page_of("/" + (app.strip_relative_path(pathname or "/") or "").strip("/"), search)

@@ -8,6 +8,7 @@ and written here for every page.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
@@ -105,9 +106,42 @@ def integer(lo: int, hi: int, note: str, empty: Collection[str] = ()) -> Validat
     return check
 
 
-def text(limit: int) -> Validator:
+# Characters a typed text never holds: controls, invisible format characters (bidirectional
+# overrides, soft hyphens), surrogates, private-use and unassigned code points, and U+FFFD, which
+# stands for bytes that were not valid UTF-8 in the link.
+UNWANTED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+INVALID = "\ufffd"
+
+
+def clean(raw: str) -> tuple[str, list[str]]:
+    """(text without control or invalid characters, the removed ones as U+XXXX, each once).
+    Line breaks and tabs become spaces (they separate words)."""
+    kept, removed = [], []
+    for ch in raw:
+        if ch.isspace():
+            kept.append(" " if unicodedata.category(ch) == "Cc" else ch)
+        elif ch == INVALID or unicodedata.category(ch) in UNWANTED:
+            removed.append(f"U+{ord(ch):04X}")
+        else:
+            kept.append(ch)
+    return "".join(kept).strip(), list(dict.fromkeys(removed))
+
+
+def text(limit: int, what: str = "keyword") -> Validator:
+    """Free text: control and invalid characters removed, cut to ``limit`` characters; the user
+    is told of each change."""
     def check(raw: str):
-        return raw if len(raw) <= limit else Kept(raw[:limit], f"The keyword was cut to {limit} characters.")
+        value, removed = clean(raw)
+        notes = []
+        if removed:
+            shown = ", ".join(removed[:5]) + (f" and {len(removed) - 5} more" if len(removed) > 5 else "")
+            notes.append(f"Control or invalid characters were removed from the {what}: {shown}.")
+        if len(value) > limit:
+            value = value[:limit].rstrip()
+            notes.append(f"The {what} was cut to {limit} characters.")
+        if not value:
+            return Drop(" ".join(notes) or None)
+        return Kept(value, " ".join(notes)) if notes else value
     return check
 
 

@@ -24,9 +24,7 @@ from dashboard.data.atlas import get_atlas
 from dashboard.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401 (the browser tests import them from here)
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +97,9 @@ class Watched:
     One kind of error is set apart instead of failing a test: plotly.js finishing an
     asynchronous draw of a graph that Dash has already removed because the page changed
     (its own code, its own frames only, reading a property of the removed map). It has no
-    effect a person can see; every other error is recorded.
+    effect a person can see; every other error is recorded. A page the test opens at an address
+    with no page answers 404 with its friendly page: Chromium's console line about that status is
+    not an error of the page.
     """
 
     def __init__(self, page):
@@ -108,11 +108,18 @@ class Watched:
         self.errors: list[str] = []
         self.plotly_teardown: list[str] = []
         self.trail: list[str] = []  # printed when the test fails: what the page logged and what failed
+        self.not_found_pages: set[str] = set()  # documents that answered 404 (a "not found" page)
         page.on("request", self._request)
         page.on("pageerror", self._pageerror)
         page.on("console", self._console)
         page.on("requestfailed", lambda r: self.trail.append(f"request failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and self.trail.append(f"HTTP {r.status}: {r.url}"))
+        page.on("response", self._response)
+
+    def _response(self, resp):
+        if resp.status >= 400:
+            self.trail.append(f"HTTP {resp.status}: {resp.url}")
+        if resp.status == 404 and resp.request.resource_type == "document":
+            self.not_found_pages.add(resp.url)
 
     def _request(self, req):
         url = req.url
@@ -129,6 +136,8 @@ class Watched:
     def _console(self, msg):
         self.trail.append(f"console {msg.type}: {msg.text[:300]}")
         if msg.type != "error":
+            return
+        if msg.text.startswith("Failed to load resource") and (msg.location or {}).get("url") in self.not_found_pages:
             return
         if TEARDOWN.search(msg.text) and in_plotly((msg.location or {}).get("url", "")):
             self.plotly_teardown.append(msg.text)

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE_DIR = ROOT / "build" / "lighthouse"
 LIGHTHOUSE = NODE_DIR / "node_modules" / ".bin" / "lighthouse"
 AXE_JS = NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+sys.path.insert(0, str(ROOT))
+from tools.chromium import CHROMIUM  # noqa: E402
 CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
                 "--no-first-run --disable-sync")
 PAGES = ["/", "/region/ES51", "/compare?regions=ES51,BE3", "/partnerships", "/match"]

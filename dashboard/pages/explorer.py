@@ -269,8 +269,10 @@ def register_routes(server, atlas: Atlas, prefix: str) -> None:
     def state() -> ViewState:
         return parse_query(request.query_string.decode("utf-8", "replace"), atlas)[0]
 
-    def attachment(body, mimetype: str, name: str) -> Response:
-        return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    def attachment(body, content_type: str, name: str) -> Response:
+        # content_type is sent as given (a mimetype= would get a second "; charset=utf-8" for text/*)
+        return Response(body, content_type=content_type,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @server.route(f"{prefix}{DETAIL_ROUTE}/<priority_id>")
     def priority_detail(priority_id: str):

@@ -137,7 +137,7 @@ def register_routes(server, prefix: str = "/") -> None:
 
     @server.route(f"{prefix}match/template.csv")
     def match_template_csv():
-        return Response(template_frame().to_csv(index=False), mimetype="text/csv; charset=utf-8",
+        return Response(template_frame().to_csv(index=False), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="s3-atlas-priorities-template.csv"'})
 
     @server.route(f"{prefix}match/template.xlsx")

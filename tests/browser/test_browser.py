@@ -152,9 +152,16 @@ def test_bad_url_parameters_show_a_note_not_an_error(live_server, page):
 
 def test_unknown_page_is_friendly(live_server, page):
     pg = page.page
-    pg.goto(live_server + "/no/such/page", wait_until="networkidle")
-    pg.wait_for_selector(".not-found")
-    assert "Page not found" in pg.inner_text(".not-found")
+    resp = pg.goto(live_server + "/no/such/page", wait_until="networkidle")
+    assert resp.status == 404
+    # the live page (Dash has drawn it: the first response's copy is gone), in the app's shell
+    pg.wait_for_selector("#page .not-found")
+    pg.wait_for_selector("#ssr-page", state="detached")
+    assert "Page not found" in pg.inner_text("#page .not-found")
+    assert pg.locator("nav a", has_text="Explorer").first.is_visible()
+    pg.click("#page .not-found a")  # its link leads on to the explorer
+    pg.wait_for_selector("#ex-map")
+    assert page.errors == [], page.errors
 
 
 def test_choosing_a_partnership_draws_its_members_over_the_map(live_server, page, atlas):

@@ -84,7 +84,8 @@ def test_partnership_page_members_and_legend(live_server, page, atlas):
 
 def test_unknown_partnership_is_friendly(live_server, page):
     pg = page.page
-    pg.goto(live_server + "/partnerships/no-such-thing", wait_until="networkidle")
+    resp = pg.goto(live_server + "/partnerships/no-such-thing", wait_until="networkidle")
+    assert resp.status == 404
     pg.wait_for_selector(".not-found")
     assert "Partnership not found" in pg.inner_text(".not-found")
     assert pg.get_attribute("#pp-back", "href").endswith("/partnerships")

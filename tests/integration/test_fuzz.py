@@ -44,7 +44,10 @@ codes = {
 valid_states = st.builds(
     ViewState,
     mode=st.sampled_from(MODES),
-    q=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30).map(str.strip),
+    # a keyword as a person types it: no control, invisible format, private-use, unassigned or
+    # invalid (U+FFFD) characters, which the parser removes with a note
+    q=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn"),
+                                     blacklist_characters="\ufffd"), max_size=30).map(str.strip),
     level=st.one_of(st.none(), st.integers(0, 3)),
     nace=codes["nace"], nabs=codes["nabs"], eco=codes["eco"],
     platform=st.sampled_from([""] + sorted(ATLAS.platforms.platform_id)),

@@ -82,8 +82,10 @@ http {{
   }}
 }}
 """)
-    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # A private nginx: its own config, prefix, pid file, logs and port, in the foreground; stopped
+    # below by its own pid (never any other nginx on the machine).
+    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp_path), "-e", str(tmp_path / "logs" / "error.log"),
+                             "-g", "daemon off;"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 15
         while True:
@@ -101,6 +103,7 @@ http {{
         upstreams = {line.split()[0] for line in (tmp_path / "logs" / "access.log").read_text().splitlines()}
         # the session really was spread over both instances
         assert upstreams >= {base_a.split("//")[1], base_b.split("//")[1]}
+        assert int((tmp_path / "nginx.pid").read_text()) == proc.pid  # the nginx this test started
     finally:
         proc.terminate()
         proc.wait(timeout=10)

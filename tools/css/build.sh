@@ -1,7 +1,7 @@
 #!/bin/sh
 # Bootstrap's CSS cut to what the app uses (tools/css/purge.js), into assets/vendor/ with
 # pre-compressed copies. Run after adding Bootstrap classes to the app (`make css`); the result is
-# committed. Bootstrap comes from the Bootstrap-Flask package the app already depends on.
+# committed. Bootstrap comes from the Bootstrap-Flask package (the `css` extra, installed by `make css`).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
