@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from ..data.atlas import Atlas
 from ..data.search import highlight_terms
+from ..data.wording import plain
 
 def safe_link(url: str, text: str, **kw):
     """A link only for http(s) URLs; anything else is shown as plain text."""
@@ -58,7 +59,7 @@ def priority_detail(atlas: Atlas, r) -> list:
     period_note = atlas.strategies.at[r.strategy_id, "period_note"]
     document = atlas.strategies.at[r.strategy_id, "document_url"]
     detail = [
-        html.P(highlighted(r.description, matched) if r.description else
+        html.P(highlighted(plain(r.description), matched) if r.description else
                html.Span("No description in the source.", className="text-muted")),
     ]
     if r.title_original and r.title_original != r.title:
@@ -107,7 +108,7 @@ def priority_rows(atlas: Atlas, rows: pd.DataFrame, detail_href) -> list:
         out.append(html.Details([
             html.Summary([
                 html.Span(f"{r.region_name} ({r.nuts_id})", className="pt-region"),
-                html.Span([*highlighted(r.title, matched), kind, match_badge(r)], className="pt-priority"),
+                html.Span([*highlighted(plain(r.title), matched), kind, match_badge(r)], className="pt-priority"),
                 html.Span(f"{r.strategy_title} ({period})", className="pt-strategy"),
             ], className="pt-row"),
             html.Div(className="pt-detail", **{"aria-live": "polite", "data-detail": detail_href(r.priority_id)}),

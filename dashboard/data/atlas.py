@@ -180,7 +180,7 @@ def read_priorities(data_dir: Path, strategies: pd.DataFrame, regions: pd.DataFr
                                         "keywords", "kind", "source_url", "source_note"])
     # optional columns: where a description gathered later comes from
     p = p.assign(**{c: "" for c in ("description_source_url", "description_note") if c not in p})
-    for c in ("title", "description", "source_note", "description_note"):  # notes of the gathering, in plain words
+    for c in ("source_note", "description_note"):  # notes of the gathering, in plain words
         p[c] = p[c].map(plain)
     p["nuts_id"] = p.strategy_id.map(strategies.nuts_id)
     p["level"] = p.strategy_id.map(strategies.level).astype(int)

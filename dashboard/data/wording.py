@@ -24,6 +24,7 @@ REWRITES = (
     (r"\s*\((?:region-page-test|new) layout\)", ""),
     (r"\s*\(extracted in [^)]*\)", ""),
     (r"\bPARTIAL( list)?\s*:", r"Incomplete\1:"),
+    (r"\bPARTIAL\b", "incomplete"),
     (r"\s+[–-]\s+Incomplete", "; incomplete"),
     (r"\b(?:the )?(?:official page )?(?:stored )?(?:excerpt|page text|copy|text|page)\s+(?:was |is )?"
      r"(?:cut(?: off| short)?|truncated|ends)\b", "the page text that was read stops"),
@@ -32,6 +33,7 @@ REWRITES = (
     (r"\b(?:the )?(?:official page )?excerpt\b", "the copy of the page that was read"),
     (r"\bcopy of the page reads\b", "copy of the page that was read"),
     (r"\bEye@RIS3 encoding\b", "Eye@RIS3 listing"),
+    (r"\bEye@RIS3 encoded\b", "Eye@RIS3 listed"),
     (r"\bnot captured\b", "not in this atlas"),
     (r"\bthe work-list\b", "the listed"),
     (r"\bnot stated on page\b", "not stated on the page"),
