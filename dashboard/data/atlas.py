@@ -6,6 +6,7 @@ function of (atlas, view state).
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import unicodedata
 from dataclasses import dataclass, field
@@ -157,6 +158,9 @@ def read_regions(data_dir: Path) -> tuple[pd.DataFrame, dict[str, tuple[str, ...
     return regions, {k: tuple(v) for k, v in children.items()}
 
 
+CLOSED_PERIOD = re.compile(r"^\d{4}\s*[-–]\s*\d{4}$")
+
+
 def read_strategies(data_dir: Path, regions: pd.DataFrame) -> pd.DataFrame:
     """Strategies (index strategy_id) with their territory's level and country and the period group."""
     strategies = _read(data_dir, "strategies", ["strategy_id", "nuts_id", "territory_name", "title", "period",
@@ -165,9 +169,12 @@ def read_strategies(data_dir: Path, regions: pd.DataFrame) -> pd.DataFrame:
     strategies = strategies.assign(**{c: "" for c in ("superseded_by", "superseded_source_url") if c not in strategies})
     strategies["level"] = strategies.nuts_id.map(regions.level).astype(int)
     strategies["country"] = strategies.nuts_id.map(regions.country)
-    strategies["period_group"] = strategies.period.map(period_group)
     # what tables show (the period, or that none is stated) and the rest of the source's note, in plain words
     parts = [split_period(v) for v in strategies.period]
+    # the group of a stated closed period is its own ('2014-2020 (a 2021-2027 update exists, not in this
+    # atlas)' ended by 2020); open or unstated periods are grouped by the years their note gives
+    strategies["period_group"] = [period_group(short if CLOSED_PERIOD.match(short) else full)
+                                  for (short, _), full in zip(parts, strategies.period)]
     strategies["period_label"] = [period_label(short) for short, _ in parts]
     strategies["period_note"] = [note for _, note in parts]
     strategies["source_note"] = strategies.source_note.map(plain)

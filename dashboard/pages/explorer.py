@@ -46,7 +46,7 @@ SORT_OPTIONS = [{"label": "Relevance", "value": "relevance"}, {"label": "Region"
 
 # the level filters strategies, not the map's detail: said next to it, so a grey Europe at NUTS 3 surprises no one
 LEVEL_NOTE = ("Filters strategies by the level they were written for; the map shows their territories "
-              "(grey: no strategy of that level). Indicator maps are drawn at this level.")
+              "(grey: none at that level).")
 # Long lists of codes: a taller list than the dropdown's 200 px (three wrapped rows in the side column)
 CODE_LIST = {"maxHeight": 420}
 
