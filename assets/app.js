@@ -143,7 +143,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         return c;
       }
       function span(props) { return { type: "Span", namespace: "dash_html_components", props: props }; }
-      var items = [span({ className: "legend-title", children: (cb.title && cb.title.text) || "" })];
+      var title = String((cb.title && cb.title.text) || "").replace(/<br\s*\/?>/gi, " · ");  // plotly markup: text here
+      var items = [span({ className: "legend-title", children: title })];
       for (var i = vals.length - 1; i >= 0; i--) {
         items.push(span({ className: "legend-item", children: [
           span({ className: "legend-swatch", style: { background: colorAt(vals[i]) } }), String(texts[i] || "")] }));
