@@ -183,6 +183,33 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         return keep.concat(hits);
       }).catch(function () { return nu; });
     },
+    codeOptions: function (search, options) {
+      // A classification's options in the order that answers what was typed (the dropdown lists
+      // them in this order and Enter picks the first): the code itself ("C" is section C, "10" or
+      // "C.10" division 10), then the codes under it, then names that start with the text, names
+      // with a word that starts with it, the rest. Sections before divisions, then by code.
+      // Each option's "search" is its code and name, folded (components/options.py).
+      var q = fold(search || "").trim();
+      function rank(o) {
+        if (!q) return 0;
+        var s = String(o.search || ""), cut = s.indexOf(" ");
+        var code = cut < 0 ? s : s.slice(0, cut), name = cut < 0 ? "" : s.slice(cut + 1);
+        var value = fold(o.value);
+        if (code === q || value === q) return 0;
+        if (code.indexOf(q + ".") === 0 || (code.indexOf(".") > 0 && value.indexOf(q) === 0)) return 1;
+        if (name.indexOf(q) === 0) return 2;
+        if (name.indexOf(" " + q) >= 0) return 3;
+        return 4;
+      }
+      function division(o) { return String(o.search || "").split(" ")[0].indexOf(".") > 0 ? 1 : 0; }
+      var keyed = (options || []).map(function (o) { return [rank(o), division(o), String(o.value), o]; });
+      keyed.sort(function (a, b) {
+        return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+      });
+      var sorted = keyed.map(function (k) { return k[3]; });
+      var same = sorted.every(function (o, i) { return o === options[i]; });
+      return same ? window.dash_clientside.no_update : sorted;
+    },
     toggleNav: function (n, pathname, isOpen) {
       var trig = (window.dash_clientside.callback_context.triggered || [])[0] || {};
       if ((trig.prop_id || "").indexOf("nav-toggle") === 0) return !isOpen;

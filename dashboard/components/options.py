@@ -27,9 +27,18 @@ def chosen_region_options(atlas: Atlas, ids) -> list[dict]:
 
 
 def nace_options(atlas: Atlas) -> list[dict]:
-    """NACE sections and their divisions ('C.26 — ...')."""
-    return [{"label": f"{r.code} — {r.name}" if r.level == "section" else f"{r.section}.{r.code} — {r.name}",
-             "value": r.code} for r in atlas.nace.itertuples()]
+    """NACE sections first ('C — Manufacturing (section)'), then the divisions ('C.10 — Food
+    products'). ``search`` is the option's code and name, folded ('c.10 food products'): the
+    browser ranks the options by it as the user types (assets/app.js, ``codeOptions``), so that
+    "C" puts section C first and a name puts the options that start with it before the others."""
+    nace = atlas.nace
+    sections = [r for r in nace.itertuples() if r.level == "section"]
+    divisions = sorted((r for r in nace.itertuples() if r.level != "section"), key=lambda r: r.code)
+    out = [{"label": f"{r.code} — {r.name} (section)", "value": r.code, "search": fold(f"{r.code} {r.name}")}
+           for r in sections]
+    out += [{"label": f"{r.section}.{r.code} — {r.name}", "value": r.code,
+             "search": fold(f"{r.section}.{r.code} {r.name}")} for r in divisions]
+    return out
 
 
 def nabs_options(atlas: Atlas) -> list[dict]:

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from ..data.atlas import Atlas
 from ..data.search import highlight_terms
+from ..data.wording import plain
 
 def safe_link(url: str, text: str, **kw):
     """A link only for http(s) URLs; anything else is shown as plain text."""
@@ -67,10 +68,11 @@ def priority_detail(atlas: Atlas, r) -> list:
     """What an opened row shows: description, original name, keywords (matched words marked),
     codes with where each came from, strategy and sources, and the region's profile."""
     matched = getattr(r, "matched", "")
-    period = atlas.strategies.at[r.strategy_id, "period"]
+    period = atlas.strategies.at[r.strategy_id, "period_label"]
+    period_note = atlas.strategies.at[r.strategy_id, "period_note"]
     document = atlas.strategies.at[r.strategy_id, "document_url"]
     detail = [
-        html.P(highlighted(r.description, matched) if r.description else
+        html.P(highlighted(plain(r.description), matched) if r.description else
                html.Span("No description in the source.", className="text-muted")),
     ]
     if r.title_original and r.title_original != r.title:
@@ -82,13 +84,15 @@ def priority_detail(atlas: Atlas, r) -> list:
         html.Div([html.Strong("NABS: ")] + code_badges(atlas, r.priority_id, "nabs")),
         html.Div([html.Strong("Ecosystems: ")] + code_badges(atlas, r.priority_id, "ecosystem")),
         html.P([
-            html.Strong("Strategy: "), r.strategy_title, f" ({period})" if period else "", " · ",
+            html.Strong("Strategy: "), r.strategy_title, f" ({period})", " · ",
             safe_link(r.source_url, "source of this priority"),
             *([" · ", safe_link(document, "strategy document")] if document else []),
         ], className="mt-2 mb-1"),
     ]
+    if period_note:  # what the source says about the period, beyond the years the table shows
+        detail.append(html.P(f"About the period: {period_note}", className="small text-muted mb-0 pt-period-note"))
     if r.source_note:
-        detail.append(html.P(r.source_note, className="small text-muted mb-0"))
+        detail.append(html.P(f"About the source: {r.source_note}", className="small text-muted mb-0"))
     # relative: the explorer is served at the app's root, so this follows any URL prefix
     detail.append(html.P(dcc.Link(f"Profile of {r.region_name} ({r.nuts_id}) →", href=f"region/{r.nuts_id}",
                                   className="pt-profile-link"), className="mt-1 mb-0"))
@@ -112,13 +116,13 @@ def priority_rows(atlas: Atlas, rows: pd.DataFrame, detail_href) -> list:
     out = []
     for r in rows.itertuples():
         matched = getattr(r, "matched", "")
-        period = atlas.strategies.at[r.strategy_id, "period"]
+        period = atlas.strategies.at[r.strategy_id, "period_label"]  # notes on it in the row's detail
         kind = "" if r.kind == "priority" else f" [{r.kind}]"
         out.append(html.Details([
             html.Summary([
                 html.Span(f"{r.region_name} ({r.nuts_id})", className="pt-region"),
-                html.Span([*highlighted(r.title, matched), kind, match_badge(r)], className="pt-priority"),
-                html.Span(f"{r.strategy_title} ({period})" if period else r.strategy_title, className="pt-strategy"),
+                html.Span([*highlighted(plain(r.title), matched), kind, match_badge(r)], className="pt-priority"),
+                html.Span(f"{r.strategy_title} ({period})", className="pt-strategy"),
             ], className="pt-row"),
             html.Div(className="pt-detail", **{"aria-live": "polite", "data-detail": detail_href(r.priority_id)}),
         ], className="pt-item", **{"data-priority": r.priority_id}))

@@ -6,6 +6,7 @@ function of (atlas, view state).
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import pandas as pd
 from .catalog import INDICATOR_BY_ID
 from .periods import period_group
 from .schema import DataError, read_csv
+from .wording import period_label, plain, split_period
 
 LEVELS = (0, 1, 2, 3)
 
@@ -156,6 +158,9 @@ def read_regions(data_dir: Path) -> tuple[pd.DataFrame, dict[str, tuple[str, ...
     return regions, {k: tuple(v) for k, v in children.items()}
 
 
+CLOSED_PERIOD = re.compile(r"^\d{4}\s*[-–]\s*\d{4}$")
+
+
 def read_strategies(data_dir: Path, regions: pd.DataFrame) -> pd.DataFrame:
     """Strategies (index strategy_id) with their territory's level and country and the period group."""
     strategies = _read(data_dir, "strategies", ["strategy_id", "nuts_id", "territory_name", "title", "period",
@@ -164,7 +169,15 @@ def read_strategies(data_dir: Path, regions: pd.DataFrame) -> pd.DataFrame:
     strategies = strategies.assign(**{c: "" for c in ("superseded_by", "superseded_source_url") if c not in strategies})
     strategies["level"] = strategies.nuts_id.map(regions.level).astype(int)
     strategies["country"] = strategies.nuts_id.map(regions.country)
-    strategies["period_group"] = strategies.period.map(period_group)
+    # what tables show (the period, or that none is stated) and the rest of the source's note, in plain words
+    parts = [split_period(v) for v in strategies.period]
+    # the group of a stated closed period is its own ('2014-2020 (a 2021-2027 update exists, not in this
+    # atlas)' ended by 2020); open or unstated periods are grouped by the years their note gives
+    strategies["period_group"] = [period_group(short if CLOSED_PERIOD.match(short) else full)
+                                  for (short, _), full in zip(parts, strategies.period)]
+    strategies["period_label"] = [period_label(short) for short, _ in parts]
+    strategies["period_note"] = [note for _, note in parts]
+    strategies["source_note"] = strategies.source_note.map(plain)
     return strategies.set_index("strategy_id", drop=False)
 
 
@@ -174,6 +187,8 @@ def read_priorities(data_dir: Path, strategies: pd.DataFrame, regions: pd.DataFr
                                         "keywords", "kind", "source_url", "source_note"])
     # optional columns: where a description gathered later comes from
     p = p.assign(**{c: "" for c in ("description_source_url", "description_note") if c not in p})
+    for c in ("source_note", "description_note"):  # notes of the gathering, in plain words
+        p[c] = p[c].map(plain)
     p["nuts_id"] = p.strategy_id.map(strategies.nuts_id)
     p["level"] = p.strategy_id.map(strategies.level).astype(int)
     p["country"] = p.strategy_id.map(strategies.country)
@@ -222,6 +237,7 @@ def read_indicators(data_dir: Path) -> tuple[dict, dict, dict, pd.DataFrame]:
     sources = _read(data_dir, "indicator_sources", ["source_id", "indicator", "source_dataset", "unit", "vintage"])
     if "derived" not in sources:  # snapshots built before it
         sources["derived"] = ""
+    sources["source_dataset"] = sources.source_dataset.map(plain)  # the dataset, without where it was extracted
     return ind_values, ind_sources, ind_flags, sources.set_index("source_id", drop=False)
 
 
@@ -285,6 +301,11 @@ def territory_index(strategies: pd.DataFrame, p: pd.DataFrame, regions: pd.DataF
     }
 
 
+def plain_columns(df: pd.DataFrame, columns) -> pd.DataFrame:
+    """The table with its optional note columns in plain words (``wording.plain``)."""
+    return df.assign(**{c: df[c].map(plain) for c in columns if c in df})
+
+
 def load_atlas(data_dir: Path) -> Atlas:
     """The snapshot in ``data_dir``, read and indexed: one reader per table, assembled here."""
     data_dir = Path(data_dir)
@@ -296,8 +317,9 @@ def load_atlas(data_dir: Path) -> Atlas:
     codes, code_index, by_priority = read_codes(data_dir, p)
     ind_values, ind_sources, ind_flags, sources = read_indicators(data_dir)
     geometry = geometry_files(data_dir)
-    members = _read(data_dir, "partnership_members", ["partnership_id", "nuts_id", "role", "role_as_in_source",
-                                                        "name_as_in_source", "source_url"])
+    members = plain_columns(_read(data_dir, "partnership_members", ["partnership_id", "nuts_id", "role",
+                                                                      "role_as_in_source", "name_as_in_source",
+                                                                      "source_url"]), ("note",))
     grids = level_grids(regions, ind_values, ind_sources, ind_flags)
     territories = territory_index(strategies, p, regions)
     nace = _read(data_dir, "nace", ["code", "level", "section", "name"])
@@ -313,7 +335,8 @@ def load_atlas(data_dir: Path) -> Atlas:
         nabs=nabs,
         ecosystems=ecosystems,
         platforms=_read(data_dir, "platforms", ["platform_id", "name", "source_url"]),
-        partnerships=_read(data_dir, "partnerships", ["partnership_id", "name", "platform_id"]),
+        partnerships=plain_columns(_read(data_dir, "partnerships", ["partnership_id", "name", "platform_id"]),
+                                   ("platform_as_in_source",)),
         members=members,
         indicator_values=MappingProxyType(ind_values),
         indicator_sources=MappingProxyType(ind_sources),

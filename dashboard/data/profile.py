@@ -172,7 +172,8 @@ def strategies_and_priorities(atlas: Atlas, nid: str) -> tuple[list[dict], list[
     s["_depth"] = s.nuts_id.map({t: i for i, t in enumerate(territories)})
     s = s.sort_values(["_depth", "period", "strategy_id"], ascending=[True, False, True])
     strategies = [{
-        "strategy_id": r.strategy_id, "title": r.title, "period": r.period, "document_url": r.document_url,
+        "strategy_id": r.strategy_id, "title": r.title, "period": r.period, "period_label": r.period_label,
+        "period_note": r.period_note, "document_url": r.document_url,
         "source_url": r.source_url, "source_note": r.source_note, "territory": r.nuts_id,
         "territory_name": r.territory_name, "territory_level": int(r.level),
         "own": r.nuts_id == nid, "relation": _relation(atlas, nid, r.nuts_id),
@@ -468,7 +469,7 @@ def _pdf_strategies(pdf, strategies: list[dict]) -> None:
     if not strategies:
         _para(pdf, "No strategy for this territory or a larger one containing it is in the data.")
     for s in strategies:
-        _para(pdf, f"{s['title']} ({s['period']})", style="B")
+        _para(pdf, f"{s['title']} ({s['period_label']})", style="B")
         _para(pdf, f"{s['territory_name']} ({s['territory']}) - {'own strategy' if s['own'] else s['relation']}. "
               f"Source: {s['source_url']}", size=8)
 

@@ -215,3 +215,69 @@ def eu_value(atlas: Atlas, indicator: str, year: int | None) -> tuple[float, int
     if year is None:
         return float(row.iloc[-1]), int(row.index[-1])
     return (float(row[year]), int(year)) if year in row.index else None
+
+
+# Filters that narrow the priorities of a scope (the partnership or platform, the selected region).
+NARROWING = ("keyword", "level", "period", "nace", "nabs", "ecosystem")
+
+
+def _is_set(f: Filters, name: str) -> bool:
+    value = getattr(f, name)
+    return bool(value.strip()) if name == "keyword" else (value is not None if name == "level" else bool(value))
+
+
+def empty_reason(atlas: Atlas, f: Filters) -> dict | None:
+    """Why no priority matches ``f`` (None when some do).
+
+    The scope is what the partnership or platform and the selected region leave (every priority
+    when none is set): ``scope_priorities`` in it, ``scope_territories`` the partnership's or
+    platform's member territories (0 without one). ``alone``: the narrowing filters that each,
+    alone on the scope, leave no priority; ``together``: the narrowing filters set (when none
+    empties the scope alone, it is these together that do)."""
+    if priority_mask(atlas, f).any():
+        return None
+    cleared = {name: Filters.__dataclass_fields__[name].default for name in NARROWING}
+    scope = replace(f, **cleared)
+    scope_mask = priority_mask(atlas, scope)
+    set_filters = [name for name in NARROWING if _is_set(f, name)]
+    alone = [name for name in set_filters
+             if not (scope_mask & priority_mask(atlas, replace(scope, **{name: getattr(f, name)}))).any()]
+    members = member_territories(atlas, f.platform, f.partnership) if (f.platform or f.partnership) else set()
+    return {"scope_priorities": int(scope_mask.sum()), "scope_territories": len(members),
+            "alone": alone, "together": set_filters}
+
+
+def year_gaps(atlas: Atlas, indicator: str, year: int, level: int) -> list[dict]:
+    """Countries with regions at ``level`` that have data for the indicator in other years but not in
+    ``year``, each with those years (newest first): country, regions without the year's value,
+    regions of the country, years. Countries with no value at all at this level are left out
+    (the map shows them grey whatever the year)."""
+    grid = atlas.level_grids.get((indicator, level))
+    if grid is None:
+        return []
+    has = ~np.isnan(grid.values)
+    col = np.flatnonzero(grid.years == year)
+    in_year = has[:, col[0]] if len(col) else np.zeros(len(grid.ids), dtype=bool)
+    countries = atlas.regions.country.reindex(grid.ids).to_numpy()
+    out = []
+    for country in sorted(set(countries)):
+        rows = countries == country
+        missing = rows & ~in_year
+        if not missing.any() or not has[rows].any():
+            continue
+        years = grid.years[has[missing].any(axis=0)]
+        if len(years) == 0:  # its regions without this year have no value in any year
+            continue
+        out.append({"country": country, "missing": int(missing.sum()), "regions": int(rows.sum()),
+                    "years": sorted((int(y) for y in years), reverse=True)})
+    return out
+
+
+def year_countries(atlas: Atlas, indicator: str, year: int, level: int) -> list[str]:
+    """Countries with a value for at least one of their regions at ``level`` in ``year``."""
+    grid = atlas.level_grids.get((indicator, level))
+    col = np.flatnonzero(grid.years == year) if grid is not None else []
+    if grid is None or not len(col):
+        return []
+    has = ~np.isnan(grid.values[:, col[0]])
+    return sorted(set(atlas.regions.country.reindex(grid.ids[has]).to_numpy()))

@@ -104,10 +104,18 @@ def coloraxis(classes: Classes, title: str, present: bool = False) -> dict:
     }
 
 
+def national_lines(latin, national) -> list[str]:
+    """The hover's line of each region's national name: the name and a line break where it differs
+    from the Latin one ("Ελλάδα" under "Elláda"), nothing where it is the same ("Kassel", "España")."""
+    return [f"{n}<br>" if isinstance(n, str) and n.strip() and n.strip() != str(l).strip() else ""
+            for l, n in zip(latin, national)]
+
+
 def _trace(geometry_url: str, t: dict, line: dict):
+    latin, national = t["names"]
     return go.Choropleth(locationmode="geojson-id",
         geojson=geometry_url, featureidkey="id", locations=list(t["ids"]), z=list(t["z"]), text=t.get("text"),
-        customdata=np.column_stack(t["names"]), coloraxis="coloraxis", hovertemplate=t["hovertemplate"],
+        customdata=np.column_stack([np.asarray(latin, dtype=object), np.asarray(national_lines(latin, national), dtype=object)]), coloraxis="coloraxis", hovertemplate=t["hovertemplate"],
         marker={"line": line, "opacity": 1.0 if line["color"] != OUTLINE else 0.95},
     )
 
@@ -121,7 +129,8 @@ def _selected_trace(geometry_url: str, region: str, present: bool = False):
 
 
 MAP_RATIO = 1.25  # width/height of the explorer map's frame (the CSS gives it this ratio)
-NAME = "<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>"
+# customdata: the Latin name, and the national name's line only where it differs (``national_lines``)
+NAME = "<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}"
 LEVEL_WORDS = {0: "national", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
 NO_STRATEGY = NAME + "No S3 strategy in the data for this territory<extra></extra>"
 COUNT_TEMPLATE = NAME + "Matching priorities: %{z}<extra></extra>"

@@ -29,7 +29,8 @@ from ..settings import MAX_KEYWORD_LENGTH
 from ..state import ViewState, clicked_region, parse_query, to_query
 from ..urlcodec import carry, display_query, same
 from ..views.explorer import (CONTROL_IDS, CONTROL_PROPS, control_values, explorer_figure, map_key, map_values,
-                              next_state, row_detail, table_key, table_view, year_options)
+                              next_state, row_detail, table_key, table_view, year_note,
+                              year_options)
 
 PATH = "/"
 LEVEL_OPTIONS = [{"label": "All levels", "value": "all"}, {"label": "Country (NUTS 0)", "value": "0"},
@@ -42,6 +43,12 @@ PERIOD_OPTIONS = [{"label": "Any period", "value": "any"},
 SORT_OPTIONS = [{"label": "Relevance", "value": "relevance"}, {"label": "Region", "value": "region"}, {"label": "Priority", "value": "priority"},
                 {"label": "Strategy", "value": "strategy"}, {"label": "Region (Z–A)", "value": "-region"},
                 {"label": "Priority (Z–A)", "value": "-priority"}, {"label": "Strategy (Z–A)", "value": "-strategy"}]
+
+# the level filters strategies, not the map's detail: said next to it, so a grey Europe at NUTS 3 surprises no one
+LEVEL_NOTE = ("Filters strategies by the level they were written for; the map shows their territories "
+              "(grey: none at that level).")
+# Long lists of codes: a taller list than the dropdown's 200 px (three wrapped rows in the side column)
+CODE_LIST = {"maxHeight": 420}
 
 # No cloud upload ("share"/"edit in Chart Studio") in an offline, self-hosted tool.
 MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "showSendToCloud": False, "showEditInChartStudio": False,
@@ -65,15 +72,21 @@ def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
                id="ex-q-help"),
         dbc.Label("Territorial level", html_for="ex-level", className="mb-0 small fw-bold"),
         slot(dcc.Dropdown(id="ex-level", options=LEVEL_OPTIONS, value=v["ex-level"], clearable=False, **dd)),
+        html.P(LEVEL_NOTE, className="small text-muted mb-2 level-note", id="ex-level-note"),
         dbc.Label("Strategy period", html_for="ex-period", className="mb-0 small fw-bold"),
         slot(dcc.Dropdown(id="ex-period", options=PERIOD_OPTIONS, value=v["ex-period"], clearable=False, **dd)),
         dbc.Label("Economic classification (NACE Rev. 2)", html_for="ex-nace", className="mb-0 small fw-bold"),
+        # sections first, ranked as the user types (codeOptions in assets/app.js); no "select all"
+        # (a filter of every code is no filter, and it passes the number of codes a view takes)
         slot(dcc.Dropdown(id="ex-nace", options=nace_options(atlas), value=v["ex-nace"], multi=True,
-                     placeholder="Select sections or divisions", **dd)),
+                          placeholder="Select sections or divisions", search_order="original",
+                          **{**CODE_LIST, **dd}), "code-slot"),
         dbc.Label("Scientific classification (NABS 2007)", html_for="ex-nabs", className="mb-0 small fw-bold"),
-        slot(dcc.Dropdown(id="ex-nabs", options=nabs_options(atlas), value=v["ex-nabs"], multi=True, placeholder="Select chapters", **dd)),
+        slot(dcc.Dropdown(id="ex-nabs", options=nabs_options(atlas), value=v["ex-nabs"], multi=True,
+                          placeholder="Select chapters", **{**CODE_LIST, **dd}), "code-slot"),
         dbc.Label("European industrial ecosystem", html_for="ex-eco", className="mb-0 small fw-bold"),
-        slot(dcc.Dropdown(id="ex-eco", options=ecosystem_options(atlas), value=v["ex-eco"], multi=True, placeholder="Select ecosystems", **dd)),
+        slot(dcc.Dropdown(id="ex-eco", options=ecosystem_options(atlas), value=v["ex-eco"], multi=True,
+                          placeholder="Select ecosystems", **{**CODE_LIST, **dd}), "code-slot"),
         dbc.Label("Thematic platform", html_for="ex-platform", className="mb-0 small fw-bold"),
         slot(dcc.Dropdown(id="ex-platform", options=platform_options(atlas), value=v["ex-platform"], placeholder="Any platform", **dd)),
         dbc.Label("Thematic partnership", html_for="ex-partnership", className="mb-0 small fw-bold"),
@@ -115,6 +128,8 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
                       html.Div(id="ex-legend", className="map-legend", role="group",
                                **{"aria-label": "Map legend"})], className="map-frame")
     views = html.Div(views_bar(atlas, state), id="ex-views", className="ex-views")
+    # a chosen indicator year without values for some countries names them and their years
+    year = html.P(year_note(atlas, state), id="ex-year-note", className="small mb-1 year-note")
     answer = [
         credit_line(atlas.version),
         html.Div([html.Div(selected_panel(atlas, state, prefix), id="ex-selected"),
@@ -159,12 +174,12 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
         body = [html.Div([
             bar,
             html.Div([dbc.Collapse([close, panel], id="ex-filters-collapse", is_open=False, className="filters-overlay"),
-                      frame, *answer], className="stage-body"),
+                      year, frame, *answer], className="stage-body"),
         ], className="ex-stage"), *rest]
     else:
         # wide screens show the filters beside the map; narrow ones fold them behind the button,
         # so the map is in the first screen of a phone
-        main = [map_controls(atlas, state), frame, views, *answer, *rest]
+        main = [map_controls(atlas, state), year, frame, views, *answer, *rest]
         body = [dbc.Row([dbc.Col([html.Div(toggle, className="d-lg-none"),
                                   dbc.Collapse([close, panel], id="ex-filters-collapse", is_open=False,
                                                className="mb-2 side-filters")], lg=3, className="side-col"),
@@ -328,6 +343,9 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
     def toggle_filters(_n, _close, is_open):
         return False if ctx.triggered_id == "ex-filters-close" else not is_open
 
+    app.clientside_callback(ClientsideFunction("s3", "codeOptions"), Output("ex-nace", "options"),
+                            Input("ex-nace", "search_value"), State("ex-nace", "options"), prevent_initial_call=True)
+
     app.clientside_callback(ClientsideFunction("s3", "exportLinks"), [Output(i, "href") for i, _ in EXPORTS],
                             Input("ex-url", "search"), State("ex-export-bases", "data"), prevent_initial_call=True)
 
@@ -399,11 +417,13 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
 
     @app.callback(Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"),
                   Output("ex-year-col", "style"), Output("ex-notes", "children"), Output("ex-notes", "is_open"),
-                  Output("ex-views", "children"), Input("ex-url", "search"), prevent_initial_call=True)
+                  Output("ex-views", "children"), Output("ex-year-note", "children"), Input("ex-url", "search"),
+                  prevent_initial_call=True)
     def url_to_panels(search):
         """The selected region's line, the indicator controls (indicator mode only), the map view
-        buttons and notes on parameters of the link that were dropped."""
+        buttons, notes on parameters of the link that were dropped, and the countries without
+        values in the indicator's chosen year."""
         state, notes = parse_query(search or "", atlas)
         hide = {"display": "none"} if state.mode != "indicator" else {}
         return (selected_panel(atlas, state, prefix), {} if state.region else {"display": "none"}, hide, hide,
-                [html.Div(n) for n in notes], bool(notes), views_bar(atlas, state))
+                [html.Div(n) for n in notes], bool(notes), views_bar(atlas, state), year_note(atlas, state))

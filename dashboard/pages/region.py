@@ -105,7 +105,8 @@ def strategies_section(profile: dict) -> html.Div:
     with_priorities = {p["strategy_id"] for p in profile["priorities"]}
     for s in profile["strategies"]:
         items.append(html.Li([
-            html.Strong(s["title"]), f" ({s['period']})" if s["period"] else "",
+            html.Strong(s["title"]), f" ({s['period_label']})",
+            html.Div(f"About the period: {s['period_note']}", className="small text-muted") if s["period_note"] else None,
             html.Div([
                 html.Span("Own strategy" if s["own"] else "Strategy of a larger territory",
                           className="badge bg-secondary me-2" if s["own"] else "badge bg-light text-dark border me-2"),

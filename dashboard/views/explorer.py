@@ -19,7 +19,8 @@ from ..data.atlas import Atlas
 from ..data.catalog import INDICATOR_BY_ID
 from ..data.partnerships import overlay, resolve_ids
 from ..data.periods import PERIODS
-from ..data.query import (counts_by_territory, eu_value, indicator_values, indicator_years, keyword_hits,
+from ..data.query import (counts_by_territory, empty_reason, eu_value, indicator_values, indicator_years, keyword_hits, year_countries,
+                          year_gaps,
                           matching_priorities, sort_and_page)
 from ..figures.base import GeometryUrl, MapBox, fitted_box
 from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE, LEVEL_WORDS, MAP_RATIO, NAME, NO_DATA,
@@ -86,6 +87,48 @@ def year_options(atlas: Atlas, state: ViewState) -> list[dict]:
     if state.year is not None and state.year not in years:
         years = sorted(years + [state.year], reverse=True)  # keep the chosen year; the map shows it as no data
     return [{"label": "Latest year", "value": "latest"}] + [{"label": str(y), "value": str(y)} for y in years]
+
+
+def year_ranges(years) -> str:
+    """Years as runs: [2022, 2021, 2020, 2018] -> '2018, 2020–2022'."""
+    ys = sorted(set(int(y) for y in years))
+    runs, start = [], None
+    for i, y in enumerate(ys):
+        start = y if start is None else start
+        if i + 1 == len(ys) or ys[i + 1] != y + 1:
+            runs.append(str(y) if y == start else f"{start}–{y}")
+            start = None
+    return ", ".join(runs)
+
+
+def year_note(atlas: Atlas, state: ViewState) -> str:
+    """For an indicator map of a chosen year: the countries with regions that have no value that year
+    but have data in other years, and those years (empty for the latest year, or when none lacks it)."""
+    if state.mode != "indicator" or state.year is None:
+        return ""
+    gaps = year_gaps(atlas, state.indicator, state.year, state.map_level)
+    if not gaps:
+        return ""
+    def country(code: str, extra: str = "") -> str:
+        return f"{atlas.region_name(code)} ({code}{extra})"
+
+    have = year_countries(atlas, state.indicator, state.year, state.map_level)
+    if not have:
+        years = year_ranges({y for g in gaps for y in g["years"]})
+        return f"No region has {state.year} values at this level (the map is grey); years with data: {years}."
+    if len(gaps) > max(MAX_YEAR_NOTE_COUNTRIES, len(have)):  # most lack the year: name those that have it
+        years = year_ranges({y for g in gaps for y in g["years"]})
+        return (f"In {state.year} only {', '.join(country(c) for c in have)} "
+                f"{'has' if len(have) == 1 else 'have'} values at this level (grey elsewhere on the map); "
+                f"the other {len(gaps)} countries have data in {years}. “Latest year” shows each region's latest.")
+    items = []
+    for g in gaps:
+        part = "" if g["missing"] == g["regions"] else f", {g['missing']} of {g['regions']} regions"
+        items.append(f"{country(g['country'], part)} {year_ranges(g['years'])}")
+    return f"No {state.year} values here (grey on the map); years with data: " + " · ".join(items) + "."
+
+
+MAX_YEAR_NOTE_COUNTRIES = 8  # more countries without the year than with it: the note names those with it
 
 
 # --------------------------------------------------------------------------- map
@@ -183,29 +226,84 @@ def explorer_figure(atlas: Atlas, state: ViewState, geometry_url: GeometryUrl):
 
 # --------------------------------------------------------------------------- table
 
+def partnership_words(name: str) -> str:
+    """'Water Smart Territories partnership', but 'European Hydrogen Valleys S3 Partnership' as it is."""
+    return name if name.rstrip().casefold().endswith("partnership") else f"{name} partnership"
+
+
+def platform_words(name: str) -> str:
+    return name if name.rstrip().casefold().endswith("platform") else f"{name} platform"
+
+
+def filter_parts(atlas: Atlas, state: ViewState) -> dict[str, str]:
+    """Each active filter in words, keyed as ``data.query.Filters`` names them."""
+    names = atlas.code_names
+    parts = {}
+    if state.q:
+        parts["keyword"] = f"keywords “{state.q}”"
+    if state.level is not None:
+        parts["level"] = "country level" if state.level == 0 else f"NUTS {state.level}"
+    if state.period:
+        parts["period"] = f"strategy period {PERIODS[state.period]}"
+    for key, label, scheme, codes in (("nace", "NACE", "nace", state.nace), ("nabs", "NABS", "nabs", state.nabs),
+                                      ("ecosystem", "ecosystem", "ecosystem", state.eco)):
+        if codes:
+            parts[key] = f"{label} " + ", ".join(names[scheme].get(c, c) if scheme == "ecosystem" else c for c in codes)
+    if state.platform:
+        parts["platform"] = platform_words(dict(zip(atlas.platforms.platform_id, atlas.platforms.name)).get(
+            state.platform, state.platform))
+    if state.partnership:
+        parts["partnership"] = partnership_words(dict(zip(atlas.partnerships.partnership_id, atlas.partnerships.name))
+                                                 .get(state.partnership, state.partnership))
+    if state.region:
+        parts["region"] = f"in {atlas.region_name(state.region)} ({state.region})"
+    return parts
+
+
 def filter_summary(atlas: Atlas, state: ViewState) -> str:
     """The active filters in words, for the count line (and the audience of a presentation)."""
-    names = atlas.code_names
-    parts = []
-    if state.q:
-        parts.append(f"keywords “{state.q}”")
-    if state.level is not None:
-        parts.append("country level" if state.level == 0 else f"NUTS {state.level}")
-    if state.period:
-        parts.append(f"strategy period {PERIODS[state.period]}")
-    for label, scheme, codes in (("NACE", "nace", state.nace), ("NABS", "nabs", state.nabs),
-                                 ("ecosystem", "ecosystem", state.eco)):
-        if codes:
-            parts.append(f"{label} " + ", ".join(names[scheme].get(c, c) if scheme == "ecosystem" else c for c in codes))
-    if state.platform:
-        parts.append(dict(zip(atlas.platforms.platform_id, atlas.platforms.name)).get(state.platform, state.platform)
-                     + " platform")
-    if state.partnership:
-        parts.append(dict(zip(atlas.partnerships.partnership_id, atlas.partnerships.name)).get(
-            state.partnership, state.partnership) + " partnership")
-    if state.region:
-        parts.append(f"in {atlas.region_name(state.region)} ({state.region})")
-    return " · ".join(parts)
+    return " · ".join(filter_parts(atlas, state).values())
+
+
+def _joined(items: list[str], word: str) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def empty_explanation(atlas: Atlas, state: ViewState) -> str:
+    """Why the table is empty, in words (empty when some priority matches): how many priorities the
+    partnership, platform or selected region has, and which filters leave none of them."""
+    why = empty_reason(atlas, state.filters())
+    if why is None:
+        return ""
+    parts = filter_parts(atlas, state)
+    n = why["scope_priorities"]
+    has = "no priority in the data" if n == 0 else f"{n} priorit{'y' if n == 1 else 'ies'} in the data"
+    scope = ""
+    if state.partnership or state.platform:
+        who = parts.get("partnership") or parts["platform"]
+        k = why["scope_territories"]
+        members = f"{k} member region{'' if k == 1 else 's'}"
+        scope = (f"the {who}’s {members} have {has}" if state.partnership else
+                 f"the {members} of the {who}’s partnerships have {has}")
+        if state.region:
+            scope += f" {parts['region']}"
+    elif state.region:
+        scope = f"{atlas.region_name(state.region)} ({state.region}) and its sub-regions have {has}"
+    if n == 0:
+        return f"No priority matches: {scope}." if scope else "No priority matches."
+    if why["alone"]:
+        narrowing = "with " + _joined([parts[k] for k in why["alone"]], "or with") + " none is left"
+    elif why["together"]:
+        narrowing = "each filter alone leaves some, but with " + _joined([parts[k] for k in why["together"]], "and") \
+                    + " together none is left"
+    else:
+        narrowing = ""
+    text = "No priority matches all the filters"
+    if scope:
+        text += f": {scope}" + (f"; {narrowing}" if narrowing else "")
+    elif narrowing:
+        text += f": {narrowing}"
+    return text + "."
 
 
 def table_key(state: ViewState) -> tuple:
@@ -225,14 +323,17 @@ def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:
     matches = matching_priorities(atlas, state.filters())
     rows, page, pages = sort_and_page(matches, state.sort, state.page, TABLE_PAGE_SIZE)
     n_strat = matches.strategy_id.nunique()
-    count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
-             f"strateg{'y' if n_strat == 1 else 'ies'} match")
-    if "match" in matches:
-        exact = int((matches.match == "exact").sum())
-        count += f" ({exact} with the keyword's words, {len(matches) - exact} related in meaning)"
     summary = filter_summary(atlas, state)
-    if summary:
-        count += f" — {summary}"
+    if matches.empty and summary:
+        count = empty_explanation(atlas, state) + f" Filters: {summary}."
+    else:
+        count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
+                 f"strateg{'y' if n_strat == 1 else 'ies'} match")
+        if "match" in matches:
+            exact = int((matches.match == "exact").sum())
+            count += f" ({exact} with the keyword's words, {len(matches) - exact} related in meaning)"
+        if summary:
+            count += f" — {summary}"
     return {"rows": island(priority_rows(atlas, rows, detail_href(prefix, state))), "count": count, "page": page,
             "pages": pages}
 
