@@ -25,8 +25,12 @@ EUROPE_BOX = (-2750.0, 2450.0, -2450.0, 2300.0)
 INSET = 0.3  # its width as a share of the map's
 INSET_LAND = ("#7d8793", "#b4bcc6")  # the region's country, the others
 # Smallest frame (km across the wider side) by NUTS level: a small region is shown with its
-# surroundings; a country or a large region fills the frame.
+# surroundings; a country or a large region fills the frame. A region is never drawn smaller than
+# 1/ZOOM_OUT of the frame (a city among the regions around it, not a speck in its country).
 MIN_SPAN_KM = {0: 600.0, 1: 650.0, 2: 650.0, 3: 450.0}
+ZOOM_OUT = 5.0
+# A region with nothing else of the data around it (an island far out at sea) is framed closely.
+ALONE_SPAN_KM = 220.0
 # Parts of a territory further than this from its largest part (islands far out at sea, the
 # outermost regions of a country) are left out of the frame, and the caption says so.
 FAR_KM = 1500.0
@@ -111,15 +115,18 @@ def _main_parts(polygons: list[list[np.ndarray]]) -> tuple[list[list[np.ndarray]
     return keep, len(keep) < len(polygons)
 
 
-def frame(region: list[list[np.ndarray]], level: int, ratio: float) -> tuple[tuple[float, float, float, float], bool]:
-    """(x0, x1, y0, y1) in km showing the region's main parts with a margin, at width/height ``ratio``;
-    and whether far parts were left out."""
+def frame(region: list[list[np.ndarray]], level: int, ratio: float,
+          span: float | None = None) -> tuple[tuple[float, float, float, float], bool]:
+    """(x0, x1, y0, y1) in km showing the region's main parts with a margin, at width/height ``ratio``,
+    at least ``span`` km across (by default the level's ``MIN_SPAN_KM``); and whether far parts were
+    left out."""
     parts, cut = _main_parts(region)
     pts = np.concatenate([p[0] for p in parts])
     (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
     w, h = (x1 - x0) * 1.25, (y1 - y0) * 1.25
     w, h = max(w, h * ratio), max(h, w / ratio)
-    span = MIN_SPAN_KM.get(level, 600.0)
+    if span is None:
+        span = min(MIN_SPAN_KM.get(level, 600.0), ZOOM_OUT * max(x1 - x0, y1 - y0))
     if max(w, h) < span:
         w, h = (span, span / ratio) if ratio >= 1 else (span * ratio, span)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -170,6 +177,9 @@ def locator_png(nuts_id: str, level: int, country: str, regions: Outlines, count
     region = _projected(regions[nuts_id][1])
     ratio = width_px / height_px
     box, cut = frame(region, level, ratio)
+    if not ([c for c in _in_frame(countries, box) if c != country] or
+            [r for r in _in_frame(regions, box) if r != nuts_id and level > 0]):
+        box, cut = frame(region, level, ratio, span=ALONE_SPAN_KM)
     x0, x1, y0, y1 = box
 
     fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
@@ -192,7 +202,10 @@ def locator_png(nuts_id: str, level: int, country: str, regions: Outlines, count
                                      zorder=3))
     ex0, ex1, ey0, ey1 = EUROPE_BOX
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    overview = level > 0 and ex0 <= cx <= ex1 and ey0 <= cy <= ey1
+    pts = np.concatenate([p[0] for p in region])
+    extent = max(np.ptp(pts[:, 0]) / (x1 - x0), np.ptp(pts[:, 1]) / (y1 - y0))
+    # a country that fills its frame needs no overview (and would be hidden under it)
+    overview = (level > 0 or extent < 0.45) and ex0 <= cx <= ex1 and ey0 <= cy <= ey1
     if overview:
         w = INSET
         h = w * ratio * (ey1 - ey0) / (ex1 - ex0)
@@ -207,8 +220,12 @@ def locator_png(nuts_id: str, level: int, country: str, regions: Outlines, count
             side.set_edgecolor("#555555")
             side.set_linewidth(0.8)
         _draw_countries(inset, countries, country, EUROPE_BOX, colours=INSET_LAND, linewidth=0.15)
-        inset.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor=SELECTED, linewidth=1.0,
-                                  zorder=3))
+        if (x1 - x0) > 0.06 * (ex1 - ex0):
+            inset.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor=SELECTED,
+                                      linewidth=1.0, zorder=3))
+        else:  # a frame too small to see at this scale: a dot where it is
+            inset.plot([cx], [cy], marker="o", markersize=3.5, color=SELECTED, markeredgecolor="#ffffff",
+                       markeredgewidth=0.6, zorder=3)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor=SEA)
     return buf.getvalue(), {"far_parts_left_out": cut, "overview": overview}

@@ -246,7 +246,7 @@ def _header(pdf, profile: dict, regions: Outlines | None, countries: Outlines | 
             notes.append("An outermost region of the EU: the map shows it on its own.")
         if shown["far_parts_left_out"]:
             notes.append("Parts far from the mainland are outside the map.")
-        _text(pdf, " ".join(notes), size=6.5, color=MUTED, w=MAP_W, h=3)
+        _text(pdf, ". ".join(n.rstrip(".") for n in notes) + ".", size=6.5, color=MUTED, w=MAP_W, h=3)
         map_bottom = pdf.get_y()
     pdf.set_xy(pdf.l_margin, top)
     _text(pdf, "S3 ATLAS · REGION PROFILE", size=7.5, style="B", color=ACCENT, w=left_w, h=4)
@@ -356,8 +356,9 @@ def _priorities(pdf, profile: dict) -> None:
         if p["strategy_id"] != current:
             current = p["strategy_id"]
             s = titles.get(current)
-            _subheading(pdf, f"{'Own strategy' if p['own'] else 'Strategy of ' + p['territory']}: "
-                             f"{s['title'] if s else p['strategy_title']}")
+            whose = "Own strategy" if p["own"] else \
+                f"Strategy of {s['territory_name'] if s else p['territory']} ({p['territory']})"
+            _subheading(pdf, f"{whose}: {s['title'] if s else p['strategy_title']}")
         _room(pdf, 14)
         pdf.ln(1)
         kind = "" if p["kind"] == "priority" else f" [{p['kind']}]"
