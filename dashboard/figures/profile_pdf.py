@@ -258,7 +258,7 @@ def _header(pdf, profile: dict, regions: Outlines | None, countries: Outlines | 
     pdf.ln(1.5)
     lines = [h["level_label"] if h["level"] else "Country (NUTS 0)",
              f"Country: {h['country_name']} ({h['country']})" if h["country"] != h["nuts_id"] else ""]
-    if h["parent"]:
+    if h["parent"] and h["parent"]["nuts_id"] != h["country"]:
         lines.append(f"Part of {h['parent']['name']} ({h['parent']['nuts_id']})")
     for line in filter(None, lines):
         pdf.set_x(pdf.l_margin)
