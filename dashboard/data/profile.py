@@ -2,8 +2,9 @@
 
 Pure functions of the atlas (no Dash). ``region_profile`` returns a plain dict
 of Python values (JSON-serialisable); missing figures are ``None`` and the UI
-says "no data" — never 0. The exports (CSV, JSON, PDF) are built from that
-dict only, so the page and the downloads cannot disagree.
+says "no data" — never 0. The exports (CSV and JSON here, the PDF in
+figures/profile_pdf.py with the similar regions and the map) are built from that
+dict, so the page and the downloads cannot disagree.
 """
 from __future__ import annotations
 
