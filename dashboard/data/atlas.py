@@ -9,15 +9,18 @@ import hashlib
 import re
 import json
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from .catalog import INDICATOR_BY_ID
+from .names import one_script
 from .periods import period_group
 from .schema import DataError, read_csv
 from .wording import period_label, plain, split_period
@@ -106,6 +109,10 @@ class Atlas:
         """Each region of a level: (lon min, lat min, lon max, lat max) of its drawn boundary."""
         return _bounds(*self.geometry_files[level])
 
+    def outlines(self, level: int) -> Mapping[str, Outline]:
+        """Each region of a level: its drawn boundary (``Outline``). Read once per file and process."""
+        return _outlines(*self.geometry_files[level])
+
 
 def _read(data_dir: Path, name: str, required: list[str]) -> pd.DataFrame:
     return read_csv(data_dir / f"{name}.csv", required)
@@ -150,6 +157,8 @@ def read_regions(data_dir: Path) -> tuple[pd.DataFrame, dict[str, tuple[str, ...
     regions["level"] = regions["level"].astype(int)
     regions["lon"] = regions["lon"].astype(float)
     regions["lat"] = regions["lat"].astype(float)
+    # snapshots built before the build wrote names in one script ("Aττική" with a Latin A)
+    regions["name_national"] = regions["name_national"].map(one_script)
     regions = regions.set_index("nuts_id", drop=False)
     children: dict[str, list[str]] = {}
     for nid, parent in zip(regions.nuts_id, regions.parent):
@@ -272,6 +281,35 @@ def _bounds(path: Path, digest: str) -> dict[str, tuple[float, float, float, flo
             lons, lats = [p[0] for p in pts], [p[1] for p in pts]
             out[str(feature.get("id"))] = (min(lons), min(lats), max(lons), max(lats))
     return out
+
+
+class Outline(NamedTuple):
+    """A region's boundary: (lon min, lat min, lon max, lat max), and its polygons, each a tuple of
+    rings (the outer ring first, then holes) as read-only (n, 2) arrays of longitude, latitude."""
+    bounds: tuple[float, float, float, float]
+    polygons: tuple[tuple[np.ndarray, ...], ...]
+
+
+@lru_cache(maxsize=8)
+def _outlines(path: Path, digest: str) -> Mapping[str, Outline]:
+    """``digest``: the file's content hash, so a changed file is read again."""
+    def ring(coords) -> np.ndarray:
+        a = np.asarray(coords, dtype=float)[:, :2]
+        a.setflags(write=False)
+        return a
+
+    out = {}
+    for feature in json.loads(path.read_text(encoding="utf-8")).get("features", []):
+        geom = feature.get("geometry") or {}
+        coords = geom.get("coordinates") or []
+        polygons = [coords] if geom.get("type") == "Polygon" else coords if geom.get("type") == "MultiPolygon" else []
+        polys = tuple(tuple(ring(r) for r in poly if len(r) >= 3) for poly in polygons if poly)
+        polys = tuple(p for p in polys if p)
+        if polys:
+            pts = np.concatenate([p[0] for p in polys])
+            lo, hi = pts.min(axis=0), pts.max(axis=0)
+            out[str(feature.get("id"))] = Outline((float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])), polys)
+    return MappingProxyType(out)
 
 
 def geometry_files(data_dir: Path) -> dict:

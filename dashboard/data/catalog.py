@@ -122,6 +122,18 @@ INDICATOR_BY_ID = {i.id: i for i in INDICATORS}
 # shown through map views that fit each one (the explorer's ``view`` parameter).
 OUTERMOST_REGIONS = ("PT20", "PT30", "ES70", "FRY1", "FRY2", "FRY3", "FRY5", "FRY4")
 
+# Eurostat's titles of the datasets the statistics come from (the source column names them by code).
+DATASET_NAMES = {
+    "nama_10r_2gdp": "Gross domestic product (GDP) at current market prices by NUTS 2 regions",
+    "nama_10r_3gdp": "Gross domestic product (GDP) at current market prices by NUTS 3 regions",
+    "tgs00042": "Gross domestic expenditure on R&D (GERD) by NUTS 2 regions",
+    "tgs00010": "Unemployment rate by NUTS 2 regions",
+    "tgs00007": "Employment rate of the age group 15-64 by NUTS 2 regions",
+    "tgs00109": "Population aged 25-64 with tertiary educational attainment by NUTS 2 regions",
+    "demo_r_d2jan": "Population on 1 January by age, sex and NUTS 2 region",
+    "demo_r_pjangrp3": "Population on 1 January by age group, sex and NUTS 3 region",
+}
+
 ATTRIBUTION = "© EuroGeographics for the administrative boundaries · Source: Eurostat"
 ATTRIBUTION_LONG = (
     "Administrative boundaries: © EuroGeographics, © TurkStat. "

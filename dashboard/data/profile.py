@@ -2,8 +2,9 @@
 
 Pure functions of the atlas (no Dash). ``region_profile`` returns a plain dict
 of Python values (JSON-serialisable); missing figures are ``None`` and the UI
-says "no data" — never 0. The exports (CSV, JSON, PDF) are built from that
-dict only, so the page and the downloads cannot disagree.
+says "no data" — never 0. The exports (CSV and JSON here, the PDF in
+figures/profile_pdf.py with the similar regions and the map) are built from that
+dict, so the page and the downloads cannot disagree.
 """
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ import csv
 import io
 import json
 import re
-import unicodedata
 
 import pandas as pd
 
 from .atlas import Atlas
-from .catalog import ATTRIBUTION, INDICATORS
+from .catalog import ATTRIBUTION, DATASET_NAMES, INDICATORS
 
 LEVEL_LABELS = {0: "Country (NUTS 0)", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
 NUTS_ID = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
@@ -147,6 +147,64 @@ def better_text(stat: dict) -> str:
     return f"{stat['better']} is better" if stat.get("better") else ""
 
 
+_DATASET_CODE = re.compile(r"\b(tgs\d{5}|[a-z]+(?:_[a-z0-9]+)+)\b")
+
+
+def dataset_words(source_dataset: str) -> str:
+    """A source dataset named in plain words, its code kept: "Eurostat: Unemployment rate by NUTS 2
+    regions — tgs00010 (= lfst_r_lfu3rt subset)"; a dataset without a known name as it is."""
+    m = _DATASET_CODE.search(source_dataset or "")
+    if not m or m.group(1) not in DATASET_NAMES:
+        return source_dataset or ""
+    return f"Eurostat: {DATASET_NAMES[m.group(1)]} — {source_dataset}"
+
+
+def source_words(stat: dict) -> str:
+    """``source_text`` with the dataset named in plain words."""
+    if not stat.get("source_dataset"):
+        return ""
+    flag = f", flag '{stat['flag']}'" if stat.get("flag") else ""
+    words = dataset_words(stat["source_dataset"])
+    return (words if words.startswith("Eurostat") else f"Eurostat, {words}") + flag
+
+
+SCHEME_LABELS = {"nace": "NACE", "nabs": "NABS", "ecosystem": "Ecosystem"}
+
+
+def code_label(code: dict) -> str:
+    """A priority's code with its name: "NACE C.21 Manufacture of basic pharmaceutical products ...",
+    "NABS 13 General advancement of knowledge ...", "Ecosystem: Health"."""
+    scheme, c, name = code["scheme"], code["code"], code.get("name", "")
+    if scheme == "ecosystem":
+        return f"Ecosystem: {name or c}"
+    shown = f"{code['section']}.{c}" if code.get("section") and code["section"] != c else c
+    return f"{SCHEME_LABELS.get(scheme, scheme.upper())} {shown} {name}".strip()
+
+
+def profile_sources(profile: dict) -> list[dict]:
+    """Every source the profile cites, once: {"what": ..., "url": ...}, strategies first."""
+    out, seen = [], set()
+
+    def add(what, url):
+        if url and url not in seen:
+            seen.add(url)
+            out.append({"what": what, "url": url})
+
+    for s in profile["strategies"]:
+        add(f"Strategy {s['strategy_id']}: source page", s["source_url"])
+        add(f"Strategy {s['strategy_id']}: strategy document", s["document_url"])
+    for p in profile["priorities"]:
+        add(f"Priority {p['priority_id']}", p["source_url"])
+    for m in profile["partnerships"]:
+        add(f"Partnership {m['name']}: member list", m["source_url"])
+        add(f"Platform {m['platform']}", m["platform_url"])
+    datasets = sorted({m.group(1) for st in profile["statistics"]
+                       for m in [_DATASET_CODE.search(st.get("source_dataset") or "")] if m and m.group(1) in DATASET_NAMES})
+    for code in datasets:
+        add(f"Eurostat: {DATASET_NAMES[code]} ({code})", f"https://ec.europa.eu/eurostat/databrowser/view/{code}/default/table")
+    return out
+
+
 def source_text(stat: dict) -> str:
     if not stat.get("source_dataset"):
         return ""
@@ -179,6 +237,7 @@ def strategies_and_priorities(atlas: Atlas, nid: str) -> tuple[list[dict], list[
         "own": r.nuts_id == nid, "relation": _relation(atlas, nid, r.nuts_id),
     } for r in s.itertuples()]
     names = atlas.code_names
+    nace_section = dict(zip(atlas.nace.code, atlas.nace.section))
     p = atlas.priorities[atlas.priorities.strategy_id.isin(list(s.strategy_id))]
     order = {sid: i for i, sid in enumerate(s.strategy_id)}
     p = p.assign(_o=p.strategy_id.map(order)).sort_values(["_o"], kind="stable")
@@ -191,6 +250,7 @@ def strategies_and_priorities(atlas: Atlas, nid: str) -> tuple[list[dict], list[
         if grp is not None:
             for c in sorted(grp.itertuples(), key=lambda c: (c.scheme, sort_code(c.code))):
                 plist.append({"scheme": c.scheme, "code": c.code, "name": names[c.scheme].get(c.code, ""),
+                              "section": nace_section.get(c.code, "") if c.scheme == "nace" else "",
                               "origin": c.origin, "rule": c.rule})
         priorities.append({
             "priority_id": r.priority_id, "strategy_id": r.strategy_id, "strategy_title": r.strategy_title,
@@ -345,191 +405,3 @@ def profile_csv(profile: dict) -> str:
         w.writerow(["contact", "", c.get("name", ""), c.get("email", ""), "", "", c.get("source_url", ""), ""])
     w.writerow(["attribution", "", "", profile["attribution"], "", "", "", f"snapshot {profile['snapshot']}"])
     return buf.getvalue()
-
-
-# PDF core fonts (Helvetica) cover Latin-1 only. Other characters are transliterated
-# (Greek and Cyrillic letter by letter, Latin letters with other diacritics to the
-# base letter), and the PDF says so.
-_GREEK = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ",
-                  ["a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s",
-                   "t", "y", "f", "ch", "ps", "o", "a", "e", "i", "i", "o", "y", "o", "i", "y", "i", "y"]))
-_CYRILLIC = dict(zip("абвгдежзийклмнопрстуфхцчшщъьюяыэё",
-                     ["a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
-                      "t", "u", "f", "h", "ts", "ch", "sh", "sht", "a", "y", "yu", "ya", "y", "e", "yo"]))
-_PUNCT = {"–": "-", "—": "-", "‘": "'", "’": "'", "‚": ",", "“": '"', "”": '"', "„": '"', "…": "...",
-          "€": "EUR", "•": "*", "²": "2", "≥": ">=", "≤": "<=", "\u00a0": " ", "ł": "l", "Ł": "L",
-          "đ": "d", "Đ": "D", "ø": "o", "ß": "ss", "ı": "i"}
-
-
-def pdf_text(text) -> str:
-    """Text that the core PDF fonts can show: Latin-1 kept, the rest transliterated."""
-    out = []
-    for ch in str(text):
-        if ord(ch) < 256 and ch not in ("\u00a0",):
-            out.append(ch)
-            continue
-        if ch in _PUNCT:
-            out.append(_PUNCT[ch])
-            continue
-        low = ch.lower()
-        table = _GREEK if low in _GREEK else _CYRILLIC if low in _CYRILLIC else None
-        if table is not None:
-            t = table[low]
-            out.append(t.capitalize() if ch != low else t)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        base = "".join(c for c in base if ord(c) < 256)
-        out.append(base or "?")
-    return "".join(out)
-
-
-def _pdf_document(profile: dict):
-    """An A4 FPDF with title, margins and the credit line in the footer of every page; first page added."""
-    from fpdf import FPDF  # imported here so the app starts even where only the page is used
-
-    h = profile["header"]
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_title(pdf_text(f"S3 Atlas profile: {h['name_latn']} ({h['nuts_id']})"))
-    pdf.set_author("S3 Atlas")
-    pdf.set_creator("S3 Atlas")
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_margins(15, 15, 15)
-    credit = pdf_text(profile["attribution"])
-
-    def footer():
-        pdf.set_y(-13)
-        pdf.set_font("Helvetica", size=7)
-        pdf.set_text_color(90, 90, 90)
-        pdf.cell(0, 4, f"{credit} · Data snapshot {profile['snapshot']} · page {pdf.page_no()}", align="C")
-        pdf.set_text_color(0, 0, 0)
-
-    pdf.footer = footer  # fpdf calls footer() on each page
-    pdf.add_page()
-    return pdf
-
-
-def _para(pdf, text, size=9, style="", h_=4.5) -> None:
-    pdf.set_font("Helvetica", style=style, size=size)
-    pdf.multi_cell(pdf.epw, h_, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
-
-
-def _heading(pdf, text) -> None:
-    pdf.ln(2)
-    _para(pdf, text, size=12, style="B", h_=6)
-    pdf.set_draw_color(180, 180, 180)
-    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.epw, pdf.get_y())
-    pdf.ln(1)
-
-
-def _pdf_header(pdf, h: dict) -> None:
-    _para(pdf, f"{h['name_latn']} ({h['nuts_id']})", size=18, style="B", h_=9)
-    if h["name_national"] and h["name_national"] != h["name_latn"]:
-        _para(pdf, f"National name: {h['name_national']}", size=10)
-    line = f"{h['level_label']} · {h['country_name']} ({h['country']})"
-    if h["parent"]:
-        line += f" · part of {h['parent']['name']} ({h['parent']['nuts_id']})"
-    _para(pdf, line, size=10)
-    if h["children"]:
-        _para(pdf, "Sub-regions: " + ", ".join(f"{c['name']} ({c['nuts_id']})" for c in h["children"]), size=8)
-
-
-def _pdf_statistics(pdf, stats: list[dict]) -> None:
-    _heading(pdf, "Statistics (latest year in the data)")
-    cols = (62, 34, 14, 48, 22)
-    pdf.set_font("Helvetica", style="B", size=8)
-    for label, wd in zip(("Indicator", "Value", "Year", "Source", "Rank"), cols):
-        pdf.cell(wd, 5, label, border="B")
-    pdf.ln(5)
-    pdf.set_font("Helvetica", size=8)
-    for s in stats:
-        rank = s["rank"]["text"] if s["rank"] else ""
-        value = format_value(s) + (" \u00b9" if s.get("derived") or s.get("why_missing") else "")
-        cells = (s["label"], value, str(s["year"] or ""), source_text(s) or "-", rank)
-        y0 = pdf.get_y()
-        if y0 > pdf.h - 30:
-            pdf.add_page()
-        for text, wd in zip(cells, cols):
-            pdf.cell(wd, 4.5, pdf_text(text)[: int(wd * 0.62)])
-        pdf.ln(4.5)
-    for s in stats:
-        if s.get("derived"):
-            _para(pdf, f"\u00b9 {s['label']}: {DERIVED_LABEL} - {s['derived']}.", size=7, h_=3.5)
-        elif s.get("why_missing"):
-            _para(pdf, f"\u00b9 {s['label']}: {missing_text(s)}.", size=7, h_=3.5)
-    _para(pdf, "Rank: position by value (1 = highest; 1 = lowest where lower is better: "
-          + (", ".join(s["short"].lower() for s in stats if s.get("better") == "lower") or "none") + ") "
-          "among the country's regions of the same NUTS level with data "
-          "in the same year; countries among all countries in the data. 'no data' means the snapshot has no "
-          "value; Eurostat flags: b break, e estimate, p provisional, u low reliability, d definition differs.",
-          size=7, h_=3.5)
-
-
-def _pdf_strategies(pdf, strategies: list[dict]) -> None:
-    _heading(pdf, "Smart Specialisation Strategies covering this territory")
-    if not strategies:
-        _para(pdf, "No strategy for this territory or a larger one containing it is in the data.")
-    for s in strategies:
-        _para(pdf, f"{s['title']} ({s['period_label']})", style="B")
-        _para(pdf, f"{s['territory_name']} ({s['territory']}) - {'own strategy' if s['own'] else s['relation']}. "
-              f"Source: {s['source_url']}", size=8)
-
-
-def _pdf_priorities(pdf, priorities: list[dict]) -> None:
-    _heading(pdf, "Priorities")
-    if not priorities:
-        _para(pdf, "No priorities in the data.")
-    for p in priorities:
-        kind = "" if p["kind"] == "priority" else f" [{p['kind']}]"
-        _para(pdf, f"{p['title']}{kind}", style="B")
-        meta = f"{p['territory']}, strategy {p['strategy_id']}"
-        if p["keywords"]:
-            meta += " · keywords: " + ", ".join(p["keywords"])
-        _para(pdf, meta, size=7.5, h_=3.8)
-        if p["description"]:
-            _para(pdf, p["description"], size=8, h_=4)
-        if p["codes"]:
-            codes = ", ".join(f"{c['scheme'].upper()} {c['code']}{'*' if c['origin'] == 'auto' else ''}"
-                              for c in p["codes"])
-            _para(pdf, f"Codes: {codes}", size=7.5, h_=3.8)
-        pdf.ln(1)
-    _para(pdf, "* code assigned automatically from a reviewed keyword map, not from the strategy document.", size=7)
-
-
-def _pdf_partnerships(pdf, partnerships: list[dict]) -> None:
-    if partnerships:
-        _heading(pdf, "Thematic partnerships")
-        for m in partnerships:
-            _para(pdf, f"{m['name']} ({m['platform']}) - role: {m['role']}; {m['membership']}", size=8.5)
-
-
-def _pdf_ecosystems(pdf, cl: dict) -> None:
-    _heading(pdf, "European industrial ecosystems")
-    if cl["has_own_strategy"]:
-        yes = [e["name"] for e in cl["ecosystems"] if e["present"]]
-        _para(pdf, ("Yes: " + ", ".join(yes)) if yes else "None of the 14 ecosystems.", size=8.5)
-        _para(pdf, cl["basis"], size=7)
-    else:
-        _para(pdf, "No strategy of its own in the data.", size=8.5)
-
-
-def _pdf_closing(pdf, profile: dict) -> None:
-    if any(ord(c) > 255 for c in profile_json(profile)):
-        pdf.ln(2)
-        _para(pdf, "Characters outside the PDF core font (e.g. Greek, Cyrillic, Czech or Polish letters) are "
-              "transliterated in this PDF; the web page and the CSV/JSON downloads show the original spelling.",
-              size=7, style="I")
-    pdf.ln(2)
-    _para(pdf, profile["attribution"], size=8, style="B")
-
-
-def profile_pdf(profile: dict) -> bytes:
-    """A printable profile: name, figures with years and sources, priorities, credit line."""
-    pdf = _pdf_document(profile)
-    _pdf_header(pdf, profile["header"])
-    _pdf_statistics(pdf, profile["statistics"])
-    _pdf_strategies(pdf, profile["strategies"])
-    _pdf_priorities(pdf, profile["priorities"])
-    _pdf_partnerships(pdf, profile["partnerships"])
-    _pdf_ecosystems(pdf, profile["classifications"])
-    _pdf_closing(pdf, profile)
-    return bytes(pdf.output())

@@ -14,9 +14,10 @@ from ..components.static import island
 from ..components.table import detail_url, published_in_note, safe_link
 from ..data.atlas import Atlas, fold
 from ..data.profile import (LEVEL_LABELS, UnknownRegion, better_text, derived_label, format_value, normalise_id, profile_csv,
-                            profile_json, profile_pdf, region_profile, resolve, source_text)
+                            profile_json, region_profile, resolve, source_text)
 from ..data.similarity import similar_regions, similarity_index
 from ..figures.profile import locator_map, sparkline_svg
+from ..figures.profile_pdf import profile_pdf
 
 PATH_PREFIX = "/region/"
 EXPORTS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -300,7 +301,11 @@ def export_response(atlas: Atlas, raw_id: str, fmt: str) -> Response:
         return Response(f"Not found: no region {shown} in the S3 Atlas data, or no '{fmt[:10]}' download.\n",
                         status=404, mimetype="text/plain")
     profile = region_profile(atlas, nid)
-    body = {"pdf": profile_pdf, "csv": profile_csv, "json": profile_json}[fmt](profile)
+    if fmt == "pdf":
+        body = profile_pdf(profile, similar_regions(atlas, nid), regions=atlas.outlines(profile["header"]["level"]),
+                           countries=atlas.outlines(0))
+    else:
+        body = {"csv": profile_csv, "json": profile_json}[fmt](profile)
     resp = Response(body, mimetype=EXPORTS[fmt].split(";")[0], content_type=EXPORTS[fmt])
     resp.headers["Content-Disposition"] = f'attachment; filename="s3-atlas-{nid}.{fmt}"'
     resp.headers["X-Content-Type-Options"] = "nosniff"

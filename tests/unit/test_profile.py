@@ -16,9 +16,10 @@ import pytest
 from pypdf import PdfReader
 
 from dashboard.data.catalog import INDICATORS
-from dashboard.data.profile import (UnknownRegion, format_value, pdf_text, profile_csv, profile_json, profile_pdf,
-                                    region_profile)
+from dashboard.data.profile import (UnknownRegion, code_label, dataset_words, format_value, profile_csv,
+                                    profile_json, region_profile)
 from dashboard.data.similarity import _build, compare, parse_ids, similar_regions, similarity_index
+from dashboard.figures.profile_pdf import profile_pdf
 from dashboard.settings import SETTINGS
 
 
@@ -181,20 +182,46 @@ def test_exports_csv_json_and_pdf(atlas):
     assert float(row["value"]) == gdp["value"] and int(row["year"]) == gdp["year"]
     assert gdp["source_dataset"] in row["source"]
     reader = PdfReader(io.BytesIO(profile_pdf(p)))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    assert p["header"]["name_latn"] in text  # "Cataluña": Latin-1 kept as is
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert p["header"]["name_latn"] in text  # "Cataluña"
     assert format_value(gdp) in text and str(gdp["year"]) in text and gdp["source_dataset"] in text
     assert p["priorities"][0]["title"] in text
     assert "EuroGeographics" in text and "Eurostat" in text
 
 
-def test_pdf_handles_czech_and_greek_names(atlas):
-    assert pdf_text("Ελλάδα") == "Ellada" and pdf_text("Středočeský kraj") == "Stredoceský kraj"  # ý is Latin-1
-    for nid in ("CZ020", "EL30", "BG"):
+def test_pdf_prints_names_as_written(atlas):
+    """No transliteration: Czech, Greek and Bulgarian names come out letter for letter."""
+    for nid, names in (("CZ020", ["Středočeský kraj"]), ("EL30", ["Attiki", "Αττική"]),
+                       ("BG", ["Bulgaria", "България"])):
         p = region_profile(atlas, nid)
-        text = "\n".join(pg.extract_text() for pg in PdfReader(io.BytesIO(profile_pdf(p))).pages)
-        assert pdf_text(p["header"]["name_latn"]) in text
-        assert "transliterated" in text
+        assert [n for n in names if n in (p["header"]["name_latn"], p["header"]["name_national"])] == names
+        text = " ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(profile_pdf(p))).pages)
+        for name in names:
+            assert name in text
+        assert "transliterated" not in text
+
+
+def test_codes_are_named_with_their_scheme():
+    assert code_label({"scheme": "nace", "code": "21", "section": "C",
+                       "name": "Manufacture of basic pharmaceutical products and pharmaceutical preparations"}) == \
+        "NACE C.21 Manufacture of basic pharmaceutical products and pharmaceutical preparations"
+    assert code_label({"scheme": "ecosystem", "code": "9", "name": "Health"}) == "Ecosystem: Health"
+    assert code_label({"scheme": "nabs", "code": "13", "name": "General advancement of knowledge"}) == \
+        "NABS 13 General advancement of knowledge"
+
+
+def test_priority_codes_carry_the_nace_section(atlas, raw):
+    p = region_profile(atlas, "ES51")
+    sections = {r["code"]: r["section"] for r in rows("nace") if r["level"] == "division"}
+    nace = [c for x in p["priorities"] for c in x["codes"] if c["scheme"] == "nace"]
+    assert nace and all(c["section"] == sections[c["code"]] for c in nace)
+    assert all(c["section"] == "" for x in p["priorities"] for c in x["codes"] if c["scheme"] != "nace")
+
+
+def test_datasets_are_named_in_plain_words_with_their_code_kept():
+    assert dataset_words("tgs00010 (= lfst_r_lfu3rt subset)") == \
+        "Eurostat: Unemployment rate by NUTS 2 regions — tgs00010 (= lfst_r_lfu3rt subset)"
+    assert dataset_words("GISCO NUTS 2021 geometries (derived)") == "GISCO NUTS 2021 geometries (derived)"
 
 
 def test_compare_shared_codes_of_a_real_pair(atlas):

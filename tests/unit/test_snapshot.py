@@ -174,3 +174,23 @@ def test_a_nuts1_region_with_one_nuts2_region_takes_its_rates():
             assert not (s.nuts_id == "DE1").any() and not (s.nuts_id == "BE2").any()
     # every (region, indicator, year) once: a derived value never sits beside a published one
     assert not ind.duplicated(["nuts_id", "indicator", "year"]).any()
+
+
+def test_national_names_are_written_in_one_script(atlas):
+    """GISCO writes 'Aττική' with a Latin A and 'Сpбија' with a Latin p; the atlas (and the build)
+    write each word in one script, so a search or a PDF gets the real word."""
+    import re
+    import unicodedata
+
+    from dashboard.data.names import one_script
+
+    assert atlas.regions.at["EL30", "name_national"] == "Αττική"
+    assert atlas.regions.at["EL51", "name_national"].startswith("Ανατολική Μακεδονία")
+    assert atlas.regions.at["RS", "name_national"] == "Srbija/Србија"
+    for name in atlas.regions.name_national:
+        for word in re.findall(r"\w+", name):
+            scripts = {unicodedata.name(c).split()[0] for c in word if c.isalpha()}
+            assert len(scripts) <= 1, (name, scripts)
+    # words in one script, Latin ones included, are left as they are
+    assert one_script("Cataluña/Catalunya") == "Cataluña/Catalunya"
+    assert one_script("Yugozapaden") == "Yugozapaden" and one_script("Югозападен") == "Югозападен"

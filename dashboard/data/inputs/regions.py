@@ -7,6 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
+from ..names import one_script
 from ..schema import (
     DataError,
     require_unique,
@@ -42,7 +43,7 @@ def load_regions(kit: Path, nuts_version: str = "2021") -> gpd.GeoDataFrame:
             "level": gdf["LEVL_CODE"].astype(int),
             "country": gdf["CNTR_CODE"].astype(str).str.strip(),
             "name_latn": gdf["NAME_LATN"].astype(str).str.strip(),
-            "name_national": gdf["NUTS_NAME"].astype(str).str.strip(),
+            "name_national": gdf["NUTS_NAME"].astype(str).str.strip().map(one_script),
         },
         geometry=gdf.geometry,
         crs=gdf.crs,
