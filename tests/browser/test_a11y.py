@@ -117,7 +117,7 @@ def test_copy_link_is_reachable_and_works_by_keyboard(live_server, browser):
         else:
             pytest.fail("Copy link not reached with the Tab key")
         pg.keyboard.press("Enter")
-        pg.wait_for_function("() => document.querySelector('#copy-link-status').innerText.includes('copied')")
+        pg.wait_for_function("() => (document.querySelector('#copy-link-status')?.innerText ?? '').includes('copied')")
         assert "q=health" in pg.evaluate("() => navigator.clipboard.readText()")
     finally:
         ctx.close()

@@ -45,7 +45,7 @@ def test_page_loads_offline_draws_regions_without_errors(live_server, page):
     pg.on("response", lambda r: geometry.append(r.status) if "/geometry/" in r.url else None)
     pg.goto(live_server + "/", wait_until="networkidle")
     wait_for_map(pg)
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.length > 0")
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').length > 0")
     assert geometry and all(s == 200 for s in geometry)
     pg.wait_for_timeout(500)
     assert rendered_features(pg) > 30
@@ -59,12 +59,12 @@ def test_keyword_narrows_table_and_map_and_goes_into_the_url(live_server, page):
     pg = page.page
     pg.goto(live_server + "/", wait_until="networkidle")
     wait_for_map(pg)
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.length > 0")
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').length > 0")
     before = int(count_text(pg).split()[0])
     matched_before = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').data"
                                  ".flatMap(t => Array.from(t.z)).filter(z => z >= 1).length")
     pg.fill("#ex-q", "health")
-    pg.wait_for_function(f"() => !document.querySelector('#ex-count').innerText.startsWith('{before} ')")
+    pg.wait_for_function(f"() => !(document.querySelector('#ex-count')?.innerText ?? '').startsWith('{before} ')")
     after = int(count_text(pg).split()[0])
     assert 0 < after < before
     rows = pg.evaluate("() => Array.from(document.querySelectorAll('.pt-item')).map(e => e.textContent.toLowerCase())")
@@ -93,7 +93,7 @@ def test_clicking_a_region_selects_it(live_server, page, atlas):
     x, y = geo_point(pg, MAP, lon, lat)  # through the equal-area projection of the geo subplot
     pg.mouse.click(x, y)
     pg.wait_for_function("() => location.search.includes('region=ES51')", timeout=15000)
-    pg.wait_for_function("() => document.querySelector('#ex-selected').innerText.includes('ES51')", timeout=15000)
+    pg.wait_for_function("() => (document.querySelector('#ex-selected')?.innerText ?? '').includes('ES51')", timeout=15000)
     assert "Cataluña (ES51)" in pg.inner_text("#ex-selected")
     rows = wait_for_rows_of(pg, "ES51")
     assert rows and all("(ES51" in r for r in rows)
@@ -193,13 +193,13 @@ def test_back_and_forward_step_through_views(live_server, page):
     pg.wait_for_function("() => location.search.includes('q=energy')")
     pg.fill("#ex-q", "health")
     pg.wait_for_function("() => location.search.includes('q=health')")
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.includes('health')")
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').includes('health')")
     pg.go_back()
     pg.wait_for_function("() => location.search.includes('q=energy')")
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.includes('energy')")
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').includes('energy')")
     assert pg.input_value("#ex-q") == "energy"
     pg.go_forward()
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.includes('health')")
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').includes('health')")
     assert pg.input_value("#ex-q") == "health"
 
 
@@ -228,7 +228,7 @@ def test_finding_a_region_by_name_selects_it(live_server, page):
     type_in_dropdown(pg, "#ex-region", "(ES51)")
     pg.locator("[role=option]", has_text="(ES51)").first.click()
     pg.wait_for_function("() => location.search.includes('region=ES51')")
-    pg.wait_for_function("() => document.querySelector('#ex-selected').innerText.includes('ES51')")
+    pg.wait_for_function("() => (document.querySelector('#ex-selected')?.innerText ?? '').includes('ES51')")
     rows = wait_for_rows_of(pg, "ES51")
     assert rows and all("(ES51" in r for r in rows)
     # clearing the selection empties the finder too
@@ -241,12 +241,12 @@ def test_period_filter_keeps_current_strategies_only(live_server, page, atlas):
     pg = page.page
     pg.goto(live_server + "/", wait_until="networkidle")
     wait_for_map(pg)
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.length > 0")
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').length > 0")
     pg.click("#ex-period")
     pg.locator("[role=option]", has_text="Current: running into 2021 or later").first.click()
     pg.wait_for_function("() => location.search.includes('period=current')")
     expected = int((atlas.priorities.period_group == "current").sum())
-    pg.wait_for_function(f"() => document.querySelector('#ex-count').innerText.startsWith('{expected} ')")
+    pg.wait_for_function(f"() => (document.querySelector('#ex-count')?.innerText ?? '').startsWith('{expected} ')")
     assert "strategy period reaching 2021 or later" in count_text(pg)
     # no row shown belongs to a strategy whose stated period ended by 2020 (the Strategy column shows the
     # period; a period not stated, or open, is dated by its note in the row's detail)

@@ -16,7 +16,7 @@ FIRST_OPTION = "() => { const o = document.querySelector('.dash-dropdown-content
 
 def open_explorer(pg, url: str):
     pg.goto(url, wait_until="networkidle")
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.length > 0")
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').length > 0")
 
 
 def first_option_is(pg, text: str):
@@ -34,7 +34,7 @@ def test_typing_c_and_enter_in_the_nace_filter_picks_section_c(live_server, page
     pg.keyboard.press("Enter")
     pg.wait_for_function("() => location.search.includes('nace=')")
     assert parse_qs(urlparse(pg.url).query)["nace"] == ["C"]
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.includes('NACE C')")
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').includes('NACE C')")
     assert page.errors == [] and page.external == []
 
 
@@ -68,7 +68,7 @@ def test_a_partnership_with_a_keyword_that_empties_the_table_says_why(live_serve
     type_in_dropdown(pg, "#ex-partnership", "Hydrogen Valleys")
     first_option_is(pg, "European Hydrogen Valleys S3 Partnership")
     pg.keyboard.press("Enter")
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.startsWith('No priority matches')")
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').startsWith('No priority matches')")
     count = pg.inner_text("#ex-count")
     assert ("the European Hydrogen Valleys S3 Partnership’s 8 member regions have 26 priorities in the data; "
             "with keywords “textile” none is left.") in count
@@ -93,13 +93,13 @@ def test_an_indicator_year_names_the_countries_without_values(live_server, page)
     first_option_is(pg, "2021")
     pg.keyboard.press("Enter")
     pg.wait_for_function("() => location.search.includes('year=2021')")
-    pg.wait_for_function("() => document.querySelector('#ex-year-note').innerText.includes('No 2021 values')")
+    pg.wait_for_function("() => (document.querySelector('#ex-year-note')?.innerText ?? '').includes('No 2021 values')")
     assert pg.inner_text("#ex-year-note") == ("No 2021 values here (grey on the map); years with data: "
                                               "Schweiz/Suisse/Svizzera (CH) 2014–2019.")
     pg.click("#ex-year")
     pg.locator(".dash-dropdown-content .dash-dropdown-option", has_text="Latest year").click()
     pg.wait_for_function("() => !location.search.includes('year=')")
-    pg.wait_for_function("() => document.querySelector('#ex-year-note').innerText === ''")
+    pg.wait_for_function("() => (document.querySelector('#ex-year-note')?.innerText ?? '') === ''")
 
 
 def test_the_strategy_column_shows_the_period_and_the_detail_the_note(live_server, page):

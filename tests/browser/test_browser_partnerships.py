@@ -54,7 +54,7 @@ def test_platform_filter_goes_into_the_url(live_server, page, atlas):
     pg.wait_for_function("() => location.search.includes('country=EL')", timeout=15000)
     assert "platform=energy" in pg.url
     greek = set(atlas.members.partnership_id[atlas.members.nuts_id.str.startswith("EL")])
-    pg.wait_for_function("(b) => document.querySelector('#pt-summary').innerText !== b", arg=before)
+    pg.wait_for_function("(b) => (document.querySelector('#pt-summary')?.innerText ?? '') !== b", arg=before)
     pg.wait_for_timeout(300)
     shown = set(pg.eval_on_selector_all("#pt-platforms [data-partnership]",
                                         "rows => rows.map(r => r.dataset.partnership)"))

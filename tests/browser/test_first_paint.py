@@ -35,7 +35,7 @@ def test_a_link_in_a_static_part_changes_page_without_reloading(live_server, pag
     link.click()
     pg.wait_for_function(f"() => location.pathname === '{target}'")
     pg.wait_for_function(f"() => document.querySelector('#rg-title') && "
-                         f"document.querySelector('#rg-title').innerText.includes('{target.rsplit('/', 1)[-1]}')",
+                         f"(document.querySelector('#rg-title')?.innerText ?? '').includes('{target.rsplit('/', 1)[-1]}')",
                          timeout=15000)
     assert pg.evaluate("() => window.__samePage === true")  # no reload
     assert page.errors == []

@@ -138,7 +138,7 @@ def test_embedded_with_default_settings_in_an_800x600_frame_of_another_site(defa
     frame = pg.frame_locator("#atlas")
     inner = next(f for f in pg.frames if f != pg.main_frame)
     inner.wait_for_function("() => document.querySelector('#ex-count') && "
-                            "document.querySelector('#ex-count').innerText.includes('health')", timeout=30000)
+                            "(document.querySelector('#ex-count')?.innerText ?? '').includes('health')", timeout=30000)
     wait_for_geo(inner, "#ex-map .js-plotly-plot")
     assert frame.locator(".app-navbar").is_hidden()
     for sel in ("#ex-map", "#ex-legend", "#ex-count", "#credit-line", "#ex-filters-toggle"):
@@ -231,7 +231,7 @@ def test_presentation_steps_through_saved_views_with_the_keyboard(live_server, p
     pg.keyboard.press("ArrowRight")  # the first press steps on
     pg.wait_for_function("() => location.search.includes('step=2')")
     assert parse_qs(urlparse(pg.url).query)["q"] == ["health"]
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.includes('health')")
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').includes('health')")
     # the controls follow the step's view without writing the URL again: the story's place stays in
     # the address bar (it had been dropped a moment after each step)
     pg.wait_for_timeout(1500)
@@ -282,7 +282,7 @@ def test_served_under_a_sub_path(page, atlas, prefix):
         pg.on("request", lambda r: requests.append(r.url))
         pg.goto(base + prefix + "?q=energy", wait_until="networkidle")
         pg.wait_for_function("() => document.querySelector('#ex-count') && "
-                             "document.querySelector('#ex-count').innerText.includes('energy')", timeout=30000)
+                             "(document.querySelector('#ex-count')?.innerText ?? '').includes('energy')", timeout=30000)
         pg.wait_for_function("() => { const g = document.querySelector('#ex-map .js-plotly-plot');"
                              " return g && g.data && g.data.length > 0; }", timeout=30000)
         pg.wait_for_timeout(300)

@@ -16,7 +16,7 @@ def test_a_theme_shows_exact_and_related_groups_in_table_and_map(live_server, pa
     pg.fill("#ex-q", "textile")
     pg.keyboard.press("Enter")
     pg.wait_for_function("() => location.search.includes('q=textile')", timeout=15000)
-    pg.wait_for_function("() => document.querySelector('#ex-count').innerText.includes('related in meaning')",
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').includes('related in meaning')",
                          timeout=15000)
     count = pg.inner_text("#ex-count")
     assert "with the keyword's words" in count
