@@ -116,10 +116,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=str(ROOT / "geodata" / "snapshot"))
     ap.add_argument("--floor", type=float, default=S.RELATED_FLOOR)
-    ap.add_argument("--band", type=float, default=S.RELATED_BAND)
+    ap.add_argument("--top", type=int, default=S.RELATED_TOP)
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
-    S.RELATED_FLOOR, S.RELATED_BAND = args.floor, args.band
+    S.RELATED_FLOOR, S.RELATED_TOP = args.floor, args.top
 
     atlas = load_atlas(Path(args.data))
     p = atlas.priorities
@@ -132,7 +132,7 @@ def main(argv=None) -> int:
     text = atlas.search_text
     print(f"{len(p)} priorities; index built in {build_s * 1000:.0f} ms; semantic: "
           f"{'yes' if index.semantic else 'no'} ({S.semantic_reason()}{'; ' + note if note else ''})")
-    print(f"related rule: cosine >= max({S.RELATED_FLOOR}, best - {S.RELATED_BAND}), top 100\n")
+    print(f"related rule: cosine >= {S.RELATED_FLOOR}, the {S.RELATED_TOP} closest\n")
 
     methods = {
         "old substring": lambda q: old_search(text, q),

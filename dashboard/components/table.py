@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from ..data.atlas import Atlas
-from ..data.search import highlight_terms
+from ..data.search import RELATED_CLOSE, RELATED_FLOOR, closeness, highlight_terms
 from ..data.wording import plain
 
 def safe_link(url: str, text: str, **kw):
@@ -58,9 +58,10 @@ def match_badge(r) -> html.Span | None:
         return html.Span("exact", className="badge match-badge match-exact ms-1",
                          title="Contains the keyword's words or their stems (highlighted)")
     if match == "related":
-        return html.Span(f"related in meaning · {r.score:.2f}", className="badge match-badge match-related ms-1",
-                         title="No keyword word in it, but close in meaning (cosine similarity of multilingual "
-                               "sentence vectors)")
+        return html.Span(closeness(r.score), className="badge match-badge match-related ms-1",
+                         title=f"No keyword word in it, but related in meaning (similarity {r.score:.2f} of "
+                               "multilingual sentence vectors; 'close' from "
+                               f"{RELATED_CLOSE:.3f}, 'somewhat close' from {RELATED_FLOOR:.2f})")
     return None
 
 
