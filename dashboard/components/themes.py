@@ -42,3 +42,22 @@ def query_links(queries, prefix: str = "/") -> list:
             out.append(" · ")
         out.append(dcc.Link(q, href=f"{prefix}?q={quote(q)}", className="th-query"))
     return out
+
+
+SHOWN_CODES = 3  # shared codes named before "all shared codes"
+
+
+def reason_lines(why: dict) -> html.Div:
+    """Why two regions are alike (``similarity.reasons``): their closest priorities by title, and
+    the codes they share by name (the first few, then all of them folded)."""
+    themes, codes = why["themes"], why["codes"]
+    parts = [html.Ul([html.Li(t) for t in themes], className="small mb-1 rs-themes") if themes
+             else html.Div("No close priorities in the texts.", className="small")]
+    if codes:
+        parts.append(html.Div(["Shared codes: " + "; ".join(codes[:SHOWN_CODES]),
+                               html.Details([html.Summary(f"all {len(codes)} shared codes"),
+                                             html.Ul([html.Li(c) for c in codes])], className="rs-codes")
+                               if len(codes) > SHOWN_CODES else None], className="small text-muted"))
+    else:
+        parts.append(html.Div("No shared codes.", className="small text-muted"))
+    return html.Div(parts, className="rs-reasons")
