@@ -18,7 +18,7 @@ def tier_badge(match: str, count: int | None = None) -> html.Span:
     label = TIER_LABEL.get(match, match)
     if count is not None and count > 1:
         label += f" · {count} priorities"
-    return html.Span(label, className=f"badge th-tier th-{match}", title=TIER_TITLE.get(match, ""))
+    return html.Span(label, className=f"badge match-badge match-{match} ms-1", title=TIER_TITLE.get(match, ""))
 
 
 def evidence(r) -> html.Div:

@@ -143,7 +143,7 @@ def could_join_section(atlas: Atlas, pid: str, prefix: str) -> html.Div:
         body = [html.Ol(items[:TOP_JOIN], id="pp-join-list", className="pp-join")]
         if len(items) > TOP_JOIN:
             body.append(html.Details([
-                html.Summary(f"Show all {len(items)} regions", className="small"),
+                html.Summary(f"Show all {len(items)} regions ({len(items) - TOP_JOIN} more)", className="small"),
                 html.Ol(items[TOP_JOIN:], start=TOP_JOIN + 1, className="pp-join"),
             ], id="pp-join-more"))
     n_exact = int((cj.match == "exact").sum()) if len(cj) else 0
