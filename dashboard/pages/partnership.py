@@ -1,4 +1,4 @@
-"""One thematic partnership (/partnerships/<id>): members, map, theme-matching priorities."""
+"""One thematic partnership (/partnerships/<id>): members, map, theme-matching priorities, regions that could join."""
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -10,13 +10,19 @@ from ..components.shell import MAP_CONFIG, credit_line
 from ..components.static import island
 from ..components.table import safe_link
 from ..data.atlas import Atlas
-from ..data.partnerships import (overlay, LEAD_ROLES, ROLE_LABEL, THEME_STOP_WORDS, is_partnership, member_strategy_links,
-                                 partnership_counts, partnership_members, platform_name, theme_priorities,
-                                 theme_words, unmapped_names)
+from ..components.table import highlighted
+from ..components.themes import evidence, query_links, tier_badge
+from ..data.partnerships import (overlay, LEAD_ROLES, ROLE_LABEL, anchor_member, could_join, is_partnership,
+                                 member_strategy_links, partnership_counts, partnership_members, platform_name,
+                                 theme_priorities, unmapped_names)
+from ..data.query import search_index
+from ..data.search import semantic_reason
+from ..data.themes import partnership_queries
 from ..figures.partnership import KEY_TEXT, partnership_map
 
 PATH_PREFIX = "/partnerships/"
 LEVEL_SHORT = {0: "country", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
+TOP_JOIN = 10  # regions that could join shown before "show all"
 RELATION = {"own": "its own strategy", "inside": "strategy of a region inside it",
             "above": "strategy of the region containing it"}
 
@@ -55,46 +61,96 @@ def members_table(atlas: Atlas, pid: str, prefix: str) -> dbc.Table:
     ], size="sm", hover=True, responsive=True, className="bg-white", id="pp-members")
 
 
-def themes_section(atlas: Atlas, pid: str, name: str, prefix: str) -> html.Div:
-    words = theme_words(name)
+def _semantic_note(atlas: Atlas) -> html.P | None:
+    if search_index(atlas).semantic:
+        return None
+    return html.P(f"Only priorities that name the theme are listed here: matching by meaning is not available "
+                  f"on this server ({semantic_reason()}).", className="small text-warning-emphasis", id="pp-semantic")
+
+
+def themes_section(atlas: Atlas, pid: str, prefix: str) -> html.Div:
+    queries = partnership_queries(atlas, pid)
     links = member_strategy_links(atlas, pid)
     n_members = atlas.members.nuts_id[atlas.members.partnership_id == pid].nunique()
     tp = theme_priorities(atlas, pid)
-    rule = html.P([
+    rule = html.P(
         "Priorities of the members' Smart Specialisation Strategies — a member's own strategy, strategies of "
         "regions inside it and, for a NUTS 3 member, the NUTS 2 and NUTS 1 strategies of the regions containing "
-        "it — whose name, description or keywords contain a theme word. Theme words are the words of the "
-        "partnership's name without generic ones (",
-        html.Span(", ".join(sorted(THEME_STOP_WORDS - {"a", "an", "of", "in", "the", "to", "and", "or", "on",
-                                                         "for", "with", "de", "re"})), className="fst-italic"),
-        "), matched at the start of a word, a plural 's' ignored. A starting point for joint projects, "
-        "not a judgement of fit.",
-    ], className="small text-muted")
+        "it — that the explorer's search finds for the theme: those that name it (its words or their forms) "
+        "first, then those close in meaning. A starting point for joint projects, not a judgement of fit.",
+        className="small text-muted")
     facts = html.P([
-        html.Strong("Theme words: "), ", ".join(words) if words else "none (the name has no significant word)",
+        html.Strong("Theme searched: "), *(query_links(queries, prefix) if queries else ["none"]),
+        html.Span(" (each opens the explorer with that keyword)", className="text-muted"),
         f" · {links.member.nunique() if not links.empty else 0} of {n_members} member regions have a strategy "
         "in the data that applies to them",
     ], className="small", id="pp-theme-words")
     if tp.empty:
-        body = html.P("No priority of the members' strategies in the data contains a theme word.",
-                      className="text-muted")
+        body = html.P("No priority of the members' strategies in the data matches the theme.", className="text-muted")
     else:
         rows = [html.Tr([
             html.Td(dcc.Link(f"{r.region_name} ({r.nuts_id})", href=f"{prefix}region/{quote(r.nuts_id)}")),
-            html.Td(r.title),
+            html.Td(html.Span(["‘", *highlighted(r.title, r.matched), "’"])),
             html.Td(r.strategy_title, className="small"),
-            html.Td(", ".join(r.matched), className="pp-matched"),
+            html.Td([tier_badge(r.match), html.Div(", ".join(r.matched.split()), className="small")],
+                    className="pp-matched"),
             html.Td(", ".join(r.members) + f" ({r.relation})", className="small",
                     title="; ".join(RELATION.get(x.strip(), x) for x in r.relation.split(","))),
             html.Td(safe_link(r.source_url, "source")),
-        ], **{"data-priority": r.priority_id}) for r in tp.itertuples()]
+        ], **{"data-priority": r.priority_id, "data-match": r.match}) for r in tp.itertuples()]
         body = dbc.Table([
             html.Thead(html.Tr([html.Th("Strategy territory"), html.Th("Priority"), html.Th("Strategy"),
-                                html.Th("Matched word"), html.Th("Through member"), html.Th("Source")])),
+                                html.Th("Match"), html.Th("Through member"), html.Th("Source")])),
             html.Tbody(rows),
         ], size="sm", hover=True, responsive=True, className="bg-white", id="pp-themes-table")
-    return html.Div([html.H2(f"Priorities on the theme ({len(tp)})", className="h5"), rule, facts, body],
+    n_exact = int((tp.match == "exact").sum()) if len(tp) else 0
+    head = f"Members' priorities on the theme ({len(tp)}"
+    head += f": {n_exact} name it)" if len(tp) else ")"
+    return html.Div([html.H2(head, className="h5"), rule, facts, _semantic_note(atlas), body],
                     className="mb-3", id="pp-themes")
+
+
+def _join_item(r, prefix: str, anchor_name: str) -> html.Li:
+    n = r.n_exact if r.match == "exact" else r.n_related
+    return html.Li([
+        html.Div([
+            dcc.Link(f"{r.region_name} ({r.nuts_id})", href=f"{prefix}region/{quote(r.nuts_id)}",
+                     className="fw-semibold"),
+            " ", tier_badge(r.match, int(n)),
+            dcc.Link(f"Compare with {anchor_name}", href=f"{prefix}compare?regions={quote(r.compare_with)},{quote(r.nuts_id)}",
+                     className="btn btn-sm btn-outline-primary ms-2 py-0 pp-compare-link") if r.compare_with else None,
+        ]),
+        evidence(r),
+    ], className="mb-2", **{"data-nuts": r.nuts_id, "data-match": r.match})
+
+
+def could_join_section(atlas: Atlas, pid: str, prefix: str) -> html.Div:
+    cj = could_join(atlas, pid)
+    anchor = anchor_member(atlas, pid)
+    members = partnership_members(atlas, pid)
+    is_lead = anchor is not None and bool(members.role[members.nuts_id == anchor].isin(LEAD_ROLES).any())
+    anchor_name = (atlas.region_name(anchor) + ("" if is_lead else " (no lead stated)")) if anchor else ""
+    rule = html.P(
+        "Regions with a strategy of their own in the data that are not in the partnership (not a member, not inside "
+        "a member, not containing one) and whose priorities match its theme, by the same search: those whose "
+        "priorities name the theme first, then those close in meaning; within each, by the number of such priorities "
+        "and the best match. Each shows its best priority.", className="small text-muted")
+    if cj.empty:
+        body = [html.P("No region outside the partnership has a priority matching the theme in the data.",
+                       className="text-muted")]
+    else:
+        items = [_join_item(r, prefix, anchor_name) for r in cj.itertuples()]
+        body = [html.Ol(items[:TOP_JOIN], id="pp-join-list", className="pp-join")]
+        if len(items) > TOP_JOIN:
+            body.append(html.Details([
+                html.Summary(f"Show all {len(items)} regions ({len(items) - TOP_JOIN} more)", className="small"),
+                html.Ol(items[TOP_JOIN:], start=TOP_JOIN + 1, className="pp-join"),
+            ], id="pp-join-more"))
+    n_exact = int((cj.match == "exact").sum()) if len(cj) else 0
+    head = f"Regions that could join ({len(cj)}"
+    head += f": {n_exact} name the theme)" if len(cj) else ")"
+    return html.Div([html.H2(head, className="h5"), rule, _semantic_note(atlas), *body],
+                    className="mb-3", id="pp-could-join")
 
 
 def layout(atlas: Atlas, pid: str, geometry_url, prefix: str = "/") -> html.Div:
@@ -135,7 +191,8 @@ def layout(atlas: Atlas, pid: str, geometry_url, prefix: str = "/") -> html.Div:
                 html.Ul([html.Li([f"{u.get('name', '')} ({u.get('country', '')}) · ",
                                   safe_link(u.get("source_url", ""), "source")]) for u in unmapped]),
             ], id="pp-unmapped", className="small") if unmapped else None,
-            themes_section(atlas, pid, row["name"], prefix),
+            themes_section(atlas, pid, prefix),
+            could_join_section(atlas, pid, prefix),
             credit_line(atlas.version),
         ]),
     ], className="tp-page")

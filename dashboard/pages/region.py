@@ -12,9 +12,13 @@ from ..components.options import region_options
 from ..components.shell import credit_line
 from ..components.static import island
 from ..components.table import detail_url, published_in_note, safe_link
+from ..components.themes import evidence, reason_lines, tier_badge
 from ..data.atlas import Atlas, fold
 from ..data.profile import (LEVEL_LABELS, UnknownRegion, better_text, derived_label, format_value, normalise_id, profile_csv,
                             profile_json, region_profile, resolve, source_text)
+from ..data.partnerships import partnerships_to_join
+from ..data.query import search_index
+from ..data.search import semantic_reason
 from ..data.similarity import similar_regions, similarity_index
 from ..figures.profile import locator_map, sparkline_svg
 from ..figures.profile_pdf import profile_pdf
@@ -158,6 +162,34 @@ def partnerships_section(profile: dict) -> html.Div:
     return html.Div([html.H2("Thematic partnerships", className="h5"), body], className="rg-section")
 
 
+def join_section(atlas: Atlas, nid: str, prefix: str) -> html.Div:
+    """Partnerships whose theme matches this territory's own priorities and that it is not in."""
+    title = html.H2("Partnerships this region could join", className="h5")
+    if not (atlas.priorities.nuts_id == nid).any():
+        return html.Div([title, html.P("Only territories with a strategy of their own in the data are matched with "
+                                       "the partnerships' themes.", className="text-muted")],
+                        className="rg-section", id="rg-could-join")
+    rows = partnerships_to_join(atlas, nid)
+    rule = html.P("Thematic partnerships it is not in (neither it, a region containing it nor one inside it is a "
+                  "member) whose theme the explorer's search finds in its own strategy's priorities: those that name "
+                  "the theme first, then those close in meaning. Partnerships invite regions to join; this is where "
+                  "to start.", className="small text-muted")
+    if rows.empty:
+        body = html.P("None: no priority of its own strategy matches the theme of a partnership it is not in.",
+                      className="text-muted")
+    else:
+        body = html.Ul([html.Li([
+            html.Div([dcc.Link(r.name, href=f"{prefix}partnerships/{quote(r.partnership_id)}", className="fw-semibold"),
+                      " ", tier_badge(r.match, int(r.n_exact if r.match == "exact" else r.n_related))]),
+            evidence(r),
+        ], className="mb-2", **{"data-partnership": r.partnership_id, "data-match": r.match})
+            for r in rows.itertuples()], className="list-unstyled mb-0", id="rg-join-list")
+    if not search_index(atlas).semantic:
+        rule.children += f" Matching by meaning is not available on this server ({semantic_reason()}): " \
+                         "only partnerships whose theme it names are listed."
+    return html.Div([title, rule, body], className="rg-section", id="rg-could-join")
+
+
 def classifications_section(profile: dict) -> html.Div:
     cl = profile["classifications"]
     if not cl["has_own_strategy"]:
@@ -196,16 +228,6 @@ def similar_section(atlas: Atlas, nid: str, prefix: str) -> html.Div:
                                 "in the data.", className="text-muted")], className="rg-section")
     items = []
     for r in results:
-        codes, full = [], []
-        for scheme, label in (("nace", "NACE"), ("nabs", "NABS"), ("ecosystem", "ecosystems")):
-            shared = r["shared_codes"][scheme]
-            if not shared:
-                continue
-            full.append(f"{label}: " + "; ".join(f"{c['code']} {c['name']}" for c in shared))
-            if scheme == "ecosystem":
-                codes.append(f"{len(shared)} ecosystem{'s' if len(shared) > 1 else ''}")
-            else:
-                codes.append(f"{label} " + ", ".join(c["code"] for c in shared[:8]) + (" …" if len(shared) > 8 else ""))
         items.append(html.Li([
             html.Div([
                 dcc.Link(f"{r['name']} ({r['nuts_id']})", href=f"{prefix}region/{r['nuts_id']}"),
@@ -213,10 +235,7 @@ def similar_section(atlas: Atlas, nid: str, prefix: str) -> html.Div:
                 dcc.Link("Compare", href=f"{prefix}compare?regions={nid},{r['nuts_id']}",
                          className="btn btn-sm btn-outline-primary ms-2 py-0 rg-compare-link"),
             ]),
-            html.Div(("Shared terms: " + ", ".join(r["shared_terms"])) if r["shared_terms"]
-                     else "No shared terms in the priority texts.", className="small"),
-            html.Div(("Shared codes: " + " · ".join(codes)) if codes else "No shared codes.",
-                     className="small text-muted", title="\n".join(full)),
+            reason_lines(r["reasons"]),
         ], className="mb-2"))
     return html.Div([
         html.H2("Similar regions", className="h5"),
@@ -287,7 +306,8 @@ def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/") -> html.
         dbc.Row([
             dbc.Col(island([statistics_table(profile, prefix), strategies_section(profile),
                             priorities_section(profile, prefix)]), lg=8),
-            dbc.Col(island([similar_section(atlas, nid, prefix), partnerships_section(profile)]), lg=4),
+            dbc.Col(island([similar_section(atlas, nid, prefix), partnerships_section(profile),
+                            join_section(atlas, nid, prefix)]), lg=4),
         ], className="g-3 mt-1"),
         island([classifications_section(profile), contact_section(profile), credit_line(atlas.version)]),
     ], className="region-profile", **{"data-region": nid})

@@ -129,3 +129,50 @@ def test_partnership_map_fills_its_box(live_server, browser, viewport):
         assert w.external == [] and w.errors == [], (w.external, w.errors)
     finally:
         ctx.close()
+
+
+HYDROGEN = "european-hydrogen-valleys-s3-partnership"
+
+
+def test_partnership_page_lists_regions_that_could_join_and_compares_them_with_the_lead(live_server, page, atlas):
+    from urllib.parse import parse_qs, urlparse
+
+    from dashboard.data.partnerships import could_join, partnership_members
+
+    pg = page.page
+    pg.goto(live_server + f"/partnerships/{HYDROGEN}", wait_until="networkidle")
+    pg.wait_for_selector("#pp-could-join #pp-join-list li", timeout=30000)
+    cj = could_join(atlas, HYDROGEN)
+    shown = pg.eval_on_selector_all("#pp-join-list > li", "els => els.map(e => e.dataset.nuts)")
+    assert shown == list(cj.nuts_id[:10])
+    members = set(atlas.members.nuts_id[atlas.members.partnership_id == HYDROGEN])
+    assert not members & set(shown)
+    item = pg.locator("#pp-join-list > li[data-nuts=DE8]")
+    text = item.inner_text()
+    assert "Mecklenburg-Vorpommern" in text and "names it" in text
+    assert item.locator("mark", has_text="hydrogen").count() >= 1  # the matched word is marked
+    lead = partnership_members(atlas, HYDROGEN).nuts_id.iloc[0]
+    item.locator(".pp-compare-link").click()
+    pg.wait_for_selector("#cmp-stats", timeout=30000)
+    assert parse_qs(urlparse(pg.url).query)["regions"] == [f"{lead},DE8"]
+    head = pg.inner_text("#cmp-stats thead")
+    assert f"({lead})" in head and "(DE8)" in head
+    assert page.external == [], page.external
+    assert page.errors == [], page.errors
+
+
+def test_region_profile_lists_partnerships_it_could_join(live_server, page, atlas):
+    pg = page.page
+    pg.goto(live_server + "/region/DE8", wait_until="networkidle")
+    pg.wait_for_selector("#rg-could-join #rg-join-list li", timeout=30000)
+    item = pg.locator(f"#rg-join-list > li[data-partnership={HYDROGEN}]")
+    assert item.count() == 1 and "names it" in item.inner_text()
+    assert "Renewable energies" in item.inner_text() and "hydrogen" in item.inner_text().casefold()
+    joined = set(atlas.members.partnership_id[atlas.members.nuts_id.str.startswith("DE8")])
+    listed = set(pg.eval_on_selector_all("#rg-join-list > li", "els => els.map(e => e.dataset.partnership)"))
+    assert listed and not listed & joined
+    item.locator(f"a[href='/partnerships/{HYDROGEN}']").click()
+    pg.wait_for_selector("#pp-title", timeout=30000)
+    assert "Hydrogen" in pg.inner_text("#pp-title")
+    assert page.external == [], page.external
+    assert page.errors == [], page.errors

@@ -48,7 +48,7 @@ def test_explorer_to_profile_to_compare(live_server, page, atlas):
     assert parse_qs(urlparse(pg.url).query)["regions"] == [f"ES51,{other}"]
     head = pg.inner_text("#cmp-stats thead")
     assert "(ES51)" in head and f"({other})" in head
-    assert pg.locator("#cmp-pairs li").count() == 1
+    assert pg.locator("#cmp-pairs > li").count() == 1
     wait_for_plot(pg, "#cmp-map")
     assert page.external == [], page.external
     assert page.errors == [], page.errors
@@ -69,7 +69,7 @@ def test_compare_dropdown_keeps_the_list_in_the_url(live_server, page):
     assert parse_qs(urlparse(pg.url).query) == {"regions": ["ES51,BE3,ITH5"], "embed": ["1"]}  # embed kept
     pg.wait_for_function("() => document.querySelector('#cmp-stats thead').innerText.includes('(ITH5)')",
                          timeout=15000)
-    assert pg.locator("#cmp-pairs li").count() == 3
+    assert pg.locator("#cmp-pairs > li").count() == 3
     assert page.external == [], page.external
     assert page.errors == [], page.errors
 

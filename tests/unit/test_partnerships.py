@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -12,9 +10,11 @@ from dash import dcc, html
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.data.catalog import ATTRIBUTION
-from dashboard.data.partnerships import (NO_PLATFORM, overlay, partnership_counts, partnership_members, resolve_ids,
-                                         partnerships_table, partnerships_without_members, theme_priorities,
-                                         theme_words)
+from dashboard.data.partnerships import (NO_PLATFORM, could_join, overlay, partnership_counts, partnership_members,
+                                         partnerships_table, partnerships_to_join, partnerships_without_members,
+                                         resolve_ids, takes_part, theme_priorities)
+from dashboard.data.query import keyword_hits, search_index
+from dashboard.data.themes import THEME_QUERIES, name_queries, partnership_queries
 from dashboard.figures.partnership import overlay_traces
 from dashboard.figures.partnership import partnership_map as draw_partnership_map
 from dashboard.pages import partnership as page_one
@@ -244,16 +244,14 @@ def test_overlay_of_everything_and_the_standalone_map(atlas):
 
 # --------------------------------------------------------------------------- theme priorities
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text).casefold())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def test_theme_words_from_the_name():
-    assert theme_words("Water Smart Territories") == ["water"]
-    assert theme_words("Smart Sensors 4 Agri-food") == ["sensors", "agri", "food"]
-    assert theme_words("3D Printing") == ["3d", "printing"]
-    assert theme_words("Mining industry, related industries and services") == ["mining"]
+def test_every_partnership_has_reviewed_theme_queries_and_names_give_a_fallback(atlas):
+    assert set(THEME_QUERIES) == set(atlas.partnerships.partnership_id)
+    for pid in atlas.partnerships.partnership_id:
+        assert partnership_queries(atlas, pid) == THEME_QUERIES[pid] and all(q.strip() for q in THEME_QUERIES[pid])
+    assert name_queries("Water Smart Territories") == ("water",)
+    assert name_queries("Smart Sensors 4 Agri-food") == ("sensors", "agri", "food")
+    assert name_queries("3D Printing") == ("3d", "printing")
+    assert name_queries("Mining industry, related industries and services") == ("mining",)
 
 
 def _covered(atlas, territory: str, member: str) -> bool:
@@ -263,42 +261,94 @@ def _covered(atlas, territory: str, member: str) -> bool:
     return level == 3 and member.startswith(territory) and atlas.regions.at[territory, "level"] in (1, 2)
 
 
-def test_theme_priorities_match_by_the_reported_word(atlas):
+def _search_of(atlas, queries):
+    """What the explorer's search returns for each query: priority -> best tier over the queries."""
+    best = {}
+    for q in queries:
+        for pid, match in zip(*(keyword_hits(atlas, q)[c] for c in ("priority_id", "match"))):
+            if best.get(pid) != "exact":
+                best[pid] = match
+    return best
+
+
+def test_theme_priorities_are_the_explorers_search_on_the_members_strategies(atlas):
     p = atlas.priorities.set_index("priority_id")
+    row_words = search_index(atlas).row_words
     total = 0
-    for pid, name in zip(atlas.partnerships.partnership_id, atlas.partnerships.name):
-        words = theme_words(name)
+    for pid in atlas.partnerships.partnership_id:
         members = set(atlas.members.nuts_id[atlas.members.partnership_id == pid])
-        for r in theme_priorities(atlas, pid).itertuples():
+        strategies = {s for s, t in zip(atlas.strategies.strategy_id, atlas.strategies.nuts_id)
+                      if any(_covered(atlas, t, m) for m in members)}
+        found = _search_of(atlas, THEME_QUERIES[pid])
+        expected = {k: v for k, v in found.items() if p.at[k, "strategy_id"] in strategies}
+        got = theme_priorities(atlas, pid)
+        assert dict(zip(got.priority_id, got.match)) == expected, pid
+        tiers = list(got.match)
+        assert tiers == sorted(tiers, key=lambda m: m != "exact")  # exact first
+        for r in got.itertuples():
             total += 1
-            assert r.matched and set(r.matched) <= set(words)
-            src = p.loc[r.priority_id]
-            text = _fold(" ".join([src.title, src.title_original, src.description, src.keywords]))
-            for w in r.matched:
-                stem = w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
-                assert re.search(r"(?<![0-9a-z])" + re.escape(stem), text), (pid, r.priority_id, w)
-            for w in set(words) - set(r.matched):
-                stem = w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
-                assert not re.search(r"(?<![0-9a-z])" + re.escape(stem), text)
-            assert set(r.members) <= members
-            assert all(_covered(atlas, r.nuts_id, m) for m in r.members)
-            assert r.source_url == src.source_url
+            row = atlas.priorities.index[atlas.priorities.priority_id == r.priority_id][0]
+            if r.match == "exact":  # the matched words are whole words of the priority's text
+                assert r.matched and set(r.matched.split()) <= row_words[row], (pid, r.priority_id)
+            assert set(r.members) <= members and all(_covered(atlas, r.nuts_id, m) for m in r.members)
+            assert r.source_url == p.at[r.priority_id, "source_url"]
     assert total > 0
 
 
-def test_theme_priorities_are_complete_for_water(atlas):
+def test_water_members_priorities_are_those_the_explorer_finds_for_water(atlas):
     pid = "water-smart-territories"
     members = set(atlas.members.nuts_id[atlas.members.partnership_id == pid])
     strategies = {s for s, t in zip(atlas.strategies.strategy_id, atlas.strategies.nuts_id)
                   if any(_covered(atlas, t, m) for m in members)}
-    expected = set()
-    for r in atlas.priorities.itertuples():
-        text = _fold(" ".join([r.title, r.title_original, r.description, r.keywords]))
-        if r.strategy_id in strategies and re.search(r"(?<![0-9a-z])water", text):
-            expected.add(r.priority_id)
+    hits = keyword_hits(atlas, "water")
+    exact = set(hits.priority_id[hits.match == "exact"])
+    expected = {x for x in exact if atlas.priorities.strategy_id[atlas.priorities.priority_id == x].iloc[0] in strategies}
     got = theme_priorities(atlas, pid)
-    assert set(got.priority_id) == expected and expected
-    assert all(m == ["water"] for m in got.matched)
+    assert set(got.priority_id[got.match == "exact"]) == expected and len(expected) >= 5
+    assert "FRF-S3-GE-P6" in expected  # Grand Est's priority "Water"
+
+
+def test_could_join_hydrogen_lists_non_members_naming_it_never_members(atlas):
+    pid = "european-hydrogen-valleys-s3-partnership"
+    cj = could_join(atlas, pid)
+    # Mecklenburg-Vorpommern (DE8) is not a member and its strategy names hydrogen in a priority's title
+    assert not takes_part(atlas, pid, "DE8")
+    de8 = cj[cj.nuts_id == "DE8"].iloc[0]
+    assert de8.match == "exact" and "hydrogen" in de8.title.lower() and "hydrogen" in de8.matched.split()
+    assert de8.strategy_id in set(atlas.strategies.strategy_id[atlas.strategies.nuts_id == "DE8"])
+    lead = partnership_members(atlas, pid)
+    assert de8.compare_with == lead.nuts_id.iloc[0] and lead.role.iloc[0] in LEADS
+
+
+def test_could_join_never_lists_a_member_and_is_ranked(atlas):
+    for pid in atlas.partnerships.partnership_id:
+        members = set(atlas.members.nuts_id[atlas.members.partnership_id == pid])
+        cj = could_join(atlas, pid)
+        assert not set(cj.nuts_id) & members
+        assert not any(n.startswith(m) or m.startswith(n) for n in cj.nuts_id for m in members), pid
+        assert cj.nuts_id.is_unique and list(cj["rank"]) == list(range(1, len(cj) + 1))
+        keys = [(m != "exact", -(e if m == "exact" else r), -s) for m, e, r, s in
+                zip(cj.match, cj.n_exact, cj.n_related, cj.score)]
+        assert keys == sorted(keys), pid
+        # every candidate's evidence is a priority of its own strategy that the theme's search finds
+        found = _search_of(atlas, THEME_QUERIES[pid])
+        for r in cj.itertuples():
+            assert atlas.priorities.nuts_id[atlas.priorities.priority_id == r.priority_id].iloc[0] == r.nuts_id
+            assert found[r.priority_id] == r.match
+
+
+def test_partnerships_to_join_mirror_could_join(atlas):
+    lists = {pid: set(could_join(atlas, pid).nuts_id) for pid in atlas.partnerships.partnership_id}
+    for nid in ("DE8", "ES51", "FI1C3", "CZ064", "AT12"):
+        got = partnerships_to_join(atlas, nid)
+        assert set(got.partnership_id) == {pid for pid, regions in lists.items() if nid in regions}, nid
+        assert not any(takes_part(atlas, pid, nid) for pid in got.partnership_id)
+    de8 = partnerships_to_join(atlas, "DE8")
+    hydrogen = de8[de8.partnership_id == "european-hydrogen-valleys-s3-partnership"].iloc[0]
+    assert hydrogen.match == "exact" and "hydrogen" in hydrogen.matched.split()
+    # a member is not offered its own partnership
+    assert "european-hydrogen-valleys-s3-partnership" not in set(partnerships_to_join(atlas, "ES24").partnership_id)
+    assert partnerships_to_join(atlas, "XX99").empty
 
 
 # --------------------------------------------------------------------------- pages (rendered as component trees)
@@ -370,6 +420,13 @@ def test_partnership_page_members_sources_and_not_found(atlas):
     assert find(lay, "pp-explorer").href == f"/?partnership={pid}"
     themes = find(lay, "pp-themes")
     assert "water" in text_of(themes)
+    assert any(getattr(c, "href", None) == "/?q=water" for c in walk(themes))  # the theme opens the explorer
+    join = find(lay, "pp-could-join")
+    lead = partnership_members(atlas, pid).nuts_id.iloc[0]
+    hrefs = [c.href for c in walk(join) if isinstance(c, dcc.Link) and "compare" in c.href]
+    cj = could_join(atlas, pid)
+    assert hrefs and hrefs[0] == f"/compare?regions={lead},{cj.nuts_id.iloc[0]}"
+    assert len(hrefs) == len(cj)  # the first ten, the rest under "show all"
     missing = page_one.layout(atlas, "<no-such>", geometry_url)
     assert "not-found" in missing.className and find(missing, "pp-back").href == "/partnerships"
 

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from dashboard.data.catalog import INDICATORS
 from dashboard.data.profile import (UnknownRegion, code_label, dataset_words, format_value, profile_csv,
                                     profile_json, region_profile)
+from dashboard.data import search as S
 from dashboard.data.similarity import _build, compare, parse_ids, similar_regions, similarity_index
 from dashboard.figures.profile_pdf import profile_pdf
 from dashboard.settings import SETTINGS
@@ -259,16 +260,74 @@ def test_similar_regions_are_deterministic_and_exclude_the_region(atlas):
         keys = [(-round(r["score"], 9), r["nuts_id"]) for r in res]
         assert keys == sorted(keys)
         assert [(r["nuts_id"], r["score"]) for r in res] == [(r["nuts_id"], r["score"]) for r in rebuilt.similar[nid]]
-    # shared terms really occur in both regions' texts
+    # the reasons name the two regions' own priorities
     r = similar_regions(atlas, "ES51")[0]
-    assert r["shared_terms"]
-    for nid in ("ES51", r["nuts_id"]):
-        txt = " ".join(atlas.search_text[(atlas.priorities.nuts_id == nid).to_numpy()])
-        assert all(t in txt for t in r["shared_terms"])
+    titles = dict(zip(atlas.priorities.priority_id, atlas.priorities.title))
+    assert r["shared_themes"] and r["reasons"]["themes"]
+    for t, line in zip(r["shared_themes"], r["reasons"]["themes"]):
+        assert line == f"both: ‘{titles[t['a']]}’ ↔ ‘{titles[t['b']]}’"
 
 
-def _region_text(atlas, nid):
-    return " ".join(atlas.search_text[(atlas.priorities.nuts_id == nid).to_numpy()])
+LABEL_WORDS = {"both", "nace", "nabs", "ecosystem"}
+
+
+def _reason_words_are_titles_or_code_names(atlas, a, b, why):
+    """Every word of a reason is a whole word of a priority title of the two regions, of a code
+    name, a code or a label word: no stem fragments, no bare numbers."""
+    p = atlas.priorities
+    allowed = set(LABEL_WORDS)
+    for t in p.title[p.nuts_id.isin([a, b])]:
+        allowed |= set(S.words(t))
+    for scheme, names in atlas.code_names.items():
+        for code, name in names.items():
+            allowed |= set(S.words(name))
+    codes = {c.casefold() for names in atlas.code_names.values() for c in names} | set(atlas.nace.section.str.casefold())
+    for line in why["themes"] + why["codes"]:
+        for w in S.words(line):
+            assert w in allowed or w in codes, (a, b, w, line)
+    for line in why["codes"]:  # a code is never shown without its name; its numbers are codes
+        assert not any(w.isdigit() and w not in codes for w in S.words(line)), line
+        if line.startswith("Ecosystem: "):
+            assert line[len("Ecosystem: "):] in atlas.code_names["ecosystem"].values(), line
+        else:
+            assert line.startswith(("NACE ", "NABS ")) and len(S.words(line)) >= 3, line
+
+
+def test_similarity_reasons_are_titles_and_named_codes(atlas):
+    old_fragments = {"res", "cut", "covers"}
+    checked = 0
+    for nid in ("ES51", "CZ064", "DE2", "FI1B1", "PL71"):
+        for r in similar_regions(atlas, nid):
+            why = r["reasons"]
+            assert why["themes"], (nid, r["nuts_id"])
+            _reason_words_are_titles_or_code_names(atlas, nid, r["nuts_id"], why)
+            shown = " ".join(why["themes"])  # an old fragment only as a whole word of a title shown
+            assert all(f in {w for t in why["themes"] for w in S.words(t)} for f in old_fragments
+                       if f in S.words(shown + " " + " ".join(why["codes"])))
+            checked += 1
+    assert checked >= 40
+    # the shared codes of a pair, with names: a NACE division under its section, ecosystems by name
+    pair = compare(atlas, ["ES51", "ITC1"])["pairs"][0]
+    assert "NACE C.10 Manufacture of food products" in pair["reasons"]["codes"]
+    assert "Ecosystem: Agri-food" in pair["reasons"]["codes"]
+    _reason_words_are_titles_or_code_names(atlas, "ES51", "ITC1", pair["reasons"])
+
+
+def test_similarity_reasons_without_vectors_pair_titles_sharing_words(atlas, monkeypatch):
+    import dashboard.data.similarity as sim
+
+    monkeypatch.setattr(sim, "load_vectors", lambda *a, **k: (None, "priority_vectors.npy is not in the snapshot"))
+    index = _build(atlas)
+    titles = dict(zip(atlas.priorities.priority_id, atlas.priorities.title))
+    n = 0
+    for nid in ("ES51", "DE2"):
+        for r in index.similar[nid]:
+            _reason_words_are_titles_or_code_names(atlas, nid, r["nuts_id"], r["reasons"])
+            for t in r["shared_themes"]:
+                assert t["words"] and all(w in S.words(titles[t["a"]].casefold()) or
+                                          w in {S.fold(x) for x in S.words(titles[t["a"]])} for w in t["words"])
+                n += 1
+    assert n > 0
 
 
 def test_similar_regions_use_the_sentence_vectors_and_explain_them(atlas):
@@ -292,9 +351,7 @@ def test_similar_regions_use_the_sentence_vectors_and_explain_them(atlas):
             assert len({p["a"] for p in pairs}) == len(pairs) and len({p["b"] for p in pairs}) == len(pairs)
             sims = [p["similarity"] for p in pairs]
             assert sims == sorted(sims, reverse=True)
-            # shared terms are still words of both regions' texts
-            assert all(t in _region_text(atlas, nid) and t in _region_text(atlas, r["nuts_id"])
-                       for t in r["shared_terms"])
+            assert r["shared_themes"] == pairs  # the reasons are the closest pairs, by title
     # a pair in compare() gets the same text part as the list
     r = similar_regions(atlas, "ES51")[0]
     (pr,) = compare(atlas, ["ES51", r["nuts_id"]])["pairs"]
