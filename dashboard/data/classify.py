@@ -226,13 +226,18 @@ def _kept(grp: pd.DataFrame, scheme: str) -> list[tuple[str, float, str]]:
     the strongest first. Cues naming the same code add up; the same cue text counts once."""
     per_code = []
     for code, g in grp.groupby("code", sort=False):
-        g = g.drop_duplicates("rule").sort_values("score", ascending=False, kind="stable")
+        # one word found by two rules (e.g. 'agri-food' by 'agri' and 'food') is one cue
+        g = g.assign(cue=g.rule.str.replace(_RULE_NAMED, "", regex=True)).drop_duplicates("cue")
+        g = g.sort_values("score", ascending=False, kind="stable")
         per_code.append((code, float(g.score.sum()), "; ".join(g.rule)))
     if not per_code:
         return []
     best = max(score for _c, score, _r in per_code)
     kept = [c for c in per_code if c[1] >= MIN_EVIDENCE - 1e-9 and c[1] >= RELATIVE_TO_BEST * best - 1e-9]
     return sorted(kept, key=lambda c: (-c[1], c[0]))[:MAX_CODES[scheme]]
+
+
+_RULE_NAMED = r" \(keyword rule '[^']*'\)$"
 
 
 def _word_at(text: str, start: int, end: int) -> str:
