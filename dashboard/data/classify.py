@@ -7,7 +7,8 @@ Two methods, in order of trust:
 
 1. Reviewed keyword map (geodata/sources/classification_rules.csv): a regular
    expression over a priority's title (English and original), description and
-   keywords, and the codes it implies. Every match is assigned.
+   keywords, and the codes it implies. Each distinct word a rule matches is a cue, weighted by the
+   strongest field it is found in (``FIELDS``: title 1, keywords 0.5, description 0.25).
 2. Nearest source-coded priorities (TF-IDF, see ``textmatch``): priorities whose
    NACE divisions come from a source (the Czech regional domains) are examples.
    For a priority without source codes, the ``KNN_K`` most similar examples from
@@ -16,9 +17,13 @@ Two methods, in order of trust:
    its share of the votes is >= ``KNN_MIN_SHARE``; at most ``KNN_MAX_CODES``
    divisions, the best voted, per priority.
 
-Every NACE division that method 2 assigns, or that a source gives, implies its
+Every NACE division that method 2 assigns, or that a source gives, is a cue for its
 ecosystem by the reviewed map geodata/sources/nace_ecosystem_map.csv (keyword
-rules name their ecosystems themselves).
+rules name their ecosystems themselves). The cues add up per code (``Classifier.classify``):
+a code is kept with evidence ``MIN_EVIDENCE`` or more and at least ``RELATIVE_TO_BEST`` of the
+priority's best code, at most ``MAX_CODES`` per scheme, so a long description does not add
+codes from single passing words. Chosen on the development half of tests/eval/tagging_labels.csv
+(tools/evaluate_tagging.py).
 
 Matching the text against the official names of the codes was tried as a third
 method and left out: most of what it assigned on the English priorities was wrong
@@ -228,7 +233,7 @@ def _kept(grp: pd.DataFrame, scheme: str) -> list[tuple[str, float, str]]:
     for code, g in grp.groupby("code", sort=False):
         # one word found by two rules (e.g. 'agri-food' by 'agri' and 'food') is one cue
         g = g.assign(cue=g.rule.str.replace(_RULE_NAMED, "", regex=True)).drop_duplicates("cue")
-        g = g.sort_values("score", ascending=False, kind="stable")
+        g = g.sort_values(["score", "rule"], ascending=[False, True], kind="stable")  # the same order on any input order
         per_code.append((code, float(g.score.sum()), "; ".join(g.rule)))
     if not per_code:
         return []
