@@ -92,12 +92,14 @@ data: $(VENV)/.installed-build
 refresh: $(VENV)/.installed-build
 	$(PY) -m dashboard.data.refresh --kit $(KIT)
 
-## make eval: search evaluation (old substring filter vs word/stem + meaning search), the classifier evaluation
-## and the judged relevance of the search (tests/eval: rankers, languages, related-group calibration)
+## make eval: search evaluation (old substring filter vs word/stem + meaning search), the classifier evaluation,
+## the judged relevance of the search (tests/eval: rankers, languages, related-group calibration), the
+## cross-language table and the tagging evaluation (independent labels)
 eval: $(VENV)/.installed
 	$(PY) tools/evaluate_search.py
 	$(PY) tools/evaluate_classifier.py
 	$(PY) tools/evaluate_relevance.py
+	$(PY) tools/evaluate_tagging.py
 
 ## make screenshot: docs/screenshot.png, the explorer at 1400x900 (starts its own server on a free port)
 screenshot: $(VENV)/.installed-test

@@ -7,7 +7,8 @@ Two methods, in order of trust:
 
 1. Reviewed keyword map (geodata/sources/classification_rules.csv): a regular
    expression over a priority's title (English and original), description and
-   keywords, and the codes it implies. Every match is assigned.
+   keywords, and the codes it implies. Each distinct word a rule matches is a cue, weighted by the
+   strongest field it is found in (``FIELDS``: title 1, keywords 0.5, description 0.25).
 2. Nearest source-coded priorities (TF-IDF, see ``textmatch``): priorities whose
    NACE divisions come from a source (the Czech regional domains) are examples.
    For a priority without source codes, the ``KNN_K`` most similar examples from
@@ -16,9 +17,13 @@ Two methods, in order of trust:
    its share of the votes is >= ``KNN_MIN_SHARE``; at most ``KNN_MAX_CODES``
    divisions, the best voted, per priority.
 
-Every NACE division that method 2 assigns, or that a source gives, implies its
+Every NACE division that method 2 assigns, or that a source gives, is a cue for its
 ecosystem by the reviewed map geodata/sources/nace_ecosystem_map.csv (keyword
-rules name their ecosystems themselves).
+rules name their ecosystems themselves). The cues add up per code (``Classifier.classify``):
+a code is kept with evidence ``MIN_EVIDENCE`` or more and at least ``RELATIVE_TO_BEST`` of the
+priority's best code, at most ``MAX_CODES`` per scheme, so a long description does not add
+codes from single passing words. Chosen on the development half of tests/eval/tagging_labels.csv
+(tools/evaluate_tagging.py).
 
 Matching the text against the official names of the codes was tried as a third
 method and left out: most of what it assigned on the English priorities was wrong
@@ -62,6 +67,14 @@ KNN_MAX_CODES = 3
 VKNN_MIN_COS = 0.35  # centred e5 cosine (experimental method "vknn")
 VNAME_MAX_CODES = 3
 VNAME_BAND = 0.02
+
+# Evidence (see ``Classifier.classify``): where a keyword rule's word is found weighs what it counts for.
+FIELDS = (("title", "title", 1.0), ("title_original", "original title", 1.0), ("keywords", "keywords", 0.5),
+          ("description", "description", 0.25))
+SOURCE_EVIDENCE = 2.0  # shared by the divisions a source gives, for the ecosystems they imply
+MIN_EVIDENCE = 0.75
+RELATIVE_TO_BEST = 0.5
+MAX_CODES = {"nace": 3, "nabs": 3, "ecosystem": 3}
 
 
 @dataclass(frozen=True)
@@ -132,7 +145,7 @@ class Classifier:
         open_ = np.array([not (skip_coded and pid in ex.coded) for pid in pri.priority_id], dtype=bool)
         rows: list[dict] = []
         if "rule" in methods:
-            rows += self._rule_rows(pri.priority_id.tolist(), texts)
+            rows += self._rule_rows(pri)
         if "knn" in methods and len(ex.ids):
             sim = TfidfIndex(texts).cosine(texts, [texts[i] for i in ex.rows])
             rows += _vote_rows(sim, pri, ex, open_, "knn", "TF-IDF", KNN_MIN_COS if thresholds else None)
@@ -143,40 +156,102 @@ class Classifier:
             rows += _name_rows(vectors, code_vectors, pri, open_ & usable, thresholds)
         return pd.DataFrame(rows, columns=["priority_id", "scheme", "code", "method", "score", "rule"])
 
-    def _rule_rows(self, ids: list[str], texts: list[str]) -> list[dict]:
-        """Method 1: every keyword rule that matches a priority's text, with all the codes it names."""
+    def _rule_rows(self, pri: pd.DataFrame) -> list[dict]:
+        """Method 1: every keyword rule that matches a priority's text, one cue per distinct word it
+        matches (the rule's stem), at the strongest field the word is found in (``FIELDS``); each cue
+        gives all the codes its rule names, with the field's weight as its score."""
         rows = []
-        for pid, text in zip(ids, texts):
+        for p in pri.itertuples(index=False):
+            fields = [(name, label, weight, str(getattr(p, name, "") or "")) for name, label, weight in FIELDS]
             for rule in self.rules:
-                if rule.pattern.search(text):
+                cues: dict[str, tuple[float, str, str]] = {}  # stem -> (weight, field label, word shown)
+                for _name, label, weight, text in fields:
+                    for m in rule.pattern.finditer(text):
+                        stem = m.group(0).lower()
+                        if stem not in cues or weight > cues[stem][0]:
+                            cues[stem] = (weight, label, _word_at(text, m.start(), m.end()))
+                for weight, label, word in cues.values():
+                    reason = f"{label}: '{word}' (keyword rule '{rule.rule_id}')"
                     for scheme, codes in (("nace", rule.nace), ("nabs", rule.nabs), ("ecosystem", rule.ecosystems)):
-                        rows += [_row(pid, scheme, c, "rule", 1.0, f"keyword rule '{rule.rule_id}'") for c in codes]
+                        rows += [_row(p.priority_id, scheme, c, "rule", weight, reason) for c in codes]
         return rows
 
     def classify(self, priorities: pd.DataFrame, source_codes: pd.DataFrame | None) -> pd.DataFrame:
-        """Long table: priority_id, scheme, code, origin (source|auto), rule."""
-        rows = [] if source_codes is None or source_codes.empty else source_codes.to_dict("records")
+        """Long table: priority_id, scheme, code, origin (source|auto), rule.
+
+        Codes from a source are kept as they are. Every other code must earn its place: the cues of
+        ``candidates`` (keyword words weighted by where they were found, the neighbour vote by its
+        share) and, for ecosystems, the NACE divisions that imply them, add up per code (``evidence``);
+        a code is kept when its evidence is at least ``MIN_EVIDENCE`` and at least ``RELATIVE_TO_BEST``
+        of the priority's best code in that scheme, at most ``MAX_CODES[scheme]`` codes, the best first.
+        The ``rule`` column gives the evidence and the cues it comes from."""
+        source = [] if source_codes is None or source_codes.empty else source_codes.to_dict("records")
+        cues = self.evidence(priorities, source_codes)
+        rows = list(source)
         have = {(r["priority_id"], r["scheme"], r["code"]) for r in rows}
-
-        def add(pid, scheme, code, rule):
-            if (pid, scheme, code) not in have:
-                have.add((pid, scheme, code))
-                rows.append({"priority_id": pid, "scheme": scheme, "code": code, "origin": "auto", "rule": rule})
-
-        implied = [(r["priority_id"], r["code"], "from source") for r in rows if r["scheme"] == "nace"]
-        source_nace = {pid for pid, _code, _how in implied}  # the source's divisions are the whole answer
-        for c in self.candidates(priorities, source_codes).itertuples(index=False):
-            if c.scheme == "nace" and c.priority_id in source_nace:
-                continue
-            add(c.priority_id, c.scheme, c.code, c.rule)
-            if c.scheme == "nace" and c.method != "rule":  # keyword rules name their ecosystems themselves
-                implied.append((c.priority_id, c.code, "assigned by TF-IDF"))
-        # Ecosystems implied by NACE divisions through the reviewed map.
-        for pid, code, how in implied:
-            if code in self.nace_to_ecosystem:
-                add(pid, "ecosystem", self.nace_to_ecosystem[code], f"NACE {code} ({how}) -> ecosystem map")
+        for (pid, scheme), grp in cues.groupby(["priority_id", "scheme"], sort=False):
+            for code, score, reason in _kept(grp, scheme):
+                if (pid, scheme, code) not in have:
+                    have.add((pid, scheme, code))
+                    rows.append({"priority_id": pid, "scheme": scheme, "code": code, "origin": "auto",
+                                 "rule": f"evidence {score:.2f}: {reason}"})
         df = pd.DataFrame(rows, columns=["priority_id", "scheme", "code", "origin", "rule"])
         return df.sort_values(["priority_id", "scheme", "code"]).reset_index(drop=True)
+
+    def evidence(self, priorities: pd.DataFrame, source_codes: pd.DataFrame | None) -> pd.DataFrame:
+        """Every cue for every automatic code: priority_id, scheme, code, score, rule (the cue named).
+
+        The build's cues (``candidates``), minus NACE cues for priorities whose divisions come from a
+        source; plus, for ecosystems, each NACE division a source gives or the neighbour vote assigns,
+        through the reviewed map (a source's divisions share ``SOURCE_EVIDENCE`` between them, so an
+        ecosystem most of them point to is kept and one of many is not). Keyword rules name their
+        ecosystems themselves."""
+        cand = self.candidates(priorities, source_codes)
+        gold = pd.DataFrame(columns=["priority_id", "code"]) if source_codes is None or source_codes.empty \
+            else source_codes[(source_codes.scheme == "nace") & (source_codes.origin == "source")]
+        source_nace = set(gold.priority_id)
+        cand = cand[~((cand.scheme == "nace") & cand.priority_id.isin(source_nace))]
+        rows = cand[["priority_id", "scheme", "code", "score", "rule"]].to_dict("records")
+        for c in cand[(cand.scheme == "nace") & (cand.method != "rule")].itertuples(index=False):
+            if c.code in self.nace_to_ecosystem:
+                rows.append({"priority_id": c.priority_id, "scheme": "ecosystem", "score": c.score,
+                             "code": self.nace_to_ecosystem[c.code],
+                             "rule": f"NACE {c.code} (assigned by TF-IDF, vote share {c.score:.0%}) -> ecosystem map"})
+        for pid, grp in gold.drop_duplicates(["priority_id", "code"]).groupby("priority_id"):
+            share = SOURCE_EVIDENCE / len(grp)
+            for code in grp.code:
+                if code in self.nace_to_ecosystem:
+                    rows.append({"priority_id": pid, "scheme": "ecosystem", "code": self.nace_to_ecosystem[code],
+                                 "score": share, "rule": f"NACE {code} (from source, 1 of {len(grp)}) -> ecosystem map"})
+        return pd.DataFrame(rows, columns=["priority_id", "scheme", "code", "score", "rule"])
+
+
+def _kept(grp: pd.DataFrame, scheme: str) -> list[tuple[str, float, str]]:
+    """The codes of one priority and scheme that pass the evidence thresholds: (code, evidence, reason),
+    the strongest first. Cues naming the same code add up; the same cue text counts once."""
+    per_code = []
+    for code, g in grp.groupby("code", sort=False):
+        # one word found by two rules (e.g. 'agri-food' by 'agri' and 'food') is one cue
+        g = g.assign(cue=g.rule.str.replace(_RULE_NAMED, "", regex=True)).drop_duplicates("cue")
+        g = g.sort_values(["score", "rule"], ascending=[False, True], kind="stable")  # the same order on any input order
+        per_code.append((code, float(g.score.sum()), "; ".join(g.rule)))
+    if not per_code:
+        return []
+    best = max(score for _c, score, _r in per_code)
+    kept = [c for c in per_code if c[1] >= MIN_EVIDENCE - 1e-9 and c[1] >= RELATIVE_TO_BEST * best - 1e-9]
+    return sorted(kept, key=lambda c: (-c[1], c[0]))[:MAX_CODES[scheme]]
+
+
+_RULE_NAMED = r" \(keyword rule '[^']*'\)$"
+
+
+def _word_at(text: str, start: int, end: int) -> str:
+    """The whole word (or words) a match falls in, for the reason text."""
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "-"):
+        end += 1
+    return text[start:end]
 
 
 def _row(pid, scheme, code, method, score, reason) -> dict:

