@@ -19,7 +19,7 @@ from ..data.atlas import Atlas
 from ..data.catalog import INDICATOR_BY_ID
 from ..data.partnerships import overlay, resolve_ids
 from ..data.periods import PERIODS
-from ..data.query import (counts_by_territory, eu_value, indicator_values, indicator_years, keyword_hits,
+from ..data.query import (also_searched, counts_by_territory, eu_value, indicator_values, indicator_years, keyword_hits,
                           matching_priorities, sort_and_page)
 from ..figures.base import GeometryUrl, MapBox, fitted_box
 from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE, LEVEL_WORDS, MAP_RATIO, NAME, NO_DATA,
@@ -230,6 +230,9 @@ def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:
     if "match" in matches:
         exact = int((matches.match == "exact").sum())
         count += f" ({exact} with the keyword's words, {len(matches) - exact} related in meaning)"
+        also = also_searched(atlas, state.filters().keyword)
+        if also:
+            count += f"; also searched in English: {', '.join(also)}"
     summary = filter_summary(atlas, state)
     if summary:
         count += f" — {summary}"
