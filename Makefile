@@ -92,9 +92,11 @@ data: $(VENV)/.installed-build
 refresh: $(VENV)/.installed-build
 	$(PY) -m dashboard.data.refresh --kit $(KIT)
 
-## make eval: search evaluation (old substring filter vs word/stem + meaning search) and the classifier evaluation
+## make eval: search evaluation (old substring filter vs word/stem + meaning search), the cross-language
+## evaluation (a query in another EU language vs its English equivalent) and the classifier evaluation
 eval: $(VENV)/.installed
 	$(PY) tools/evaluate_search.py
+	$(PY) tools/evaluate_crosslang.py --latency
 	$(PY) tools/evaluate_classifier.py
 
 ## make screenshot: docs/screenshot.png, the explorer at 1400x900 (starts its own server on a free port)
