@@ -64,7 +64,7 @@ class TermTable:
     """(lang, stem key) -> English terms, best first; and the English words of the corpus."""
     entries: dict = field(repr=False)
     english: frozenset = field(repr=False)  # folded English words of the priorities' English texts
-    phrases: frozenset = field(default=frozenset(), repr=False)  # English stem sequences (2..MAX_PHRASE) of them
+    phrases: dict = field(default_factory=dict, repr=False)  # English stem sequences (2..MAX_PHRASE) -> count
     langs: tuple = ()
     rows: int = 0
 
@@ -102,11 +102,11 @@ def english_words(priorities: pd.DataFrame) -> frozenset:
     return english_vocabulary(priorities)[0]
 
 
-def english_vocabulary(priorities: pd.DataFrame) -> tuple[frozenset, frozenset]:
-    """(folded words, English stem sequences of 2..MAX_PHRASE words) of the English titles and
-    descriptions: a translation whose words make a phrase of these texts is preferred."""
+def english_vocabulary(priorities: pd.DataFrame) -> tuple[frozenset, dict]:
+    """(folded words, {English stem sequence of 2..MAX_PHRASE words: occurrences}) of the English
+    titles and descriptions: a translation whose words make a frequent phrase of them is preferred."""
     out: set = set()
-    grams: set = set()
+    grams: Counter = Counter()
     for col in ("title", "description"):
         if col in priorities:
             for text in priorities[col].dropna().astype(str):
@@ -115,10 +115,10 @@ def english_vocabulary(priorities: pd.DataFrame) -> tuple[frozenset, frozenset]:
                 st = [S.stem("english", w) for w in ws]
                 for n in range(2, MAX_PHRASE + 1):
                     grams.update(tuple(st[i:i + n]) for i in range(len(st) - n + 1))
-    return frozenset(w for w in out if w.isalpha()), frozenset(grams)
+    return frozenset(w for w in out if w.isalpha()), dict(grams)
 
 
-def make_table(frame: pd.DataFrame, english: frozenset, phrases: frozenset = frozenset()) -> TermTable:
+def make_table(frame: pd.DataFrame, english: frozenset, phrases: dict | None = None) -> TermTable:
     """A term table from rows (lang, source, english, origin[, weight]), best first within a
     source. Entries are keyed by Snowball stems, so "energías renovables" finds "energía
     renovable"; each keeps its folded source, to prefer an entry spelt as the query is."""
@@ -143,7 +143,11 @@ def make_table(frame: pd.DataFrame, english: frozenset, phrases: frozenset = fro
         n += 1
         if lang not in langs:
             langs.append(lang)
-    return TermTable(entries={k: tuple(v) for k, v in entries.items()}, english=english, phrases=phrases,
+    # English words: those of the table's English terms (the priorities' descriptions also hold
+    # names in other languages, "Zdraví" among them, which must still be translated)
+    known = frozenset(S.fold(w) for v in entries.values() for e in v for w in S.words(e[0]))
+    english = known & english if english else known
+    return TermTable(entries={k: tuple(v) for k, v in entries.items()}, english=english, phrases=phrases or {},
                      langs=tuple(langs), rows=n)
 
 
@@ -269,7 +273,10 @@ def translate(table: TermTable, query: str) -> Translation:
                 key = tuple(t for k in keys[i:i + n] for t in k)
                 found = table.entries.get((lang, key))
                 if found:
-                    segments.append(_candidates(found, " ".join(folded[i:i + n])))
+                    cands = _candidates(found, " ".join(folded[i:i + n]))
+                    if n == 1 and folded[i] in table.english:  # also an English word ("artificial")
+                        cands.append((folded[i], folded[i], 0.0, ""))
+                    segments.append(cands)
                     covered += sum(content[i:i + n])
                     i += n
                     break
@@ -301,18 +308,21 @@ def translate(table: TermTable, query: str) -> Translation:
 
 def _combine(table: TermTable, segments: list) -> list:
     """One English term per segment: the first candidates, unless other candidates (the first
-    three of each) make a phrase of the English texts, in the query's order or, for two segments,
-    the other (adjective after the noun: "economía circular" -> "circular economy")."""
+    three of each, and a typed word that is English itself) make a phrase of the English texts
+    (the most frequent such phrase), in the query's order or, for two segments, the other
+    (adjective after the noun: "economía circular" -> "circular economy")."""
     first = [seg[0] for seg in segments]
     if len(segments) < 2 or not table.phrases:
         return first
     best = None
-    for combo in itertools.islice(itertools.product(*(seg[:3] for seg in segments)), 81):
+    pools = (seg[:3] + [c for c in seg[3:] if not c[3]] for seg in segments)
+    for combo in itertools.islice(itertools.product(*pools), 256):
         orders = [list(combo)] + ([list(combo[::-1])] if len(combo) == 2 else [])
         for k, parts in enumerate(orders):
             key = tuple(S.stem("english", w) for p in parts for w in S.words(p[0]))
-            if key in table.phrases:
-                rank = (sum(seg.index(c) for seg, c in zip(segments, combo)), k)
+            if key in table.phrases:  # the most frequent phrase, then the best-ranked candidates
+                typed = sum(not c[3] for c in combo)  # a typed English word, spelt as typed
+                rank = (-table.phrases[key], -typed, sum(seg.index(c) for seg, c in zip(segments, combo)), k)
                 if best is None or rank < best[0]:
                     best = (rank, parts)
     return best[1] if best else first
