@@ -97,6 +97,7 @@ refresh: $(VENV)/.installed-build
 ## cross-language table and the tagging evaluation (independent labels)
 eval: $(VENV)/.installed
 	$(PY) tools/evaluate_search.py
+	$(PY) tools/evaluate_crosslang.py --latency
 	$(PY) tools/evaluate_classifier.py
 	$(PY) tools/evaluate_relevance.py
 	$(PY) tools/evaluate_tagging.py

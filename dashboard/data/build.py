@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..settings import SETTINGS
 from .classify import Classifier
+from .crosslang import bilingual_terms
 from .inputs import NUTS_FILE, NUTS_VERSIONS, ROOT, SOURCES, nuts_file, slug  # noqa: F401 (used by refresh and tests)
 from .inputs.classifications import load_classifications
 from .inputs.partnerships import load_partnerships, load_stated_counts, strongest_role
@@ -221,6 +222,9 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021", source
         "nace": nace,
         "nabs": nabs,
         "ecosystems": eco,
+        # query translation from the priorities' own bilingual titles (crosslang.bilingual_terms)
+        "query_terms": bilingual_terms(priorities.merge(strategies[["strategy_id", "nuts_id"]], on="strategy_id",
+                                                        how="left")),
     }
     manifest = write_snapshot(out, regions, tables, nuts_version, report)
     manifest["seconds"] = round(time.perf_counter() - t0, 2)

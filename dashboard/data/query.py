@@ -8,8 +8,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from . import crosslang
 from . import search as text_search
 from .atlas import Atlas, AtlasKey
+from .inputs import SOURCES
 
 
 @dataclass(frozen=True)
@@ -35,16 +37,35 @@ def search_index(atlas: Atlas) -> text_search.SearchIndex:
     return _index(AtlasKey(atlas))
 
 
+@lru_cache(maxsize=4)
+def _terms(key: AtlasKey) -> crosslang.TermTable:
+    return crosslang.load_table(key.atlas.data_dir, SOURCES, key.atlas.priorities)
+
+
+def query_terms(atlas: Atlas) -> crosslang.TermTable:
+    """The atlas' query translation table (EU languages -> English terms), loaded once per atlas."""
+    return _terms(AtlasKey(atlas))
+
+
 @lru_cache(maxsize=512)
-def _search(key: AtlasKey, keyword: str) -> pd.DataFrame:
-    hits = text_search.search(search_index(key.atlas), keyword)
-    return hits.assign(row=pd.Index(key.atlas.priorities.priority_id).get_indexer(hits.priority_id))
+def _search(key: AtlasKey, keyword: str) -> tuple[pd.DataFrame, crosslang.Translation]:
+    hits, translation = crosslang.expanded_search(search_index(key.atlas), query_terms(key.atlas), keyword)
+    return hits.assign(row=pd.Index(key.atlas.priorities.priority_id).get_indexer(hits.priority_id)), translation
 
 
 def keyword_hits(atlas: Atlas, keyword: str) -> pd.DataFrame:
     """Priorities a keyword finds: priority_id, match ("exact": the words or their stems;
-    "related": close in meaning), score, matched words, rank (1 = best) and the row position."""
-    return _search(AtlasKey(atlas), keyword.strip())
+    "related": close in meaning), score, matched words, rank (1 = best), ``via`` (the English
+    translation of the keyword that found the row, "" for the keyword itself) and the row position."""
+    return _search(AtlasKey(atlas), keyword.strip())[0]
+
+
+def also_searched(atlas: Atlas, keyword: str) -> tuple[str, ...]:
+    """The English translations of a keyword that were searched as well and found something
+    (e.g. ("hydrogen",) for "Wasserstoff"); () when none."""
+    if not keyword.strip():
+        return ()
+    return _search(AtlasKey(atlas), keyword.strip())[1].queries
 
 
 def keyword_mask(atlas: Atlas, keyword: str, match: tuple[str, ...] = ("exact", "related")) -> np.ndarray:

@@ -19,8 +19,8 @@ from ..data.atlas import Atlas
 from ..data.catalog import INDICATOR_BY_ID
 from ..data.partnerships import overlay, resolve_ids
 from ..data.periods import PERIODS
-from ..data.query import (counts_by_territory, empty_reason, eu_value, indicator_values, indicator_years, keyword_hits, year_countries,
-                          year_gaps,
+from ..data.query import (also_searched, counts_by_territory, empty_reason, eu_value, indicator_values, indicator_years,
+                          keyword_hits, year_countries, year_gaps,
                           matching_priorities, sort_and_page)
 from ..figures.base import GeometryUrl, MapBox, fitted_box
 from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE, LEVEL_WORDS, MAP_RATIO, NAME, NO_DATA,
@@ -332,6 +332,9 @@ def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:
         if "match" in matches:
             exact = int((matches.match == "exact").sum())
             count += f" ({exact} with the keyword's words, {len(matches) - exact} related in meaning)"
+            also = also_searched(atlas, state.filters().keyword)
+            if also:
+                count += f"; also searched in English: {', '.join(also)}"
         if summary:
             count += f" — {summary}"
     return {"rows": island(priority_rows(atlas, rows, detail_href(prefix, state))), "count": count, "page": page,

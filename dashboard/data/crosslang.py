@@ -1,0 +1,350 @@
+"""Query translation in front of the search: a query typed in another EU language is also searched
+in English. Pure; no Dash.
+
+A term table maps words and short phrases of EU languages to English terms found in the
+priorities' English texts. It has two sources, both made before run time:
+
+``dictionary``
+    ``geodata/sources/query_terms.csv``, made by ``tools/build_query_terms.py`` from the FreeDict
+    bilingual dictionaries (Debian ``dict-freedict-*``), keeping only English terms that occur in
+    the snapshot's English texts.
+``strategies``
+    ``query_terms.csv`` in the snapshot, made by the build from the priorities that carry both an
+    English title and a title in the strategy's own language (``bilingual_terms``): a word of the
+    original titles is aligned with the English title word it co-occurs with (Dice coefficient
+    over priorities, at least ``MIN_PAIRS`` priorities), single words only.
+
+``translate(table, query)`` reads the query as words (case and accents folded, Snowball-stemmed in
+each language of the table), covers as many words as it can with the longest entries of one
+language (the language that covers most, then the one whose entries come first in the table),
+and returns the English queries to search as well. A query is not translated when each of its
+words is already an English word of the priorities' texts, nor when fewer than all of its content
+words are covered (a half-translated query finds the wrong things). ``expanded_search`` runs the
+search for the query and for each English query and merges them: exact rows of the query first,
+then exact rows found through a translation, then related rows by their cosine; the ``via``
+column says which English query found a row ("" for the query itself).
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import search as S
+
+log = logging.getLogger(__name__)
+
+SOURCES_FILE = "query_terms.csv"  # in geodata/sources: the dictionary table
+SNAPSHOT_FILE = "query_terms.csv"  # in the snapshot: the strategies' own bilingual titles
+COLUMNS = ["lang", "source", "english", "origin"]
+MAX_PHRASE = 4  # words of a table entry
+MAX_QUERIES = 1  # English queries searched besides the query itself
+MIN_PAIRS = 3  # priorities a strategies' alignment must rest on
+MIN_DICE = 0.6
+ALT_WEIGHT = 2.0  # a second English term is searched too when its weight is at least this
+
+# ISO 639-3 codes of the table -> Snowball stemmer names (None: no stemmer, folded words only)
+SNOWBALL = {
+    "deu": "german", "fra": "french", "ita": "italian", "spa": "spanish", "pol": "polish",
+    "ces": "czech", "fin": "finnish", "swe": "swedish", "por": "portuguese", "nld": "dutch",
+    "hun": "hungarian", "ell": "greek", "dan": "danish", "ron": "romanian", "lit": "lithuanian",
+    "est": "estonian", "gle": "irish", "slk": None, "slv": None, "hrv": None, "lav": None,
+    "bul": None, "mlt": None,
+}
+ISO3 = {v: k for k, v in SNOWBALL.items() if v}  # snowball name -> iso code
+
+
+@dataclass(frozen=True, eq=False)
+class TermTable:
+    """(lang, stem key) -> English terms, best first; and the English words of the corpus."""
+    entries: dict = field(repr=False)
+    english: frozenset = field(repr=False)  # folded English words of the priorities' English texts
+    phrases: dict = field(default_factory=dict, repr=False)  # English stem sequences (2..MAX_PHRASE) -> count
+    langs: tuple = ()
+    rows: int = 0
+
+    def __len__(self) -> int:
+        return self.rows
+
+
+@dataclass(frozen=True)
+class Translation:
+    lang: str  # ISO 639-3 code, "" when not translated
+    queries: tuple  # English queries to search as well
+    origins: tuple = ()  # per query: "dictionary" / "strategies"
+
+
+NONE = Translation("", ())
+
+
+def _key(lang: str, phrase: str) -> tuple:
+    """The lookup key of a phrase: its folded words, Snowball-stemmed in ``lang`` (the same for
+    "zdraví" typed with its accents and "zdravi" without)."""
+    stemmer = SNOWBALL.get(lang)
+    ws = [S.fold(w) for w in S.words(phrase)]
+    if stemmer and stemmer in S.AVAILABLE_STEMMERS:
+        return tuple(S.stem(stemmer, w) or w for w in ws)
+    return tuple(ws)
+
+
+def table_key(lang: str, phrase: str) -> str:
+    """``_key`` as stored in the table's ``key`` column (space-separated)."""
+    return " ".join(_key(lang, phrase))
+
+
+def english_words(priorities: pd.DataFrame) -> frozenset:
+    """Folded words of the English titles and descriptions."""
+    return english_vocabulary(priorities)[0]
+
+
+def english_vocabulary(priorities: pd.DataFrame) -> tuple[frozenset, dict]:
+    """(folded words, {English stem sequence of 2..MAX_PHRASE words: occurrences}) of the English
+    titles and descriptions: a translation whose words make a frequent phrase of them is preferred."""
+    out: set = set()
+    grams: Counter = Counter()
+    for col in ("title", "description"):
+        if col in priorities:
+            for text in priorities[col].dropna().astype(str):
+                ws = S.words(text)
+                out.update(S.fold(w) for w in ws)
+                st = [S.stem("english", w) for w in ws]
+                for n in range(2, MAX_PHRASE + 1):
+                    grams.update(tuple(st[i:i + n]) for i in range(len(st) - n + 1))
+    return frozenset(w for w in out if w.isalpha()), dict(grams)
+
+
+def make_table(frame: pd.DataFrame, english: frozenset, phrases: dict | None = None) -> TermTable:
+    """A term table from rows (lang, source, english, origin[, weight]), best first within a
+    source. Entries are keyed by Snowball stems, so "energías renovables" finds "energía
+    renovable"; each keeps its folded source, to prefer an entry spelt as the query is."""
+    entries: dict = defaultdict(list)
+    langs: list = []
+    n = 0
+    weights = frame["weight"] if "weight" in frame else pd.Series("", index=frame.index)
+    stored = frame["key"] if "key" in frame else pd.Series("", index=frame.index)
+    for (lang, source, eng, origin), weight, skey in zip(frame[COLUMNS].itertuples(index=False), weights, stored):
+        if not isinstance(source, str) or not isinstance(eng, str) or lang not in SNOWBALL:
+            continue
+        key = tuple(skey.split()) if isinstance(skey, str) and skey else _key(lang, source)
+        if not key or len(key) > MAX_PHRASE:
+            continue
+        try:
+            w = float(weight) if weight not in ("", None) else 1.0
+        except ValueError:
+            w = 1.0
+        eng = " ".join(eng.split())
+        src = source if skey else " ".join(S.fold(x) for x in S.words(source))
+        entries[(lang, key)].append((eng, src, w, origin))
+        n += 1
+        if lang not in langs:
+            langs.append(lang)
+    # English words: those of the table's English terms (the priorities' descriptions also hold
+    # names in other languages, "Zdraví" among them, which must still be translated)
+    known = frozenset(S.fold(w) for v in entries.values() for e in v for w in S.words(e[0]))
+    english = known & english if english else known
+    return TermTable(entries={k: tuple(v) for k, v in entries.items()}, english=english, phrases=phrases or {},
+                     langs=tuple(langs), rows=n)
+
+
+def _candidates(found: tuple, typed: str) -> list:
+    """An entry's English terms, best first: those of a source spelt as typed, the dictionaries'
+    before the strategies' own alignments (fewer, noisier), then by weight."""
+    order = sorted(range(len(found)), key=lambda i: (found[i][1] != typed, found[i][3] == "strategies",
+                                                     -found[i][2], i))
+    out, seen = [], set()
+    for i in order:
+        if found[i][0] not in seen:
+            seen.add(found[i][0])
+            out.append(found[i])
+    return out
+
+
+def load_table(data_dir, sources_dir, priorities: pd.DataFrame) -> TermTable:
+    """The term table of a snapshot (the dictionary table, then the snapshot's own bilingual table);
+    an empty table when neither file is there."""
+    frames = []
+    for path in (Path(sources_dir) / SOURCES_FILE, Path(data_dir) / SNAPSHOT_FILE):
+        if path.is_file():
+            try:
+                frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+            except Exception:  # a damaged table must not stop the app: search without it
+                log.exception("query terms: %s could not be read", path.name)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    return make_table(frame, *english_vocabulary(priorities))
+
+
+# ------------------------------------------------------------------------------- build (data)
+def bilingual_terms(priorities: pd.DataFrame) -> pd.DataFrame:
+    """Word alignments from the priorities' own bilingual titles (``title`` in English,
+    ``title_original`` in the strategy's language): for each original-language stem, the English
+    title stem it co-occurs with most (Dice >= MIN_DICE, >= MIN_PAIRS priorities, the best by a
+    clear margin), written as the English word most often seen with that stem. Rows as COLUMNS."""
+    en_stop = S.STOP_WORDS
+    count_o: Counter = Counter()
+    count_e: Counter = Counter()
+    both: Counter = Counter()
+    surface_o: dict = defaultdict(Counter)
+    surface_e: dict = defaultdict(Counter)
+    where = "nuts_id" if "nuts_id" in priorities else "country"
+    for row in priorities.to_dict("records"):
+        title = S._text(row.get("title"))
+        original = S._text(row.get("title_original"))
+        if not title.strip() or not original.strip() or S.fold(title).strip() == S.fold(original).strip():
+            continue
+        langs = S.languages_of(S._text(row.get(where)))
+        if not langs:
+            continue
+        lang = ISO3.get(langs[0])
+        if not lang:
+            continue
+        e_stems = set()
+        for w in S.words(title):
+            f = S.fold(w)
+            if f in en_stop or len(f) < S.SHORT_WORD or not f.isalpha():
+                continue
+            s = S.stem("english", w)
+            e_stems.add(s)
+            surface_e[s][f] += 1
+        o_stems = set()
+        for w in S.words(original):
+            f = S.fold(w)
+            if len(f) < S.SHORT_WORD or not f.isalpha():
+                continue
+            s = (lang,) + _key(lang, w)
+            o_stems.add(s)
+            surface_o[s][f] += 1
+        for o in o_stems:
+            count_o[o] += 1
+        for e in e_stems:
+            count_e[e] += 1
+        for o in o_stems:
+            for e in e_stems:
+                both[(o, e)] += 1
+    best: dict = {}
+    for (o, e), c in both.items():
+        if c < MIN_PAIRS:
+            continue
+        dice = 2 * c / (count_o[o] + count_e[e])
+        best.setdefault(o, []).append((dice, c, e))
+    rows = []
+    for o, cands in best.items():
+        cands.sort(reverse=True)
+        dice, c, e = cands[0]
+        if dice < MIN_DICE or (len(cands) > 1 and cands[1][0] > 0.8 * dice):
+            continue
+        source = surface_o[o].most_common(1)[0][0]
+        english = surface_e[e].most_common(1)[0][0]
+        if source == english:  # the same word in both titles: the search finds it already
+            continue
+        rows.append((o[0], source, english, "strategies", str(c), table_key(o[0], source)))
+    rows.sort()
+    return pd.DataFrame(rows, columns=COLUMNS + ["weight", "key"])
+
+
+# -------------------------------------------------------------------------------- query time
+def _content(ws: list[str]) -> list[bool]:
+    return [S.fold(w) not in S.STOP_WORDS and any(c.isalpha() for c in w) for w in ws]
+
+
+def translate(table: TermTable, query: str) -> Translation:
+    """The English queries a query is also searched as (NONE when it needs none or the table
+    cannot cover it)."""
+    if table is None or not table.rows or not isinstance(query, str):
+        return NONE
+    terms, phrases = S.parse_query(query)
+    ws = S.words(query[:S.MAX_QUERY_CHARS].replace('"', " "))[:S.MAX_WORDS]
+    if not ws or (not terms and not phrases):
+        return NONE
+    content = _content(ws)
+    if all(S.fold(w) in table.english or not c for w, c in zip(ws, content)):
+        return NONE  # already English (every content word is a word of the English texts)
+    best = None
+    folded = [S.fold(w) for w in ws]
+    for order, lang in enumerate(table.langs):
+        keys = [_key(lang, w) for w in ws]
+        i, segments, covered = 0, [], 0
+        while i < len(ws):
+            for n in range(min(MAX_PHRASE, len(ws) - i), 0, -1):
+                key = tuple(t for k in keys[i:i + n] for t in k)
+                found = table.entries.get((lang, key))
+                if found:
+                    cands = _candidates(found, " ".join(folded[i:i + n]))
+                    if n == 1 and folded[i] in table.english:  # also an English word ("artificial")
+                        cands.append((folded[i], folded[i], 0.0, ""))
+                    segments.append(cands)
+                    covered += sum(content[i:i + n])
+                    i += n
+                    break
+            else:
+                # a word left as typed counts as covered when it is already English (or a number)
+                segments.append([(ws[i], folded[i], 0.0, "")])
+                covered += content[i] and folded[i] in table.english
+                i += 1
+        if not any(seg[0][3] for seg in segments):
+            continue
+        exact = sum(seg[0][1] == f for seg, f in zip(segments, folded))
+        score = (covered, exact, -order)
+        if best is None or score > best[0]:
+            best = (score, lang, segments)
+    if best is None or best[0][0] < sum(content):
+        return NONE
+    _, lang, segments = best
+    options = [_combine(table, segments)]
+    if len(segments) == 1 and len(segments[0]) > 1 and segments[0][1][2] >= ALT_WEIGHT:
+        options.append([segments[0][1]])  # a second sense of a one-term query, several entries agreeing
+    queries, origins = [], []
+    for parts in options[:MAX_QUERIES]:
+        q = " ".join(p[0] for p in parts)
+        if q not in queries and S.fold(q) != S.fold(query):
+            queries.append(q)
+            origins.append("strategies" if any(p[3] == "strategies" for p in parts) else "dictionary")
+    return Translation(lang, tuple(queries), tuple(origins))
+
+
+def _combine(table: TermTable, segments: list) -> list:
+    """One English term per segment: the first candidates, unless other candidates (the first
+    three of each, and a typed word that is English itself) make a phrase of the English texts
+    (the most frequent such phrase), in the query's order or, for two segments, the other
+    (adjective after the noun: "economía circular" -> "circular economy")."""
+    first = [seg[0] for seg in segments]
+    if len(segments) < 2 or not table.phrases:
+        return first
+    best = None
+    pools = (seg[:3] + [c for c in seg[3:] if not c[3]] for seg in segments)
+    for combo in itertools.islice(itertools.product(*pools), 256):
+        orders = [list(combo)] + ([list(combo[::-1])] if len(combo) == 2 else [])
+        for k, parts in enumerate(orders):
+            key = tuple(S.stem("english", w) for p in parts for w in S.words(p[0]))
+            if key in table.phrases:  # the most frequent phrase, then the best-ranked candidates
+                typed = sum(not c[3] for c in combo)  # a typed English word, spelt as typed
+                rank = (-table.phrases[key], -typed, sum(seg.index(c) for seg, c in zip(segments, combo)), k)
+                if best is None or rank < best[0]:
+                    best = (rank, parts)
+    return best[1] if best else first
+
+
+def expanded_search(index: S.SearchIndex, table: TermTable | None, query: str,
+                    limit_related: int = 100) -> tuple[pd.DataFrame, Translation]:
+    """The search's result for the query merged with those of its English translations (see the
+    module docstring), with a ``via`` column; and the translation used."""
+    first = S.search(index, query, limit_related)
+    tr = translate(table, query) if table is not None else NONE
+    if not tr.queries:
+        return first.assign(via=""), tr
+    frames = [first.assign(via="")] + [S.search(index, q, limit_related).assign(via=q) for q in tr.queries]
+    hits = pd.concat(frames, ignore_index=True)
+    exact = hits[hits.match == "exact"].drop_duplicates("priority_id", keep="first")
+    related = hits[(hits.match == "related") & ~hits.priority_id.isin(exact.priority_id)]
+    related = (related.sort_values("score", ascending=False, kind="stable")
+               .drop_duplicates("priority_id", keep="first").head(int(limit_related or 0)))
+    out = pd.concat([exact, related], ignore_index=True)
+    out["rank"] = np.arange(1, len(out) + 1, dtype=np.int64)
+    used = tuple(q for q in tr.queries if (out.via == q).any())
+    tr = Translation(tr.lang, used, tuple(o for q, o in zip(tr.queries, tr.origins) if q in used))
+    return out.reset_index(drop=True), tr
+
