@@ -20,7 +20,7 @@ from .components.options import region_options
 from .components.static import first_heading, to_html
 from .components.shell import embed_bar, footer, href, navbar, present_toggle, shell_classes, stepper_bar
 from .data.atlas import Atlas, get_atlas
-from .data.query import search_index
+from .data.query import query_terms, search_index
 from .data.search import load_model
 from .pages import about_data, compare, explorer, match, not_found, partnership, partnerships, region
 from .settings import ROOT, SETTINGS, Settings
@@ -388,9 +388,11 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
                             Input("nav-toggle", "n_clicks"), Input("url", "pathname"), State("nav-collapse", "is_open"),
                             prevent_initial_call=True)
 
-    # The search index and the sentence model are loaded once here, before a server forks its
-    # workers (the model is loaded, not run: see data.search.load_model).
+    # The search index, the query term tables (other languages) and the sentence model are loaded
+    # once here, before a server forks its workers (the model is loaded, not run: see
+    # data.search.load_model); a first keyword no longer pays for reading the term tables.
     search_index(atlas)
+    query_terms(atlas)
     load_model()
     explorer.register_callbacks(app, atlas, geometry_url)
     explorer.register_routes(server, atlas, prefix)

@@ -69,7 +69,7 @@ class Atlas:
     code_index: dict = field(repr=False)  # (scheme, code) -> np.ndarray bool mask over priorities
     children: dict = field(repr=False)  # nuts_id -> tuple of child ids
     codes_by_priority: dict = field(repr=False)  # priority_id -> tuple of (scheme, code, origin, rule)
-    code_names: dict = field(repr=False)  # scheme -> {code: name}
+    code_names: dict = field(repr=False)  # scheme -> {code: name}; "nace_section": {NACE code: its section}
     level_grids: dict = field(repr=False)  # (indicator, level) -> LevelGrid, for map lookups
     territory_index: dict = field(repr=False)  # arrays to count matches per strategy territory
     # member counts the partnerships' own sources state: partnership_id, partnership, stated_members,
@@ -390,7 +390,8 @@ def load_atlas(data_dir: Path) -> Atlas:
         children=MappingProxyType(children),
         codes_by_priority=MappingProxyType(by_priority),
         code_names=MappingProxyType({"nace": dict(zip(nace.code, nace.name)), "nabs": dict(zip(nabs.code, nabs.name)),
-                                     "ecosystem": dict(zip(ecosystems.code, ecosystems.name))}),
+                                     "ecosystem": dict(zip(ecosystems.code, ecosystems.name)),
+                                     "nace_section": dict(zip(nace.code, nace.section))}),
         level_grids=MappingProxyType(grids),
         territory_index=MappingProxyType(territories),
         stated_counts=_read_optional(data_dir, "partnership_stated_counts",

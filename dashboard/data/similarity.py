@@ -303,8 +303,7 @@ def code_label(atlas: Atlas, scheme: str, code: str) -> str:
     if scheme == "ecosystem":
         return f"Ecosystem: {name or code}"
     if scheme == "nace":
-        hit = atlas.nace.section[atlas.nace.code == code]
-        section = hit.iloc[0] if len(hit) else ""
+        section = atlas.code_names["nace_section"].get(code, "")
         ref = f"{section}.{code}" if section and section != code else code
         return f"NACE {ref} {name}".strip()
     return f"NABS {code} {name}".strip()
