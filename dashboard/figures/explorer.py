@@ -28,7 +28,8 @@ SEQUENTIAL = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 RELATED_ONLY = 0.4  # inside its band, and shown as 0 by the hover's integer format
 RELATED_COLOR = "#f0913a"  # orange
 NO_MATCH_COLOR = "#ece6da"  # light grey-beige
-COUNT_RAMP = ("#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")  # ColorBrewer YlGnBu, its yellows left out
+# light to dark, from ColorBrewer YlGnBu's blues: the lightest still far from the greys under protanopia
+COUNT_RAMP = ("#35a6cc", "#1d7fb8", "#225ea8", "#253494", "#081d58")
 COUNT_STEPS = (1, 3, 6, 10)  # upper ends of the count bands below the last (which ends at the maximum)
 TIER_TITLE = "The region's strategy"
 COUNT_TITLE = "Matching priorities"
@@ -80,8 +81,8 @@ def count_bands(counts) -> list[tuple[int, int]]:
 def ramp(k: int) -> tuple[str, ...]:
     """k shades of the count ramp, light to dark; one band takes a strong middle shade."""
     if k <= 1:
-        return (COUNT_RAMP[2],)
-    idx = np.round(np.linspace(0 if k >= 4 else 1, len(COUNT_RAMP) - 1, k)).astype(int)
+        return (COUNT_RAMP[1],)
+    idx = np.round(np.linspace(0, len(COUNT_RAMP) - 1, k)).astype(int)
     return tuple(COUNT_RAMP[i] for i in idx)
 
 
