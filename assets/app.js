@@ -121,6 +121,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     exportLinks: function (search, bases) {
       return (bases || []).map(function (base) { return base + (search || ""); });
     },
+    // On a phone (the filters folded above the map), a search run from the keyword box (Enter, or
+    // the keyboard's search key) folds the filters away: the count line and the map come into view.
+    // Not while typing: that would hide the box under the user's fingers.
+    foldFilters: function (nSubmit) {
+      var nu = window.dash_clientside.no_update;
+      if (!nSubmit || !window.matchMedia("(max-width: 991.98px)").matches) return nu;
+      var box = document.getElementById("ex-q");
+      if (box) box.blur();  // the on-screen keyboard closes
+      return false;
+    },
     copyUrl: function () {
       var url = window.location.href;
       function fallback() {

@@ -17,6 +17,7 @@ from .settings import MAX_KEYWORD_LENGTH, MAX_SELECTED_CODES
 
 MODES = ("priorities", "indicator")
 SORTS = ("relevance", "region", "priority", "strategy")  # relevance: exact matches first, by rank
+LISTINGS = ("regions", "priorities")  # what the table lists: the answer by region, or the priorities
 DEFAULT_INDICATOR = "gdp_pps_pct_eu27"
 
 
@@ -36,6 +37,7 @@ class ViewState:
     region: str = ""
     view: str = ""  # the map fitted to one region (the outermost regions have buttons); "" = Europe
     sort: str = "relevance"
+    by: str = ""  # "regions" or "priorities"; "": regions with a keyword, priorities without (``listing``)
     page: int = 1
     # display: iframe embedding, presentation mode, controls shown
     embed: bool = False
@@ -46,6 +48,16 @@ class ViewState:
         return Filters(keyword=self.q, level=self.level, nace=self.nace, nabs=self.nabs, ecosystem=self.eco,
                        platform=self.platform, partnership=self.partnership, region=self.region,
                        period=self.period)
+
+    @property
+    def listing(self) -> str:
+        """What the table lists: the regions ranked by how strongly they answer the keyword (the
+        question a keyword asks: which regions bet on it), or the priorities themselves."""
+        return self.by or ("regions" if self.q.strip() else "priorities")
+
+    def canonical(self) -> "ViewState":
+        """The same view with ``by`` left out where it says what the view lists anyway (one URL per view)."""
+        return replace(self, by="") if self.by == replace(self, by="").listing else self
 
     @property
     def map_level(self) -> int:
@@ -75,6 +87,7 @@ def schema(atlas: Atlas) -> dict[str, uc.Field]:
                              else uc.Drop(f"Map view '{uc.short(raw)}' is not a region code (e.g. "
                                           f"{', '.join(OUTERMOST_REGIONS[:3])} or ES51).")),
         "sort": uc.one_of({*SORTS, *(f"-{s}" for s in SORTS[1:])}, "Sort order '{}' is not known."),
+        "by": uc.one_of(LISTINGS, "List '{}' is not one of " + ", ".join(LISTINGS) + "."),
         "page": uc.integer(1, 100000, "Page '{}' is not a page number."),
         **{k: uc.flag(k) for k in uc.DISPLAY_KEYS},
     }

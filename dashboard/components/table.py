@@ -136,3 +136,54 @@ def table_header() -> html.Div:
         html.Span("Priority", className="pt-priority"),
         html.Span("Strategy", className="pt-strategy"),
     ], className="pt-row pt-head", **{"aria-hidden": "true"})  # column titles for the eye; each row reads whole
+
+
+# --------------------------------------------------------------------------- the answer by region
+
+TIER_BADGES = {"exact": ("names it", "tier-exact", "A priority of its strategy has the keyword's words or their forms"),
+               "related": ("close in meaning", "tier-related",
+                           "No priority has the keyword's words, but some are close in meaning (multilingual "
+                           "sentence vectors)")}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
+
+
+def tier_badge(r, keyword: bool) -> html.Span:
+    """The region's tier (with a keyword) and how many of its priorities are behind it."""
+    if not keyword:
+        return html.Span(_plural(int(r.exact), "matching priority"), className="badge tier-badge tier-exact")
+    text, cls, title = TIER_BADGES[r.tier]
+    n = int(r.exact) if r.tier == "exact" else int(r.related)
+    extra = f" · {int(r.related)} close in meaning" if r.tier == "exact" and r.related else ""
+    return html.Span(f"{text} · {_plural(n, 'priority')}{extra}", className=f"badge tier-badge {cls}", title=title)
+
+
+def region_rows(rows: pd.DataFrame, prefix: str, keyword: bool) -> list:
+    """One row per region of the answer: the region (a link to its profile) and its tier, its best
+    evidence (the priority, the keyword's words marked) and that priority's strategy."""
+    out = []
+    for rank, r in enumerate(rows.itertuples()):
+        evidence = [*highlighted(plain(r.evidence_title), r.evidence_matched)]
+        if keyword and r.evidence_match == "related":
+            evidence.append(html.Span("related in meaning", className="badge match-badge match-related ms-1"))
+        if getattr(r, "evidence_quote", ""):  # the keyword's words where they are, when not in the title
+            evidence += [html.Br(), html.Span(["“", *highlighted(r.evidence_quote, r.evidence_matched), "”"],
+                                              className="small text-muted rg-quote")]
+        out.append(html.Div([
+            html.Span([dcc.Link(f"{r.region_name} ({r.nuts_id})", href=f"{prefix}region/{quote(r.nuts_id)}",
+                                className="rg-link"), html.Br(), tier_badge(r, keyword)], className="pt-region"),
+            html.Span([html.Span("Best evidence: ", className="visually-hidden"), *evidence,
+                       " ", safe_link(r.evidence_source_url, "source", className="small")], className="pt-priority"),
+            html.Span(r.evidence_strategy, className="pt-strategy"),
+        ], className="pt-row rg-item", **{"data-region": r.nuts_id, "data-tier": r.tier}))
+    return out
+
+
+def regions_header(keyword: bool) -> html.Div:
+    return html.Div([
+        html.Span("Region name (NUTS ID)", className="pt-region"),
+        html.Span("Best evidence: its priority" + (" with the keyword" if keyword else ""), className="pt-priority"),
+        html.Span("Strategy", className="pt-strategy"),
+    ], className="pt-row pt-head", **{"aria-hidden": "true"})

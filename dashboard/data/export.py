@@ -1,4 +1,5 @@
-"""Exports of what the explorer shows, as files: priorities (CSV, XLSX) and regions (GeoJSON).
+"""Exports of what the explorer shows, as files: priorities (CSV, XLSX), the regions ranked by how
+strongly they answer the view (CSV, XLSX) and the map's regions (GeoJSON).
 
 Every export carries the view that produced it (the URL query), the snapshot version, the
 credits, and a source URL on every priority row and a Eurostat dataset on every value.
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 
 from .atlas import Atlas
 from .catalog import ATTRIBUTION, ATTRIBUTION_LONG, INDICATOR_BY_ID
-from .query import Filters, counts_by_territory, indicator_values, matching_priorities, sort_priorities
+from .query import (TIER_LABELS, Filters, counts_by_territory, indicator_values, matching_priorities, region_answer,
+                    sort_priorities, sort_regions)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,58 @@ def priorities_xlsx(atlas: Atlas, filters: Filters, sort: str, view: str) -> byt
     return buf.getvalue()
 
 
+def regions_frame(atlas: Atlas, filters: Filters, sort: str) -> pd.DataFrame:
+    """The regions ranked by how strongly their strategies answer the view (``query.region_answer``),
+    every territory with a strategy in view (those with no match last), with the tier, the counts and
+    the best evidence: the priority, its matched words, strategy and source."""
+    a = sort_regions(region_answer(atlas, filters), sort)
+    keyword = bool(filters.keyword.strip())
+    tier = a.tier.map(TIER_LABELS) if keyword else a.tier.map({"exact": "matching priorities", "none": "no match"})
+    s = atlas.strategies
+    strategy_of = dict(zip(atlas.priorities.priority_id, atlas.priorities.strategy_id))
+    strategy_ids = [strategy_of.get(pid, "") for pid in a.evidence_id]
+    return pd.DataFrame({
+        "rank": range(1, len(a) + 1),
+        "region_name": a.region_name.to_numpy(),
+        "nuts_id": a.nuts_id.to_numpy(),
+        "level": a.level.to_numpy(),
+        "tier": tier.to_numpy(),
+        # with a keyword: priorities with its words or their forms, and priorities only close in meaning
+        "exact_priorities": a.exact.to_numpy(),
+        "related_priorities": a.related.to_numpy() if keyword else 0,
+        "strategies_with_matches": a.strategies.to_numpy(),
+        "evidence_priority": a.evidence_title.to_numpy(),
+        "evidence_match": a.evidence_match.to_numpy() if keyword else "",
+        "evidence_matched_words": a.evidence_matched.to_numpy(),
+        "evidence_excerpt": a.evidence_quote.to_numpy(),
+        "evidence_score": a.best_score.round(4).to_numpy(),
+        "evidence_strategy": a.evidence_strategy.to_numpy(),
+        "evidence_priority_source_url": a.evidence_source_url.to_numpy(),
+        "evidence_strategy_source_url": [s.source_url.get(sid, "") if sid else "" for sid in strategy_ids],
+        "evidence_priority_id": a.evidence_id.to_numpy(),
+    })
+
+
+def regions_csv(atlas: Atlas, filters: Filters, sort: str, view: str) -> str:
+    """CSV with the view, snapshot and credits repeated on each row."""
+    df = regions_frame(atlas, filters, sort)
+    meta = about(atlas, view)
+    for k in ("view", "snapshot", "credits"):
+        df[k] = meta[k]
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def regions_xlsx(atlas: Atlas, filters: Filters, sort: str, view: str) -> bytes:
+    """A workbook: sheet 'regions' and a sheet 'about' with the view, snapshot and credits."""
+    df = regions_frame(atlas, filters, sort)
+    meta = about(atlas, view)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        df.to_excel(xw, sheet_name="regions", index=False)
+        pd.DataFrame({"field": list(meta), "value": list(meta.values())}).to_excel(xw, sheet_name="about", index=False)
+    return buf.getvalue()
+
+
 def regions_geojson(atlas: Atlas, filters: Filters, choice: MapChoice, view: str) -> dict:
     """The regions on the map with their attributes and geometry (from the snapshot's files)."""
     if choice.mode == "indicator":
@@ -107,7 +161,11 @@ def regions_geojson(atlas: Atlas, filters: Filters, choice: MapChoice, view: str
         levels = {level}
     else:
         counts = counts_by_territory(atlas, filters).set_index("nuts_id")
-        props = {nid: {"matching_priorities": int(r.priorities), "strategies_with_matches": int(r.strategies)}
+        keyword = bool(filters.keyword.strip())
+        props = {nid: {"matching_priorities": int(r.priorities), "strategies_with_matches": int(r.strategies),
+                       **({"related_priorities": int(r.related),
+                           "tier": TIER_LABELS["exact" if r.priorities else "related" if r.related else "none"]}
+                          if keyword else {})}
                  for nid, r in counts.iterrows()}
         levels = set(counts.level.astype(int))
     features = []

@@ -302,3 +302,103 @@ def year_countries(atlas: Atlas, indicator: str, year: int, level: int) -> list[
         return []
     has = ~np.isnan(grid.values[:, col[0]])
     return sorted(set(atlas.regions.country.reindex(grid.ids[has]).to_numpy()))
+
+
+# --------------------------------------------------------------------------- the answer by region
+
+# How a territory's strategy answers a keyword: it names it (a priority has the keyword's words or
+# their forms), it is close in meaning (only related priorities), or nothing in it matches.
+TIERS = ("exact", "related", "none")
+TIER_LABELS = {"exact": "names it", "related": "close in meaning", "none": "no match"}
+
+ANSWER_COLUMNS = ["nuts_id", "region_name", "level", "tier", "exact", "related", "best_rank", "best_score",
+                  "evidence_id", "evidence_title", "evidence_matched", "evidence_match", "evidence_quote", "evidence_strategy",
+                  "evidence_source_url", "strategies"]
+
+
+def region_answer(atlas: Atlas, f: Filters, matches: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Which territories' strategies bet on the view's theme, ranked: one row per territory with a
+    strategy in view (its strategies have priorities that the filters other than the keyword keep).
+
+    ``matches``: the view's priorities as ``matching_priorities(atlas, f)`` gives them (the table's
+    own search result; computed when not given). Per territory: ``tier`` ("exact" when some priority
+    has the keyword's words, else "related" when some is close in meaning, else "none"); ``exact``
+    and ``related`` counts (without a keyword every priority the filters keep counts as exact);
+    ``best_rank`` (the search rank of its best priority, 1 = best; NaN without a keyword or match)
+    and ``best_score``; the evidence: its best priority of its tier (id, title, matched words, match
+    group, the words around the matched ones where they are not in the title, strategy, source URL);
+    ``strategies`` with matches. Ranked: tier, exact count, best rank,
+    related count, then name."""
+    if matches is None:
+        matches = matching_priorities(atlas, f)
+    p = atlas.priorities
+    in_scope = priority_mask(atlas, replace(f, keyword=""))
+    ids, first = np.unique(p.nuts_id.to_numpy()[in_scope], return_index=True)
+    scope_rows = np.flatnonzero(in_scope)[first]
+    keyword = "match" in matches
+    n = len(matches)
+    nuts = matches.nuts_id.to_numpy()
+    where = np.searchsorted(ids, nuts)  # every matching priority's territory is in the scope
+    match = matches["match"].to_numpy() if keyword else np.full(n, "exact", dtype=object)
+    rank = matches["rank"].to_numpy(dtype=float) if keyword else np.full(n, np.nan)
+    is_exact, is_related = match == "exact", match == "related"
+    k = len(ids)
+    exact = np.bincount(where[is_exact], minlength=k)
+    related = np.bincount(where[is_related], minlength=k)
+    tier = np.where(exact > 0, "exact", np.where(related > 0, "related", "none")).astype(object)
+    # the evidence: each territory's best priority of its tier (search rank; title order without a keyword)
+    order = np.lexsort((matches.title.str.casefold().to_numpy(), np.where(np.isnan(rank), np.inf, rank),
+                        ~is_exact))  # exact before related, then rank, then title
+    territories_first, at = np.unique(where[order], return_index=True)
+    best = np.full(k, -1)
+    best[territories_first] = order[at]
+    has = best >= 0
+    pick = best[has]
+
+    def evidence(column, fill):
+        out = np.full(k, fill, dtype=object if fill == "" else float)
+        if column in matches:
+            out[has] = matches[column].to_numpy()[pick]
+        return out
+
+    pairs = np.unique(np.char.add(np.char.add(where.astype(str), " "), matches.strategy_id.to_numpy().astype(str)))
+    strategies = np.bincount(np.array([int(s.split(" ", 1)[0]) for s in pairs], dtype=int), minlength=k)
+    out = pd.DataFrame({
+        "nuts_id": ids, "region_name": p.region_name.to_numpy()[scope_rows],
+        "level": p.level.to_numpy()[scope_rows].astype(int), "tier": tier, "exact": exact, "related": related,
+        "best_rank": evidence("rank", np.nan) if keyword else np.full(k, np.nan),
+        "best_score": evidence("score", np.nan) if keyword else np.full(k, np.nan),
+        "evidence_id": evidence("priority_id", ""), "evidence_title": evidence("title", ""),
+        "evidence_matched": evidence("matched", "") if keyword else np.full(k, "", dtype=object),
+        "evidence_match": evidence("match", "") if keyword else np.where(has, "exact", "").astype(object),
+        "evidence_strategy": evidence("strategy_title", ""), "evidence_source_url": evidence("source_url", ""),
+        "strategies": strategies,
+    })
+    out["evidence_matched"] = out.evidence_matched.fillna("")
+    # where the keyword's words are not in the evidence's title: the words around them in its other texts
+    quotes = np.full(k, "", dtype=object)
+    if keyword:
+        texts = p.set_index("priority_id")
+        for i in np.flatnonzero(has & (out.evidence_matched.to_numpy() != "")):
+            row = texts.loc[out.evidence_id.iat[i]]
+            words = out.evidence_matched.iat[i]
+            if text_search.snippet(row.title, words):
+                continue
+            for field in ("title_original", "description", "keywords"):
+                quotes[i] = text_search.snippet(str(row[field] or "").replace(";", ", "), words)
+                if quotes[i]:
+                    break
+    out["evidence_quote"] = quotes
+    tier_order = np.select([tier == "exact", tier == "related"], [0, 1], 2)
+    ranked = np.lexsort((ids, out.region_name.str.casefold().to_numpy(), -related,
+                         np.where(np.isnan(out.best_rank.to_numpy()), np.inf, out.best_rank.to_numpy()), -exact,
+                         tier_order))
+    return out.iloc[ranked][ANSWER_COLUMNS].reset_index(drop=True)
+
+
+def sort_regions(answer: pd.DataFrame, sort: str) -> pd.DataFrame:
+    """The regions view's order: by strength (``region_answer``'s), or by region name ('-': Z to A)."""
+    if sort.lstrip("-") != "region":
+        return answer
+    return answer.sort_values(["region_name", "nuts_id"], ascending=not sort.startswith("-"),
+                              key=lambda s: s.str.casefold(), kind="stable")

@@ -603,3 +603,26 @@ def highlight_terms(text: str, matched) -> list[tuple[str, bool]]:
         else:
             merged.append((seg, hit))
     return merged
+
+
+def snippet(text: str, matched, width: int = 70) -> str:
+    """The part of ``text`` around its first word in ``matched`` (as ``highlight_terms`` marks it),
+    about ``width`` characters either side, cut at spaces, with "…" where text was left out; "" when
+    no word of the text is in ``matched``."""
+    segments = highlight_terms(text, matched)
+    pos = 0
+    for seg, hit in segments:
+        if hit:
+            break
+        pos += len(seg)
+    else:
+        return ""
+    text = str(text)
+    start, end = max(0, pos - width), min(len(text), pos + width)
+    if start > 0:
+        space = text.find(" ", start, pos)
+        start = space + 1 if space >= 0 else start
+    if end < len(text):
+        space = text.rfind(" ", pos, end)
+        end = space if space > pos else end
+    return ("…" if start > 0 else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")

@@ -17,14 +17,22 @@ from .partnership import overlay_traces
 # ColorBrewer YlGnBu: sequential and safe for the common forms of colour blindness.
 SEQUENTIAL = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 
-# Priorities mode colours the count itself (so an update sends only the counts): bands of z.
-# z = -1 marks territories with no strategy in the data, z = RELATED_ONLY those whose priorities
-# are only related in meaning to the keyword (no exact match); counts above 11 take the top colour.
+# Priorities mode colours the count itself (so an update sends the counts and a small legend): bands
+# of z. z = -1 marks territories with no strategy in the data, 0 those whose strategies have nothing
+# that matches, z = RELATED_ONLY those whose priorities are only close in meaning to the keyword (no
+# exact match), and 1.. the number of matching priorities (with a keyword: those naming it).
+# The tiers are hues told apart at a glance, also by people with a colour-vision deficiency
+# (tests/unit/test_state_and_figures.py simulates deuteranopia, protanopia and tritanopia):
+# blue-green shades for "names it", orange for "close in meaning", a light grey-beige that recedes
+# for "no match", mid grey for "no strategy in the data".
 RELATED_ONLY = 0.4  # inside its band, and shown as 0 by the hover's integer format
-RELATED_COLOR = "#dadaeb"  # light lavender: apart from the yellow-green-blue count scale
-COUNT_BANDS = ((-1.5, -0.5, "No strategy in the data"), (-0.5, 0.25, "Strategy in data, no match"),
-               (0.25, 0.75, "Related in meaning only"), (0.75, 1.5, "1 exact match"), (1.5, 3.5, "2–3"),
-               (3.5, 6.5, "4–6"), (6.5, 10.5, "7–10"), (10.5, 11.5, "11 or more"))
+RELATED_COLOR = "#f0913a"  # orange
+NO_MATCH_COLOR = "#ece6da"  # light grey-beige
+# light to dark, from ColorBrewer YlGnBu's blues: the lightest still far from the greys under protanopia
+COUNT_RAMP = ("#35a6cc", "#1d7fb8", "#225ea8", "#253494", "#081d58")
+COUNT_STEPS = (1, 3, 6, 10)  # upper ends of the count bands below the last (which ends at the maximum)
+TIER_TITLE = "The region's strategy"
+COUNT_TITLE = "Matching priorities"
 
 
 @dataclass(frozen=True)
@@ -50,9 +58,55 @@ class Classes:
         return [(a + b) / 2 for a, b in zip(self.edges, self.edges[1:])]
 
 
-COUNT_CLASSES = Classes(tuple([COUNT_BANDS[0][0]] + [band[1] for band in COUNT_BANDS]),
-                        tuple(band[2] for band in COUNT_BANDS),
-                        (NO_DATA, SEQUENTIAL[0], RELATED_COLOR) + SEQUENTIAL[1:])
+def count_bands(counts) -> list[tuple[int, int]]:
+    """Bands of positive counts, (low, high) inclusive: 1, 2–3, 4–6, 7–10, 11–max, with no empty band
+    (an empty band joins the next one) and the last ending at the largest count. [] when no count is
+    positive."""
+    c = np.asarray(counts, dtype=float)
+    c = c[c >= 1]
+    if c.size == 0:
+        return []
+    top = int(c.max())
+    uppers = [u for u in COUNT_STEPS if u < top] + [top]
+    bands, low = [], 1
+    for high in uppers:
+        if ((c >= low) & (c <= high)).any():
+            bands.append((low, high))
+            low = high + 1
+    if low <= top:  # cannot happen: the last band holds the maximum
+        bands.append((low, top))
+    return bands
+
+
+def ramp(k: int) -> tuple[str, ...]:
+    """k shades of the count ramp, light to dark; one band takes a strong middle shade."""
+    if k <= 1:
+        return (COUNT_RAMP[1],)
+    idx = np.round(np.linspace(0, len(COUNT_RAMP) - 1, k)).astype(int)
+    return tuple(COUNT_RAMP[i] for i in idx)
+
+
+def count_classes(counts, keyword: bool, no_strategy: str = "No strategy in the data") -> Classes:
+    """The priorities map's classes for these counts. With a keyword, the tiers: no strategy, no
+    match, close in meaning only, names it (shaded by count only when counts vary, in bands that
+    all hold a territory); without one, no strategy, no match and the count bands."""
+    bands = count_bands(counts) or [(1, 1)]
+    if keyword:
+        def label(lo, hi):
+            n = "1 priority" if hi == 1 else (f"{lo} priorities" if lo == hi else f"{lo}–{hi} priorities")
+            return f"Names it ({n})" if len(bands) > 1 or hi > 1 else "Names it"
+        head = [(-1.5, no_strategy, NO_DATA), (-0.5, "No match", NO_MATCH_COLOR),
+                (0.2, "Close in meaning only", RELATED_COLOR)]
+        top_edge = 0.7
+    else:
+        def label(lo, hi):
+            return f"{lo}" if lo == hi else f"{lo}–{hi}"
+        head = [(-1.5, no_strategy, NO_DATA), (-0.5, "Strategy in data, no match", NO_MATCH_COLOR)]
+        top_edge = 0.5
+    edges = [e for e, _, _ in head] + [top_edge] + [hi + 0.5 for _, hi in bands[:-1]] + [bands[-1][1] + 0.5]
+    labels = [t for _, t, _ in head] + [label(lo, hi) for lo, hi in bands]
+    colors = [c for _, _, c in head] + list(ramp(len(bands)))
+    return Classes(tuple(edges), tuple(labels), tuple(colors))
 
 
 def nice_breaks(values: np.ndarray, n: int = 5) -> list[float]:

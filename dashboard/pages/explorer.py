@@ -20,10 +20,11 @@ from ..components.options import (chosen_region_options, ecosystem_options, nabs
                                   partnership_options, platform_options)
 from ..components.shell import credit_line, notes_alert, slot
 from ..components.static import island, to_html
-from ..components.table import DETAIL_ROUTE, table_header
+from ..components.table import DETAIL_ROUTE
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATORS, OUTERMOST_REGIONS
-from ..data.export import MapChoice, priorities_csv, priorities_xlsx, regions_geojson
+from ..data.export import (MapChoice, priorities_csv, priorities_xlsx, regions_csv, regions_geojson,
+                           regions_xlsx)
 from ..data.search import semantic_available, semantic_reason
 from ..settings import MAX_KEYWORD_LENGTH
 from ..state import ViewState, clicked_region, parse_query, to_query
@@ -55,7 +56,9 @@ MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "showSendToCloud": False
               "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio", "select2d", "lasso2d"],
               "toImageButtonOptions": {"format": "png", "filename": "s3-atlas-map", "width": 1920, "height": 1080}}
 EXPORTS = (("ex-dl-csv", "export/priorities.csv"), ("ex-dl-xlsx", "export/priorities.xlsx"),
+           ("ex-dl-regions-csv", "export/regions.csv"), ("ex-dl-regions-xlsx", "export/regions.xlsx"),
            ("ex-dl-geojson", "export/regions.geojson"))
+LISTING_OPTIONS = [{"label": "Regions", "value": "regions"}, {"label": "Priorities", "value": "priorities"}]
 
 def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
     v = dict(zip(CONTROL_IDS, control_values(state)))
@@ -130,6 +133,17 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
     views = html.Div(views_bar(atlas, state), id="ex-views", className="ex-views")
     # a chosen indicator year without values for some countries names them and their years
     year = html.P(year_note(atlas, state), id="ex-year-note", className="small mb-1 year-note")
+    # the answer's count line: above the map on wide screens and phones alike, so it is read
+    # without scrolling; in embed and presentation modes under the map, which fills the screen
+    count = html.Div(table["count"], id="ex-count", className="fw-bold", role="status", **{"aria-live": "polite"})
+    tools = html.Div([
+        dbc.RadioItems(id="ex-by", value=state.listing, options=LISTING_OPTIONS, inline=True,
+                       className="listing-switch", inputClassName="btn-check", labelClassName="btn btn-sm btn-outline-primary",
+                       labelCheckedClassName="active"),
+        html.Div([dbc.Label("Sort by", html_for="ex-sort", className="me-2 mb-0 small"),
+                  slot(dcc.Dropdown(id="ex-sort", options=SORT_OPTIONS, value=state.sort, clearable=False,
+                                    style={"minWidth": "12rem"}))], className="d-flex align-items-center table-tools"),
+    ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1 list-tools secondary")
     answer = [
         credit_line(atlas.version),
         html.Div([html.Div(selected_panel(atlas, state, prefix), id="ex-selected"),
@@ -139,19 +153,20 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
                                        placeholder="Find a region by name…", className="region-finder"),
                           "ms-auto region-slot")],
                  className="selected-region d-flex align-items-center flex-wrap gap-2 my-2"),
-        html.Div([
-            html.Div(table["count"], id="ex-count", className="fw-bold", role="status", **{"aria-live": "polite"}),
-            html.Div([dbc.Label("Sort by", html_for="ex-sort", className="me-2 mb-0 small"),
-                      slot(dcc.Dropdown(id="ex-sort", options=SORT_OPTIONS, value=state.sort, clearable=False,
-                                   style={"minWidth": "12rem"}))], className="d-flex align-items-center table-tools"),
-        ], className="d-flex justify-content-between align-items-center flex-wrap gap-2 mb-1 count-row"),
     ]
     rest = [
-        html.Div([table_header(), html.Div(table["rows"], id="ex-table")], className="priority-table secondary"),
+        tools,
+        html.Div(html.Div(table["rows"], id="ex-table"), className="priority-table secondary"),
         html.Div([html.Span("Download this view: ", className="text-muted"),
                   html.A("priorities (CSV)", id="ex-dl-csv", href=f"{prefix}export/priorities.csv{to_query(state)}"),
                   " · ",
                   html.A("priorities (Excel)", id="ex-dl-xlsx", href=f"{prefix}export/priorities.xlsx{to_query(state)}"),
+                  " · ",
+                  html.A("regions ranked (CSV)", id="ex-dl-regions-csv",
+                         href=f"{prefix}export/regions.csv{to_query(state)}"),
+                  " · ",
+                  html.A("regions ranked (Excel)", id="ex-dl-regions-xlsx",
+                         href=f"{prefix}export/regions.xlsx{to_query(state)}"),
                   " · ",
                   html.A("regions (GeoJSON)", id="ex-dl-geojson", href=f"{prefix}export/regions.geojson{to_query(state)}"),
                   " · ",
@@ -174,12 +189,13 @@ def layout(atlas: Atlas, query: str, prefix: str, geometry_url) -> html.Div:
         body = [html.Div([
             bar,
             html.Div([dbc.Collapse([close, panel], id="ex-filters-collapse", is_open=False, className="filters-overlay"),
-                      year, frame, *answer], className="stage-body"),
+                      year, frame, *answer, html.Div(count, className="count-row")], className="stage-body"),
         ], className="ex-stage"), *rest]
     else:
         # wide screens show the filters beside the map; narrow ones fold them behind the button,
         # so the map is in the first screen of a phone
-        main = [map_controls(atlas, state), year, frame, views, *answer, *rest]
+        main = [map_controls(atlas, state), html.Div(count, className="count-row count-top"), year, frame, views,
+                *answer, *rest]
         body = [dbc.Row([dbc.Col([html.Div(toggle, className="d-lg-none"),
                                   dbc.Collapse([close, panel], id="ex-filters-collapse", is_open=False,
                                                className="mb-2 side-filters")], lg=3, className="side-col"),
@@ -313,6 +329,19 @@ def register_routes(server, atlas: Atlas, prefix: str) -> None:
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           "s3-atlas-priorities.xlsx")
 
+    @server.route(f"{prefix}export/regions.csv")
+    def export_regions_csv():
+        s = state()
+        return attachment(regions_csv(atlas, s.filters(), s.sort, to_query(s)), "text/csv; charset=utf-8",
+                          "s3-atlas-regions.csv")
+
+    @server.route(f"{prefix}export/regions.xlsx")
+    def export_regions_xlsx():
+        s = state()
+        return attachment(regions_xlsx(atlas, s.filters(), s.sort, to_query(s)),
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          "s3-atlas-regions.xlsx")
+
     @server.route(f"{prefix}export/regions.geojson")
     def export_geojson():
         import orjson
@@ -342,6 +371,10 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
                   prevent_initial_call=True)
     def toggle_filters(_n, _close, is_open):
         return False if ctx.triggered_id == "ex-filters-close" else not is_open
+
+    app.clientside_callback(ClientsideFunction("s3", "foldFilters"),
+                            Output("ex-filters-collapse", "is_open", allow_duplicate=True),
+                            Input("ex-q", "n_submit"), prevent_initial_call=True)
 
     app.clientside_callback(ClientsideFunction("s3", "codeOptions"), Output("ex-nace", "options"),
                             Input("ex-nace", "search_value"), State("ex-nace", "options"), prevent_initial_call=True)

@@ -8,22 +8,25 @@ in indicator mode class codes, the displayed values as short text, the hover tem
 """
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from dash import html
 
 from ..components.static import island
-from ..components.table import detail_url, priority_detail, priority_rows
+from ..components.table import (detail_url, priority_detail, priority_rows, region_rows, regions_header,
+                                table_header)
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATOR_BY_ID
 from ..data.partnerships import overlay, resolve_ids
 from ..data.periods import PERIODS
 from ..data.query import (also_searched, counts_by_territory, empty_reason, eu_value, indicator_values, indicator_years,
-                          keyword_hits, year_countries, year_gaps,
-                          matching_priorities, sort_and_page)
+                          keyword_hits, matching_priorities, region_answer, sort_and_page, sort_regions, year_countries,
+                          year_gaps)
 from ..figures.base import GeometryUrl, MapBox, fitted_box
-from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE, LEVEL_WORDS, MAP_RATIO, NAME, NO_DATA,
+from ..figures.explorer import (COUNT_TEMPLATE, COUNT_TITLE, TIER_TITLE, count_classes, KEYWORD_TEMPLATE, LEVEL_WORDS, MAP_RATIO, NAME, NO_DATA,
                                 NO_STRATEGY, RELATED_ONLY, SEQUENTIAL, Classes, break_labels, classify_values,
                                 coloraxis, explorer_map, nice_breaks)
 from ..settings import MAX_KEYWORD_LENGTH, MAX_SELECTED_CODES, TABLE_PAGE_SIZE
@@ -32,7 +35,8 @@ from ..state import ViewState, parse_query
 # Control id -> ViewState field; the order of control_values and of the controls callback.
 CONTROLS = (("ex-mode", "mode"), ("ex-q", "q"), ("ex-level", "level"), ("ex-nace", "nace"), ("ex-nabs", "nabs"),
             ("ex-eco", "eco"), ("ex-platform", "platform"), ("ex-partnership", "partnership"), ("ex-period", "period"),
-            ("ex-indicator", "indicator"), ("ex-year", "year"), ("ex-sort", "sort"), ("ex-page", "active_page"))
+            ("ex-indicator", "indicator"), ("ex-year", "year"), ("ex-sort", "sort"), ("ex-by", "by"),
+            ("ex-page", "active_page"))
 CONTROL_IDS = tuple(c[0] for c in CONTROLS)
 CONTROL_PROPS = tuple("active_page" if c == "ex-page" else "value" for c in CONTROL_IDS)
 
@@ -44,7 +48,7 @@ def control_values(state: ViewState) -> list:
     return [state.mode, state.q, "all" if state.level is None else str(state.level), list(state.nace),
             list(state.nabs), list(state.eco), state.platform or None, state.partnership or None,
             state.period or "any", state.indicator, "latest" if state.year is None else str(state.year), state.sort,
-            state.page]
+            state.listing, state.page]
 
 
 def _text(value) -> str:
@@ -59,15 +63,16 @@ def _codes(value) -> str:
 def state_from_controls(atlas: Atlas, values: list, region: str) -> tuple[ViewState, list[str]]:
     """The state from control values, passed through the URL parser (one validation path).
     Values of the wrong type (a forged request) count as empty."""
-    mode, q, level, nace, nabs, eco, platform, partnership, period, indicator, year, sort, page = values
+    mode, q, level, nace, nabs, eco, platform, partnership, period, indicator, year, sort, by, page = values
     query = {
         "mode": _text(mode), "q": _text(q)[: MAX_KEYWORD_LENGTH + 1], "level": _text(level),
         "nace": _codes(nace), "nabs": _codes(nabs), "eco": _codes(eco), "platform": _text(platform),
         "partnership": _text(partnership), "period": _text(period), "indicator": _text(indicator), "year": _text(year),
-        "region": _text(region), "sort": _text(sort),
+        "region": _text(region), "sort": _text(sort), "by": _text(by),
         "page": str(page) if isinstance(page, int) and not isinstance(page, bool) else "1",
     }
-    return parse_query({k: v for k, v in query.items() if v}, atlas)
+    state, notes = parse_query({k: v for k, v in query.items() if v}, atlas)
+    return state.canonical(), notes
 
 
 def next_state(atlas: Atlas, current: str, values: list, region: str | None = None,
@@ -77,6 +82,8 @@ def next_state(atlas: Atlas, current: str, values: list, region: str | None = No
     prev, _ = parse_query(current or "", atlas)
     state, _ = state_from_controls(atlas, values, prev.region if region is None else region)
     state = replace(state, view=prev.view, embed=prev.embed, present=prev.present, controls=prev.controls)
+    if (state.by or state.listing) == prev.listing:  # the list switch shows what the view before listed: no choice
+        state = replace(state, by=prev.by).canonical()
     if not page_changed and replace(state, page=prev.page) != prev:
         state = replace(state, page=1)  # a new filter or selection starts at the first page
     return state
@@ -194,10 +201,11 @@ def _priority_values(atlas: Atlas, state: ViewState) -> dict:
         traces.append({"ids": sub.nuts_id.tolist(), "z": z.tolist(), "level": int(level),
                        "text": sub.related.tolist() if keyword else None,
                        "hovertemplate": KEYWORD_TEMPLATE if keyword else COUNT_TEMPLATE})
-    classes = COUNT_CLASSES if state.level is None else replace(
-        COUNT_CLASSES, labels=(f"No {LEVEL_WORDS[state.level]} strategy in the data",) + COUNT_CLASSES.labels[1:])
-    return {"traces": traces, "coloraxis": coloraxis(classes, "Matching priorities", state.present),
-            "static_axis": True}
+    no_strategy = ("No strategy in the data" if state.level is None else
+                   f"No {LEVEL_WORDS[state.level]} strategy in the data")
+    # classes from this view's counts: no band without a territory, the tiers always listed
+    classes = count_classes(counts.priorities.to_numpy(), keyword, no_strategy)
+    return {"traces": traces, "coloraxis": coloraxis(classes, TIER_TITLE if keyword else COUNT_TITLE, state.present)}
 
 
 def map_values(atlas: Atlas, state: ViewState) -> dict:
@@ -308,7 +316,7 @@ def empty_explanation(atlas: Atlas, state: ViewState) -> str:
 
 def table_key(state: ViewState) -> tuple:
     """Two states with the same key show the same table page."""
-    return state.filters(), state.sort, state.page
+    return state.filters(), state.sort, state.listing, state.page
 
 
 def detail_href(prefix: str, state: ViewState):
@@ -317,11 +325,35 @@ def detail_href(prefix: str, state: ViewState):
     return lambda priority_id: detail_url(prefix, priority_id, keyword)
 
 
+def answer_line(answer: pd.DataFrame) -> str:
+    """'6 regions name it, 2 more are close in meaning' (with a keyword)."""
+    named, close = int((answer.tier == "exact").sum()), int((answer.tier == "related").sum())
+    lead = ("No region names it" if named == 0 else
+            f"{named} region{'' if named == 1 else 's'} name{'s' if named == 1 else ''} it")
+    if close == 0:
+        return lead + (", none is close in meaning" if named == 0 else ", none more is close in meaning")
+    more = "" if named == 0 else " more"
+    return lead + f", {close}{more} {'is' if close == 1 else 'are'} close in meaning"
+
+
 def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:
-    """Rows of the current page (one static island), the count line, the page shown (clamped) and
-    the number of pages."""
-    matches = matching_priorities(atlas, state.filters())
-    rows, page, pages = sort_and_page(matches, state.sort, state.page, TABLE_PAGE_SIZE)
+    """Rows of the current page (one static island, its header first: the priorities, or the regions
+    ranked by how strongly they answer the keyword, each with its best evidence), the count line (a
+    component, and ``count_text`` in words), the page shown (clamped) and the number of pages. The regions come from the table's own search result."""
+    f = state.filters()
+    matches = matching_priorities(atlas, f)
+    keyword = "match" in matches
+    if state.listing == "regions":
+        answer = region_answer(atlas, f, matches)
+        shown = sort_regions(answer[answer.tier != "none"], state.sort)
+        pages = max(1, math.ceil(len(shown) / TABLE_PAGE_SIZE))
+        page = min(max(1, state.page), pages)
+        rows = shown.iloc[(page - 1) * TABLE_PAGE_SIZE: page * TABLE_PAGE_SIZE]
+        body = [regions_header(keyword), *region_rows(rows, prefix, keyword)]
+    else:
+        answer = region_answer(atlas, f, matches) if keyword else None
+        rows, page, pages = sort_and_page(matches, state.sort, state.page, TABLE_PAGE_SIZE)
+        body = [table_header(), *priority_rows(atlas, rows, detail_href(prefix, state))]
     n_strat = matches.strategy_id.nunique()
     summary = filter_summary(atlas, state)
     if matches.empty and summary:
@@ -329,7 +361,7 @@ def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:
     else:
         count = (f"{len(matches)} priorit{'y' if len(matches) == 1 else 'ies'} in {n_strat} "
                  f"strateg{'y' if n_strat == 1 else 'ies'} match")
-        if "match" in matches:
+        if keyword:
             exact = int((matches.match == "exact").sum())
             count += f" ({exact} with the keyword's words, {len(matches) - exact} related in meaning)"
             also = also_searched(atlas, state.filters().keyword)
@@ -337,8 +369,11 @@ def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:
                 count += f"; also searched in English: {', '.join(also)}"
         if summary:
             count += f" — {summary}"
-    return {"rows": island(priority_rows(atlas, rows, detail_href(prefix, state))), "count": count, "page": page,
-            "pages": pages}
+        if keyword:  # the answer first: how many regions name the keyword
+            lead = answer_line(answer)
+            return {"rows": island(body), "count": [html.Strong(lead, className="count-lead"), html.Span(" · " + count)],
+                    "count_text": f"{lead} · {count}", "page": page, "pages": pages}
+    return {"rows": island(body), "count": count, "count_text": count, "page": page, "pages": pages}
 
 
 def row_detail(atlas: Atlas, state: ViewState, priority_id: str) -> list:

@@ -136,7 +136,7 @@ def test_focus_goes_to_the_new_pages_heading_after_navigation(live_server, page)
 
 def test_a_regions_profile_is_reachable_from_its_table_row(live_server, page):
     pg = page.page
-    pg.goto(live_server + "/?q=hydrogen", wait_until="networkidle")
+    pg.goto(live_server + "/?q=hydrogen&by=priorities", wait_until="networkidle")
     pg.wait_for_selector(".pt-item summary")
     summary = pg.locator(".pt-item summary").first
     summary.focus()

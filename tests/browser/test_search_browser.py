@@ -11,7 +11,7 @@ MAP_DRAWN = ("() => { const g = document.querySelector('#ex-map .js-plotly-plot'
 
 def test_a_theme_shows_exact_and_related_groups_in_table_and_map(live_server, page):
     pg = page.page
-    pg.goto(live_server + "/", wait_until="networkidle")
+    pg.goto(live_server + "/?by=priorities", wait_until="networkidle")
     pg.wait_for_function(MAP_DRAWN, timeout=30000)
     pg.fill("#ex-q", "textile")
     pg.keyboard.press("Enter")
@@ -38,7 +38,7 @@ def test_a_theme_shows_exact_and_related_groups_in_table_and_map(live_server, pa
         "() => { const g = document.querySelector('#ex-map .js-plotly-plot');"
         " return g.data.some(t => (t.z || []).some(z => z === 0.4)); }", timeout=15000)
     legend = pg.evaluate("() => document.querySelector('#ex-map .js-plotly-plot').layout.coloraxis.colorbar.ticktext")
-    assert "Related in meaning only" in legend
+    assert "Close in meaning only" in legend
     assert page.errors == [] and page.external == []
 
 

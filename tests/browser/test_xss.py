@@ -40,9 +40,9 @@ def test_markup_in_data_is_shown_as_text(hostile_server, page):
     pg = page.page
     dialogs = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    pg.goto(hostile_server + "/?q=zyxwv", wait_until="networkidle")
+    pg.goto(hostile_server + "/?q=zyxwv&by=priorities", wait_until="networkidle")
     pg.wait_for_function("() => document.querySelector('#ex-count') && "
-                         "(document.querySelector('#ex-count')?.innerText ?? '').startsWith('1 priority')", timeout=30000)
+                         "(document.querySelector('#ex-count')?.innerText ?? '').includes('· 1 priority')", timeout=30000)
     pg.locator(".pt-item summary").first.click()
     pg.locator(".pt-item[open] .pt-profile-link").wait_for()  # the detail is loaded when the row opens
     text = pg.inner_text(".pt-item")

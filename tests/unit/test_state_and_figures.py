@@ -71,16 +71,17 @@ def test_priorities_map_counts_follow_the_keyword(atlas):
 
 
 def test_view_counts_and_paging(atlas):
-    v = view(atlas, ViewState(q="health"), geometry_url)
+    v = view(atlas, ViewState(q="health", by="priorities"), geometry_url)
     n = len(atlas.priorities[atlas.priorities.title.str.contains("health", case=False)
                              | atlas.priorities.keywords.str.contains("health", case=False)
                              | atlas.priorities.description.str.contains("health", case=False)])
     # "health" is a whole word wherever it occurs, so the exact group is every row that contains it;
     # rows close in meaning come on top of them, counted apart
-    exact = int(v["count"].split("(")[1].split(" with the keyword")[0])
+    count = v["count_text"].split(" · ", 1)[1]  # after the regions that name it
+    exact = int(count.split("(")[1].split(" with the keyword")[0])
     assert exact == n
-    assert v["count"].startswith(f"{n + int(v['count'].split(', ')[1].split(' related')[0])} priorit")
-    assert len(v["rows"].tree) == min(n, 15)  # the rows of one static island
+    assert count.startswith(f"{n + int(count.split(', ')[1].split(' related')[0])} priorit")
+    assert len(v["rows"].tree) == 1 + min(n, 15)  # the header and the rows of one static island
 
 
 def test_selected_region_narrows_the_table_to_it_and_its_subregions(atlas):
@@ -161,10 +162,10 @@ def test_a_table_row_comes_closed_and_its_detail_marks_the_keyword(atlas):
     from dashboard.components.static import StaticHtml
     from dashboard.state import parse_query
     from dashboard.views.explorer import row_detail, table_view
-    state = parse_query("?q=hydrogen", atlas)[0]
+    state = parse_query("?q=hydrogen&by=priorities", atlas)[0]
     rows = table_view(atlas, state, "/s3/")["rows"]
     assert isinstance(rows, StaticHtml)  # one static island, its detail boxes empty
-    first = rows.tree[0]
+    first = rows.tree[1]  # after the header
     box = first.children[1]
     pid = getattr(first, "data-priority")
     assert box.children is None and getattr(box, "data-detail") == f"/s3/priority-detail/{pid}?q=hydrogen"
