@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from .atlas import Atlas
 from .catalog import ATTRIBUTION, ATTRIBUTION_LONG, INDICATOR_BY_ID
-from .query import Filters, counts_by_territory, indicator_values, matching_priorities, sort_priorities
+from .answer import view_answer
+from .query import Filters, indicator_values, sort_priorities
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def _codes(atlas: Atlas, pid: str, scheme: str) -> str:
 
 def priorities_frame(atlas: Atlas, filters: Filters, sort: str) -> pd.DataFrame:
     """The filtered priorities in the table's order, one row each, with codes and sources."""
-    m = sort_priorities(matching_priorities(atlas, filters), sort)
+    m = sort_priorities(view_answer(atlas, filters).priorities, sort)
     s = atlas.strategies
     return pd.DataFrame({
         "region_name": m.region_name.to_numpy(),
@@ -106,7 +107,7 @@ def regions_geojson(atlas: Atlas, filters: Filters, choice: MapChoice, view: str
         }
         levels = {level}
     else:
-        counts = counts_by_territory(atlas, filters).set_index("nuts_id")
+        counts = view_answer(atlas, filters).counts.set_index("nuts_id")
         props = {nid: {"matching_priorities": int(r.priorities), "strategies_with_matches": int(r.strategies)}
                  for nid, r in counts.iterrows()}
         levels = set(counts.level.astype(int))

@@ -15,13 +15,13 @@ import pandas as pd
 
 from ..components.static import island
 from ..components.table import detail_url, priority_detail, priority_rows
+from ..data.answer import view_answer
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATOR_BY_ID
 from ..data.partnerships import overlay, resolve_ids
 from ..data.periods import PERIODS
-from ..data.query import (counts_by_territory, empty_reason, eu_value, indicator_values, indicator_years, keyword_hits, year_countries,
-                          year_gaps,
-                          matching_priorities, sort_and_page)
+from ..data.query import (empty_reason, eu_value, indicator_values, indicator_years, keyword_hits, sort_and_page,
+                          year_countries, year_gaps)
 from ..figures.base import GeometryUrl, MapBox, fitted_box
 from ..figures.explorer import (COUNT_CLASSES, COUNT_TEMPLATE, KEYWORD_TEMPLATE, LEVEL_WORDS, MAP_RATIO, NAME, NO_DATA,
                                 NO_STRATEGY, RELATED_ONLY, SEQUENTIAL, Classes, break_labels, classify_values,
@@ -181,7 +181,7 @@ def _indicator_values(atlas: Atlas, state: ViewState) -> dict:
 
 
 def _priority_values(atlas: Atlas, state: ViewState) -> dict:
-    counts = counts_by_territory(atlas, state.filters())
+    counts = view_answer(atlas, state.filters()).counts  # the table's answer too (the region does not narrow it)
     countries = atlas.regions[atlas.regions.level == 0]
     base = countries[~countries.nuts_id.isin(set(counts.nuts_id))]
     traces = [{"ids": base.nuts_id.tolist(), "z": [-1] * len(base), "static": True, "level": 0,
@@ -320,7 +320,7 @@ def detail_href(prefix: str, state: ViewState):
 def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:
     """Rows of the current page (one static island), the count line, the page shown (clamped) and
     the number of pages."""
-    matches = matching_priorities(atlas, state.filters())
+    matches = view_answer(atlas, state.filters()).priorities
     rows, page, pages = sort_and_page(matches, state.sort, state.page, TABLE_PAGE_SIZE)
     n_strat = matches.strategy_id.nunique()
     summary = filter_summary(atlas, state)
