@@ -69,19 +69,27 @@ def capture(base: str, chromium: str, args: list[str]) -> list[dict]:
         page.fill("#ex-q", WARM_WORD)
         page.wait_for_function(COUNT_SAYS, arg=WARM_WORD, timeout=60000)
         page.wait_for_load_state("networkidle")
+        # what reached the server: requests the browser answered from its cache are left out
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        sent: dict[str, dict] = {}
+        cached: set[str] = set()
         recording = True
 
-        def on_request(req):
-            if recording:
-                seen.append({"method": req.method, "path": req.url[len(base):], "body": req.post_data,
-                             "t": time.perf_counter()})
+        def on_sent(e):
+            req = e["request"]
+            if recording and req["url"].startswith(base):
+                sent[e["requestId"]] = {"method": req["method"], "path": req["url"][len(base):],
+                                        "body": req.get("postData")}
 
-        page.on("request", on_request)
+        cdp.on("Network.requestWillBeSent", on_sent)
+        cdp.on("Network.requestServedFromCache", lambda e: cached.add(e["requestId"]))
         page.fill("#ex-q", CAPTURE_WORD)
         page.wait_for_function(COUNT_SAYS, arg=CAPTURE_WORD, timeout=60000)
         page.wait_for_load_state("networkidle")
         recording = False
         browser.close()
+    seen.extend(r for rid, r in sent.items() if rid not in cached)
     return seen
 
 
