@@ -3,7 +3,7 @@
 Not a test: it prints figures and ratios and writes bench/results/bench.json. Timings are
 what this machine measured in this run; nothing here asserts a timing.
 
-Parts (each can be skipped with --skip NAME): search, updates, firstload, load, memory, growth.
+Parts (each can be skipped with --skip NAME): search, updates, replay, firstload, load, memory, growth.
 """
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ from dashboard.settings import SETTINGS  # noqa: E402
 from dashboard.state import ViewState  # noqa: E402
 
 from bench.naive_app import create_naive_app  # noqa: E402
+from bench import replay as rp  # noqa: E402
 
 warnings.filterwarnings("ignore", message=".*NullCache.*")
 KEYWORDS = ["health", "energy", "digital", "food", "materials", "mobility", "tourism", "water", "ict", ""]
@@ -177,9 +178,11 @@ def bench_updates(atlas: Atlas, n: int) -> dict:
 
 # --------------------------------------------------------------------------- servers
 
-def start(cmd, port, env_extra=None, health="/healthz"):
+def start(cmd, port, env_extra=None, health="/healthz", cwd=ROOT):
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **(env_extra or {})}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if "-w" in cmd:  # a server without gunicorn.conf.py: the address on the command line
+        cmd = [*cmd, "-b", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < 60:
         try:
@@ -293,6 +296,75 @@ def bench_load(atlas: Atlas, clients: int, seconds: float, updates_for_memory: i
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- replay of a browser's keyword changes
+
+def gunicorn_pids(proc) -> list[int]:
+    return [proc.pid, *children(proc.pid)]
+
+
+def bench_replay(atlas: Atlas, clients: list[int], seconds: float, baseline_ref: str = "") -> dict:
+    """The requests a browser sends for a keyword change (captured once per server with Chromium),
+    replayed with a fresh keyword every change against gunicorn, 2 workers, view cache off (S3_CACHE=0):
+    ours, the naive app (its one request per change) and, with ``baseline_ref``, the app as it was at
+    that git commit (from a temporary worktree), one after the other in the same run."""
+    env = {"WORKERS": "2", "S3_CACHE": "0", "S3_REDIS_URL": ""}
+    gunicorn = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "app:server"]
+    servers = [("ours", gunicorn, ROOT, "/healthz")]
+    tmp = None
+    if baseline_ref:
+        import tempfile
+        tmp = Path(tempfile.mkdtemp(prefix="s3-bench-")) / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(tmp), baseline_ref], cwd=ROOT, check=True,
+                       capture_output=True)
+        servers.append((f"baseline {baseline_ref}", gunicorn, tmp, "/healthz"))
+    servers.append(("naive", [sys.executable, "-m", "gunicorn", "-w", "2", "--log-level", "warning",
+                              "bench.naive_wsgi:server"], ROOT, "/"))
+    texts = pd.concat([atlas.priorities.title, atlas.priorities.description.fillna("")])
+    out = {"clients": clients, "seconds": seconds, "servers": {}}
+    used: set[str] = {rp.CAPTURE_WORD}
+    try:
+        for name, cmd, cwd, health in servers:
+            port = free_port()
+            proc, _ = start(cmd, port, {**env, "PYTHONPATH": str(cwd)}, health=health, cwd=cwd)
+            base = f"http://127.0.0.1:{port}"
+            try:
+                if name == "naive":
+                    naive = create_naive_app(atlas)
+                    requests = [{"method": "POST", "path": "/_dash-update-component",
+                                 "body": json.dumps(naive_body(naive, rp.CAPTURE_WORD, 2))}]
+                else:
+                    requests = rp.capture(base, CHROMIUM, CHROMIUM_ARGS)
+                res = {"requests": rp.describe(requests), "runs": {}}
+                for n in clients:
+                    # every change of every server a word not searched before in this run
+                    words = rp.fresh_words(texts, int(n * seconds * 60) + 200, used)
+                    res["runs"][str(n)] = run = rp.replay(base, requests, words, n, seconds,
+                                                          lambda: gunicorn_pids(proc))
+                    used.update(words[:run["changes"] + n])
+                out["servers"][name] = res
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+    finally:
+        if tmp is not None:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tmp)], cwd=ROOT, capture_output=True)
+    return out
+
+
+def print_replay(r: dict) -> None:
+    print(f"\nreplay of a browser's keyword changes: gunicorn, 2 workers, view cache off, a new keyword every change, "
+          f"{r['seconds']:.0f} s per run (loopback; the clients share the machine's cores)")
+    for name, res in r["servers"].items():
+        print(f"  {name}: {len(res['requests'])} requests per change: " + "; ".join(res["requests"]))
+    print(f"  {'server':22s} {'clients':>7s} {'changes/s':>9s} {'p50 ms':>7s} {'p95 ms':>7s} {'req p95':>7s} "
+          f"{'CPU ms/change':>13s} {'errors':>6s}  loadavg before -> after")
+    for name, res in r["servers"].items():
+        for n, run in res["runs"].items():
+            print(f"  {name:22s} {n:>7s} {run['changes_per_s']:9.1f} {run['change_p50_ms']:7.0f} "
+                  f"{run['change_p95_ms']:7.0f} {run['request_p95_ms']:7.0f} {run['server_cpu_ms_per_change']:13.1f} "
+                  f"{run['errors']:6d}  {run['loadavg_before'][0]:.1f} -> {run['loadavg_after'][0]:.1f}")
 
 
 # --------------------------------------------------------------------------- first load in Chromium
@@ -425,6 +497,27 @@ def bench_search(atlas: Atlas, n: int = 30) -> dict:
                 warm.append(time.perf_counter() - t)
         out[kind] = {"first_ms": {"median": 1000 * statistics.median(first), "p95": 1000 * pct(first, 95)},
                      "repeat_ms": {"median": 1000 * statistics.median(warm), "p95": 1000 * pct(warm, 95)}}
+    # a keyword change in-process: ~50 words never searched before, the whole search (query embedded)
+    # and the view's whole answer (search, matching priorities, counts per territory)
+    from dashboard.data.answer import compute_answer
+    from dashboard.data.query import Filters
+
+    texts = pd.concat([atlas.priorities.title, atlas.priorities.description.fillna("")])
+    words = rp.fresh_words(texts, 2000)[-100:]  # the replay's list starts at the other end
+    t_search, t_answer, c_search, c_answer = [], [], [], []  # wall clock; CPU time of this process
+    for w in words[:50]:
+        t, c = time.perf_counter(), time.process_time()
+        s.search(index, w)
+        t_search.append(time.perf_counter() - t)
+        c_search.append(time.process_time() - c)
+    for w in words[50:]:
+        t, c = time.perf_counter(), time.process_time()
+        compute_answer(atlas, Filters(keyword=w, level=2))
+        t_answer.append(time.perf_counter() - t)
+        c_answer.append(time.process_time() - c)
+    ms = lambda xs: {"median": 1000 * statistics.median(xs), "p95": 1000 * pct(xs, 95)}  # noqa: E731
+    out["fresh_keyword"] = {"keywords": len(t_search), "search_ms": ms(t_search), "answer_ms": ms(t_answer),
+                            "search_cpu_ms": ms(c_search), "answer_cpu_ms": ms(c_answer)}
     for k in (3, 10):
         times = []
         for i in range(5):
@@ -442,6 +535,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--skip", action="append", default=[])
+    ap.add_argument("--replay-clients", default="16", help="comma-separated numbers of clients for the replay")
+    ap.add_argument("--replay-seconds", type=float, default=20)
+    ap.add_argument("--baseline-ref", default="", help="also replay the app at this git commit (temporary worktree)")
     args = ap.parse_args()
     atlas = load_atlas(SETTINGS.data_dir)
     res = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
@@ -456,6 +552,12 @@ def main() -> None:
             r = sr[kind]
             print(f"  {kind:14s} first run {r['first_ms']['median']:.1f} / {r['first_ms']['p95']:.1f}, "
                   f"repeated {r['repeat_ms']['median']:.2f} / {r['repeat_ms']['p95']:.2f}")
+        r = sr["fresh_keyword"]
+        print(f"  a keyword change, {r['keywords']} words never searched before: search {r['search_ms']['median']:.1f} / "
+              f"{r['search_ms']['p95']:.1f}; the view's whole answer {r['answer_ms']['median']:.1f} / {r['answer_ms']['p95']:.1f}")
+        print(f"  the same in CPU time (less sensitive to other work on the machine): search "
+              f"{r['search_cpu_ms']['median']:.1f} / {r['search_cpu_ms']['p95']:.1f}, answer "
+              f"{r['answer_cpu_ms']['median']:.1f} / {r['answer_cpu_ms']['p95']:.1f}")
         for k in (3, 10):
             r = sr[f"finder_{k}_lines"]
             print(f"  partner finder, {k} new lines: {r['median_ms']:.0f} / {r['p95_ms']:.0f}")
@@ -481,6 +583,10 @@ def main() -> None:
         c = u["compression"]
         print(f"compression of {c['payloads']} payloads: raw {c['raw']} B, gzip-6 {c['gzip6']} B "
               f"({c['gzip_ms_per_payload']:.2f} ms each), brotli-5 {c['brotli5']} B ({c['brotli_ms_per_payload']:.2f} ms each)")
+    if "replay" not in args.skip:
+        res["replay"] = rr = bench_replay(atlas, [int(c) for c in args.replay_clients.split(",")],
+                                          args.replay_seconds, args.baseline_ref)
+        print_replay(rr)
     if "firstload" not in args.skip:
         res["first_load"] = f = bench_first_load()
         for k, v in f.items():

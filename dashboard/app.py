@@ -339,6 +339,16 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
 
     index_endpoints = {prefix, f"{prefix}<path:path>"}  # Dash's page index and its catch-all (same view)
 
+    favicon = f"{prefix}_favicon.ico"
+
+    @server.after_request
+    def favicon_cached(resp):
+        """Dash's favicon: its address carries Dash's version (``?v=``), so browsers may keep it; without
+        a cache header they asked for it again on every update of the page."""
+        if request.path == favicon and resp.status_code == 200:
+            resp.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        return resp
+
     @server.after_request
     def not_found_status(resp):
         """An address with no page (an unknown path, region or partnership) gets its friendly

@@ -41,6 +41,8 @@ def _nuts_version(value: str | None, default: str = "2021") -> str:
 MAX_KEYWORD_LENGTH = 200
 MAX_SELECTED_CODES = 50
 TABLE_PAGE_SIZE = 15
+# Answers of views (search result, matching priorities, counts) each worker keeps (data/answer.py)
+ANSWER_MEMO = 64
 # Path prefixes (under the URL prefix) of pages that are not public read-only views: they are
 # never shown in a frame of another site nor kept in a cache (security.is_public). A page that
 # signs people in, reviews or changes data goes under one of them.

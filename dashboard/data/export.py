@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from .atlas import Atlas
 from .catalog import ATTRIBUTION, ATTRIBUTION_LONG, INDICATOR_BY_ID
-from .query import (TIER_LABELS, Filters, counts_by_territory, indicator_values, matching_priorities, region_answer,
-                    sort_priorities, sort_regions)
+from .answer import view_answer
+from .query import (TIER_LABELS, Filters, indicator_values, region_answer, sort_priorities,
+                    sort_regions)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def _codes(atlas: Atlas, pid: str, scheme: str) -> str:
 
 def priorities_frame(atlas: Atlas, filters: Filters, sort: str) -> pd.DataFrame:
     """The filtered priorities in the table's order, one row each, with codes and sources."""
-    m = sort_priorities(matching_priorities(atlas, filters), sort)
+    m = sort_priorities(view_answer(atlas, filters).priorities, sort)
     s = atlas.strategies
     return pd.DataFrame({
         "region_name": m.region_name.to_numpy(),
@@ -96,7 +97,7 @@ def regions_frame(atlas: Atlas, filters: Filters, sort: str) -> pd.DataFrame:
     """The regions ranked by how strongly their strategies answer the view (``query.region_answer``),
     every territory with a strategy in view (those with no match last), with the tier, the counts and
     the best evidence: the priority, its matched words, strategy and source."""
-    a = sort_regions(region_answer(atlas, filters), sort)
+    a = sort_regions(region_answer(atlas, filters, view_answer(atlas, filters).priorities), sort)
     keyword = bool(filters.keyword.strip())
     tier = a.tier.map(TIER_LABELS) if keyword else a.tier.map({"exact": "matching priorities", "none": "no match"})
     s = atlas.strategies
@@ -160,7 +161,7 @@ def regions_geojson(atlas: Atlas, filters: Filters, choice: MapChoice, view: str
         }
         levels = {level}
     else:
-        counts = counts_by_territory(atlas, filters).set_index("nuts_id")
+        counts = view_answer(atlas, filters).counts.set_index("nuts_id")
         keyword = bool(filters.keyword.strip())
         props = {nid: {"matching_priorities": int(r.priorities), "strategies_with_matches": int(r.strategies),
                        **({"related_priorities": int(r.related),

