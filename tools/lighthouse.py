@@ -160,6 +160,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="Lighthouse runs per page and form (median reported)")
     ap.add_argument("--skip-lighthouse", action="store_true")
     ap.add_argument("--skip-axe", action="store_true")
+    ap.add_argument("--forms", nargs="*", default=["desktop", "mobile"], choices=["desktop", "mobile"],
+                    help="Lighthouse presets to run (both by default)")
     ap.add_argument("--base", help="measure an already running app instead of starting gunicorn")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "lighthouse.json"))
     args = ap.parse_args()
@@ -173,14 +175,19 @@ def main() -> None:
             urllib.request.urlopen(base + path, timeout=30).read()
         if not args.skip_lighthouse:
             for path in args.pages:
-                for form in ("desktop", "mobile"):
-                    r = lighthouse(base + path, form)
-                    results["lighthouse"][f"{path} {form}"] = r
-                    s = r["scores"]
-                    print(f"{path:28} {form:7} perf {s['performance']:3} a11y {s['accessibility']:3} "
-                          f"bp {s['best-practices']:3} seo {s['seo']:3}  TBT {r['tbt_ms']:5} ms  CLS {r['cls']:.3f}  "
-                          f"LCP {r['lcp_ms']:5} ms  {kib(r['bytes']):>6} KiB (JS {kib(r['js_bytes'])})  "
-                          f"{r['requests']} requests", flush=True)
+                for form in args.forms:
+                    runs = []
+                    for _ in range(max(1, args.runs)):
+                        before = loadavg()
+                        r = lighthouse(base + path, form)
+                        r["loadavg"] = before
+                        runs.append(r)
+                        s = r["scores"]
+                        print(f"{path:28} {form:7} perf {s['performance']:3} a11y {s['accessibility']:3} "
+                              f"bp {s['best-practices']:3} seo {s['seo']:3}  TBT {r['tbt_ms']:5} ms  CLS {r['cls']:.3f}  "
+                              f"LCP {r['lcp_ms']:5} ms  {kib(r['bytes']):>6} KiB (JS {kib(r['js_bytes'])})  "
+                              f"{r['requests']} requests  (load {before:.1f})", flush=True)
+                    results["lighthouse"][f"{path} {form}"] = {**median_run(runs), "runs": runs}
         if not args.skip_axe and AXE_JS.exists():
             results["axe"] = axe_counts(base, args.pages + [p for p in AXE_EXTRA if p not in args.pages])
     finally:

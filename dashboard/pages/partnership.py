@@ -118,7 +118,7 @@ def _join_item(r, prefix: str, anchor_name: str) -> html.Li:
                      className="fw-semibold"),
             " ", tier_badge(r.match, int(n)),
             dcc.Link(f"Compare with {anchor_name}", href=f"{prefix}compare?regions={quote(r.compare_with)},{quote(r.nuts_id)}",
-                     className="btn btn-sm btn-outline-primary ms-2 py-0 pp-compare-link") if r.compare_with else None,
+                     className="ms-2 small pp-compare-link") if r.compare_with else None,
         ]),
         evidence(r),
     ], className="mb-2", **{"data-nuts": r.nuts_id, "data-match": r.match})
