@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Reviewed hand-made tables the build reads; the app reads one of them at run time (the query term
+# table that translates other EU languages, dashboard/data/crosslang.py).
+SOURCES_DIR = ROOT / "geodata" / "sources"
 
 
 def _bool(value: str | None, default: bool = False) -> bool:

@@ -11,7 +11,7 @@ import pandas as pd
 from . import crosslang
 from . import search as text_search
 from .atlas import Atlas, AtlasKey
-from .inputs import SOURCES
+from ..settings import SOURCES_DIR
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def search_index(atlas: Atlas) -> text_search.SearchIndex:
 
 @lru_cache(maxsize=4)
 def _terms(key: AtlasKey) -> crosslang.TermTable:
-    return crosslang.load_table(key.atlas.data_dir, SOURCES, key.atlas.priorities)
+    return crosslang.load_table(key.atlas.data_dir, SOURCES_DIR, key.atlas.priorities)
 
 
 def query_terms(atlas: Atlas) -> crosslang.TermTable:
