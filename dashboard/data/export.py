@@ -73,24 +73,28 @@ def about(atlas: Atlas, view: str) -> dict:
             "snapshot_built_at": atlas.manifest.get("built_at", ""), "credits": CREDITS}
 
 
-def priorities_csv(atlas: Atlas, filters: Filters, sort: str, view: str) -> str:
+def _csv(df: pd.DataFrame, meta: dict) -> str:
     """CSV with the view, snapshot and credits repeated on each row, so no reader loses them."""
-    df = priorities_frame(atlas, filters, sort)
-    meta = about(atlas, view)
     for k in ("view", "snapshot", "credits"):
         df[k] = meta[k]
     return df.to_csv(index=False, lineterminator="\n")
 
 
-def priorities_xlsx(atlas: Atlas, filters: Filters, sort: str, view: str) -> bytes:
-    """A workbook: sheet 'priorities' and a sheet 'about' with the view, snapshot and credits."""
-    df = priorities_frame(atlas, filters, sort)
-    meta = about(atlas, view)
+def _xlsx(df: pd.DataFrame, sheet: str, meta: dict) -> bytes:
+    """A workbook: the rows in sheet ``sheet`` and a sheet 'about' with the view, snapshot and credits."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        df.to_excel(xw, sheet_name="priorities", index=False)
+        df.to_excel(xw, sheet_name=sheet, index=False)
         pd.DataFrame({"field": list(meta), "value": list(meta.values())}).to_excel(xw, sheet_name="about", index=False)
     return buf.getvalue()
+
+
+def priorities_csv(atlas: Atlas, filters: Filters, sort: str, view: str) -> str:
+    return _csv(priorities_frame(atlas, filters, sort), about(atlas, view))
+
+
+def priorities_xlsx(atlas: Atlas, filters: Filters, sort: str, view: str) -> bytes:
+    return _xlsx(priorities_frame(atlas, filters, sort), "priorities", about(atlas, view))
 
 
 def regions_frame(atlas: Atlas, filters: Filters, sort: str) -> pd.DataFrame:
@@ -126,23 +130,11 @@ def regions_frame(atlas: Atlas, filters: Filters, sort: str) -> pd.DataFrame:
 
 
 def regions_csv(atlas: Atlas, filters: Filters, sort: str, view: str) -> str:
-    """CSV with the view, snapshot and credits repeated on each row."""
-    df = regions_frame(atlas, filters, sort)
-    meta = about(atlas, view)
-    for k in ("view", "snapshot", "credits"):
-        df[k] = meta[k]
-    return df.to_csv(index=False, lineterminator="\n")
+    return _csv(regions_frame(atlas, filters, sort), about(atlas, view))
 
 
 def regions_xlsx(atlas: Atlas, filters: Filters, sort: str, view: str) -> bytes:
-    """A workbook: sheet 'regions' and a sheet 'about' with the view, snapshot and credits."""
-    df = regions_frame(atlas, filters, sort)
-    meta = about(atlas, view)
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        df.to_excel(xw, sheet_name="regions", index=False)
-        pd.DataFrame({"field": list(meta), "value": list(meta.values())}).to_excel(xw, sheet_name="about", index=False)
-    return buf.getvalue()
+    return _xlsx(regions_frame(atlas, filters, sort), "regions", about(atlas, view))
 
 
 def regions_geojson(atlas: Atlas, filters: Filters, choice: MapChoice, view: str) -> dict:
