@@ -17,6 +17,7 @@ import pandas as pd
 
 from .atlas import Atlas
 from .catalog import ATTRIBUTION, DATASET_NAMES, INDICATORS
+from .wording import plain
 
 LEVEL_LABELS = {0: "Country (NUTS 0)", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
 NUTS_ID = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
@@ -164,7 +165,7 @@ def source_words(stat: dict) -> str:
     if not stat.get("source_dataset"):
         return ""
     flag = f", flag '{stat['flag']}'" if stat.get("flag") else ""
-    words = dataset_words(stat["source_dataset"])
+    words = dataset_words(plain(stat["source_dataset"]))
     return (words if words.startswith("Eurostat") else f"Eurostat, {words}") + flag
 
 
@@ -209,7 +210,7 @@ def source_text(stat: dict) -> str:
     if not stat.get("source_dataset"):
         return ""
     flag = f", flag '{stat['flag']}'" if stat.get("flag") else ""
-    return f"Eurostat, {stat['source_dataset']}{flag}"
+    return f"Eurostat, {plain(stat['source_dataset'])}{flag}"
 
 
 # ---------------------------------------------------------------- strategies
