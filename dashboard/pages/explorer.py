@@ -316,31 +316,21 @@ def register_routes(server, atlas: Atlas, prefix: str) -> None:
         resp.headers["Cache-Control"] = "public, max-age=300"
         return resp
 
-    @server.route(f"{prefix}export/priorities.csv")
-    def export_csv():
-        s = state()
-        return attachment(priorities_csv(atlas, s.filters(), s.sort, to_query(s)), "text/csv; charset=utf-8",
-                          "s3-atlas-priorities.csv")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    tables = {"priorities.csv": (priorities_csv, "text/csv; charset=utf-8"),
+              "priorities.xlsx": (priorities_xlsx, xlsx),
+              "regions.csv": (regions_csv, "text/csv; charset=utf-8"),
+              "regions.xlsx": (regions_xlsx, xlsx)}
 
-    @server.route(f"{prefix}export/priorities.xlsx")
-    def export_xlsx():
+    def export_table(name: str):
+        """The view's priorities or regions as CSV or Excel (one route per file name in ``tables``)."""
+        make, content_type = tables[name]
         s = state()
-        return attachment(priorities_xlsx(atlas, s.filters(), s.sort, to_query(s)),
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          "s3-atlas-priorities.xlsx")
+        return attachment(make(atlas, s.filters(), s.sort, to_query(s)), content_type, f"s3-atlas-{name}")
 
-    @server.route(f"{prefix}export/regions.csv")
-    def export_regions_csv():
-        s = state()
-        return attachment(regions_csv(atlas, s.filters(), s.sort, to_query(s)), "text/csv; charset=utf-8",
-                          "s3-atlas-regions.csv")
-
-    @server.route(f"{prefix}export/regions.xlsx")
-    def export_regions_xlsx():
-        s = state()
-        return attachment(regions_xlsx(atlas, s.filters(), s.sort, to_query(s)),
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          "s3-atlas-regions.xlsx")
+    for name in tables:
+        server.add_url_rule(f"{prefix}export/{name}", f"export_{name.replace('.', '_')}",
+                            lambda name=name: export_table(name))
 
     @server.route(f"{prefix}export/regions.geojson")
     def export_geojson():
