@@ -85,12 +85,12 @@ bench: $(VENV)/.installed-test
 
 ## make data: rebuild geodata/snapshot from the data kit in $(KIT)
 data: $(VENV)/.installed-build
-	$(PY) -m dashboard.data.build --kit $(KIT)
+	$(PY) -m dashboard.build.build --kit $(KIT)
 	OMP_NUM_THREADS=2 $(PY) -m dashboard.data.vectors --snapshot geodata/snapshot
 
 ## make refresh: download the latest statistics (Eurostat) and boundaries (GISCO), rebuild geodata/snapshot
 refresh: $(VENV)/.installed-build
-	$(PY) -m dashboard.data.refresh --kit $(KIT)
+	$(PY) -m dashboard.build.refresh --kit $(KIT)
 
 ## make eval: search evaluation (old substring filter vs word/stem + meaning search), the classifier evaluation,
 ## the judged relevance of the search (tests/eval: rankers, languages, related-group calibration), the

@@ -6,7 +6,7 @@ The Czech regional RIS3 domains carry CZ-NACE divisions from their source (origi
 "source" in priority_codes.csv). Each such domain is classified from its text
 alone (title and title_original; description and keywords blanked) and its
 NACE divisions are compared with the source's. Method 2 of
-``dashboard.data.classify`` learns from these same domains, so it is run
+``dashboard.build.classify`` learns from these same domains, so it is run
 leave-one-region-out: a domain never takes votes from its own region's strategy
 (each Czech region has one), nor from itself.
 
@@ -52,7 +52,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.data.classify import Classifier  # noqa: E402
+from dashboard.build.classify import Classifier  # noqa: E402
 from dashboard.data.schema import read_csv  # noqa: E402
 
 SOURCES = ROOT / "geodata" / "sources"

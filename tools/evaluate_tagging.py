@@ -10,7 +10,7 @@ chose from the texts and the code lists alone. Three sets of codes are scored ag
   rule that matched anywhere in the text, plus the TF-IDF neighbour vote), kept frozen in
   tests/eval/tagging_baseline_codes.csv;
 - ``snapshot``: the codes in the committed snapshot (geodata/snapshot/priority_codes.csv);
-- ``recomputed``: the codes ``dashboard.data.classify`` gives now, on the snapshot's texts and source
+- ``recomputed``: the codes ``dashboard.build.classify`` gives now, on the snapshot's texts and source
   codes (what the next build would write).
 
 NACE divisions count as their sections (geodata/snapshot/nace.csv). Codes from a source (the Czech
@@ -37,7 +37,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.data.classify import Classifier  # noqa: E402
+from dashboard.build.classify import Classifier  # noqa: E402
 from dashboard.data.schema import read_csv  # noqa: E402
 
 SOURCES = ROOT / "geodata" / "sources"

@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 import pytest
 
-from dashboard.data import build as b
-from dashboard.data import refresh as r
+from dashboard.build import build as b
+from dashboard.build import refresh as r
 from dashboard.data.schema import DataError
 
 ROOT = Path(__file__).resolve().parents[2]

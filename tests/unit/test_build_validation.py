@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.data import build as b
+from dashboard.build import build as b
 from dashboard.data.schema import DataError
 
 HEADER = "nuts_id,indicator,year,value,unit,source_dataset,flag,nuts_level,vintage,source_repo\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.data.classify import (KNN_MAX_CODES, KNN_MIN_COS, KNN_MIN_SUPPORT, MAX_CODES, MIN_EVIDENCE,
+from dashboard.build.classify import (KNN_MAX_CODES, KNN_MIN_COS, KNN_MIN_SUPPORT, MAX_CODES, MIN_EVIDENCE,
                                      VKNN_MIN_COS)
 from dashboard.data.textmatch import TfidfIndex, words
 from tools.evaluate_classifier import evaluate, load

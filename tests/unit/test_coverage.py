@@ -152,7 +152,7 @@ def test_about_page_lists_what_was_looked_for_and_not_found(atlas):
 
 
 def test_not_found_lists_are_validated(tmp_path):
-    from dashboard.data.build import load_not_found
+    from dashboard.build.build import load_not_found
     from dashboard.data.schema import DataError
 
     (tmp_path / "not_found.csv").write_text(

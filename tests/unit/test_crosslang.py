@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.data import crosslang as X
 from dashboard.data import search as S
-from dashboard.data.inputs import SOURCES
+from dashboard.build.inputs import SOURCES
 from dashboard.data.query import also_searched, keyword_hits
 from dashboard.data.vectors import load_vectors
 from dashboard.settings import SETTINGS

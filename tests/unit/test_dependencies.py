@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 # The offline build (make data, make refresh): run from the command line, never by the server.
-OFFLINE = ("dashboard.data.build", "dashboard.data.refresh", "dashboard.data.inputs")
+OFFLINE = ("dashboard.build.build", "dashboard.build.refresh", "dashboard.build.inputs")
 
 
 def dist_names(requirements: list[str]) -> set[str]:
@@ -106,7 +106,7 @@ def test_every_install_in_the_makefile_uses_the_constraints():
 def test_the_app_imports_nothing_from_the_build_when_it_starts():
     code = ("import sys; from dashboard.app import create_app; create_app(); "
             "print(','.join(sorted(m for m in ('geopandas', 'shapely', 'pyproj', 'tqdm', 'flask_bootstrap', "
-            "'dashboard.data.build', 'dashboard.data.refresh') if m in sys.modules)))")
+            "'dashboard.build.build', 'dashboard.build.refresh') if m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                          env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr[-2000:]

@@ -1,5 +1,10 @@
 """The layers talk one way: settings -> data -> figures -> views -> pages -> app.
 
+Beside that line: the offline build (dashboard.build) reads the kit and writes snapshots, using the
+read model's helpers but never the app; the write model (dashboard.write: proposals, reviewers,
+audit, publishing) is a layer of its own that the read model, the figures, the views and the
+explorer's pages never read; only the contribution pages (dashboard.contribute) and the app use it.
+
 Imports are read from the source (every ``import`` statement, function-level ones included),
 so a lower layer reaching up, or a cycle hidden inside a function, fails here.
 """
@@ -50,6 +55,32 @@ def test_the_data_layer_knows_nothing_of_dash_or_the_ui(module):
                             "dashboard.views", "dashboard.components", "dashboard.app")) == []
 
 
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith("dashboard.data")))
+def test_the_read_model_never_reaches_the_build_or_the_write_model(module):
+    assert reaches(module, ("dashboard.build", "dashboard.write", "dashboard.contribute")) == []
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith("dashboard.build")))
+def test_the_build_knows_nothing_of_the_app_or_the_write_model(module):
+    assert reaches(module, ("dash", "flask", "dashboard.state", "dashboard.pages", "dashboard.figures",
+                            "dashboard.views", "dashboard.components", "dashboard.app", "dashboard.write",
+                            "dashboard.contribute")) == []
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith("dashboard.write")))
+def test_the_write_model_knows_nothing_of_the_web(module):
+    assert reaches(module, ("dash", "flask", "dashboard.state", "dashboard.pages", "dashboard.figures",
+                            "dashboard.views", "dashboard.components", "dashboard.app",
+                            "dashboard.contribute")) == []
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith((
+    "dashboard.figures", "dashboard.views", "dashboard.pages", "dashboard.components", "dashboard.state",
+    "dashboard.urlcodec", "dashboard.callback_requests"))))
+def test_the_views_never_read_the_write_model_or_run_the_build(module):
+    assert reaches(module, ("dashboard.write", "dashboard.contribute", "dashboard.build")) == []
+
+
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if m.startswith("dashboard.figures")))
 def test_figures_draw_what_they_are_given(module):
     assert reaches(module, ("dash", "dashboard.data.query", "dashboard.state", "dashboard.views",
@@ -73,7 +104,7 @@ def test_settings_are_read_in_one_place():
     # only the app (and the command-line entry points of the build and refresh) use the global settings
     users = sorted(m for m, p in MODULES.items() if "SETTINGS" in p.read_text(encoding="utf-8")
                    and m != "dashboard.settings")
-    assert users == ["dashboard.app", "dashboard.data.build", "dashboard.data.refresh"]
+    assert users == ["dashboard.app", "dashboard.build.build", "dashboard.build.refresh"]
 
 
 def test_no_import_cycles():

@@ -6,8 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard.data import build as b
-from dashboard.data.nuts_versions import CHANGES_FILE, harmonise, load_changes
+from dashboard.build import build as b
+from dashboard.build.nuts_versions import CHANGES_FILE, harmonise, load_changes
 from dashboard.data.schema import DataError
 from dashboard.settings import SETTINGS, load_settings
 
@@ -114,7 +114,7 @@ def test_committed_snapshot_stays_nuts_2021():
 
 
 def test_strategy_territories_are_drawn_on_the_same_region_in_nuts_2024():
-    from dashboard.data.nuts_versions import display_codes, load_changes
+    from dashboard.build.nuts_versions import display_codes, load_changes
 
     changes = load_changes()
     codes_2024 = set(changes.code_2024)

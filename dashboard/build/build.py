@@ -1,6 +1,6 @@
 """Build the committed snapshot (geodata/snapshot) from the data kit.
 
-    python -m dashboard.data.build [--kit KIT/data] [--out geodata/snapshot]
+    python -m dashboard.build.build [--kit KIT/data] [--out geodata/snapshot]
 
 The kit is read only here. Every input is validated; a fault stops the build
 with the file, row and column named, and the previous snapshot stays in place
@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..settings import SETTINGS
 from .classify import Classifier
-from .crosslang import bilingual_terms
+from ..data.crosslang import bilingual_terms
 from .inputs import NUTS_FILE, NUTS_VERSIONS, ROOT, SOURCES, nuts_file, slug  # noqa: F401 (used by refresh and tests)
 from .inputs.classifications import load_classifications
 from .inputs.partnerships import load_partnerships, load_stated_counts, strongest_role
@@ -44,7 +44,7 @@ from .inputs.strategies import (  # noqa: F401 (DESCRIPTIONS_SOUGHT for the test
     load_s3,
 )
 from .nuts_versions import display_codes, load_changes
-from .schema import DataError, require_unique
+from ..data.schema import DataError, require_unique
 
 DEFAULT_OUT = ROOT / "geodata" / "snapshot"
 # Snapshot files written by later steps, not by this build: kept across rebuilds (copied from the previous snapshot).

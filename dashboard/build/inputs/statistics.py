@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import INDICATOR_BY_ID, INDICATORS
+from ...data.catalog import INDICATOR_BY_ID, INDICATORS
 from ..nuts_versions import harmonise
-from ..schema import (
+from ...data.schema import (
     DataError,
     read_csv,
     require_numeric,

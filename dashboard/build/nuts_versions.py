@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import DataError, read_csv, require_nuts_form, require_unique, require_urls, require_values, sheet_row
+from ..data.schema import DataError, read_csv, require_nuts_form, require_unique, require_urls, require_values, sheet_row
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANGES_FILE = ROOT / "geodata" / "sources" / "nuts_2021_2024_changes.csv"

@@ -55,9 +55,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .schema import DataError, read_csv, require_known, require_unique, sheet_row
-from .textmatch import TfidfIndex
-from .vectors import centre
+from ..data.schema import DataError, read_csv, require_known, require_unique, sheet_row
+from ..data.textmatch import TfidfIndex
+from ..data.vectors import centre
 
 KNN_K = 5
 KNN_MIN_COS = 0.35

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..schema import (
+from ...data.schema import (
     read_csv,
     require_numeric,
     require_unique,

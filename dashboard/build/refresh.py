@@ -1,6 +1,6 @@
 """Refresh the snapshot from Eurostat's dissemination API and GISCO's NUTS boundaries.
 
-    python -m dashboard.data.refresh [--nuts-version 2021|2024] [--scale 20M] [--cache DIR]
+    python -m dashboard.build.refresh [--nuts-version 2021|2024] [--scale 20M] [--cache DIR]
                                      [--out geodata/snapshot] [--kit KIT/data]
 
 Downloads the regional statistics (JSON-stat 2.0 from the "statistics" API) and the NUTS
@@ -34,9 +34,9 @@ from tqdm import tqdm
 
 from ..settings import SETTINGS
 from . import build as b
-from .catalog import INDICATORS
+from ..data.catalog import INDICATORS
 from .nuts_versions import harmonise
-from .schema import AGGREGATE_CODE, NUTS_CODE, DataError
+from ..data.schema import AGGREGATE_CODE, NUTS_CODE, DataError
 
 ROOT = b.ROOT
 API = "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data/{dataset}"

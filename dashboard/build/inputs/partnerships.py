@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..partnerships import ROLE_ORDER
-from ..schema import (
+from ...data.partnerships import ROLE_ORDER
+from ...data.schema import (
     DataError,
     read_csv,
     require_known,

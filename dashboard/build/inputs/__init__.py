@@ -9,7 +9,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..schema import DataError
+from ...data.schema import DataError
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = ROOT / "geodata" / "sources"

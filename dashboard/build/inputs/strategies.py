@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..schema import (
+from ...data.schema import (
     DataError,
     read_csv,
     require_known,

@@ -7,8 +7,8 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-from ..names import one_script
-from ..schema import (
+from ...data.names import one_script
+from ...data.schema import (
     DataError,
     require_unique,
 )
