@@ -13,7 +13,7 @@ KIT    ?= ../shared/data
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
 export CHROMIUM
 # Every optional part: what `make lock` resolves and pins
-ALL_EXTRAS := build,redis,css,serve,test,bench
+ALL_EXTRAS := build,redis,css,serve,postgres,test,bench
 
 .PHONY: run serve test test-fast bench data refresh eval screenshot lighthouse css plotly-bundle lock clean \
         install install-serve install-build install-test check-test-tools

@@ -49,7 +49,13 @@ ANSWER_MEMO = 64
 # Path prefixes (under the URL prefix) of pages that are not public read-only views: they are
 # never shown in a frame of another site nor kept in a cache (security.is_public). A page that
 # signs people in, reviews or changes data goes under one of them.
-NON_PUBLIC_PATHS = ("/sign-in", "/signin", "/login", "/logout", "/review", "/account", "/admin")
+NON_PUBLIC_PATHS = ("/sign-in", "/signin", "/login", "/logout", "/review", "/account", "/admin",
+                    "/propose", "/proposals", "/api/proposals")
+# Contributions (the write path, dashboard/write and dashboard/contribute): size limits of what a
+# proposer sends, fixed here.
+MAX_PROPOSAL_BYTES = 64 * 1024  # one JSON proposal or form
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a bulk CSV/XLSX template
+MAX_BULK_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,26 @@ class Settings:
     # Shared server-side cache; empty means a small in-process cache per worker.
     redis_url: str = ""
     cache: bool = True
+    # The write path: proposals, reviewers, publishing. Off (S3_CONTRIBUTIONS=0): a read-only atlas.
+    contributions: bool = True
+    # Folder of what the running app writes: the SQLite database, published snapshots, the secret key.
+    var_dir: Path = ROOT / "var"
+    # Database of proposals, reviewers and the audit log: SQLite in var_dir unless a URL is given
+    # (postgresql+psycopg://user:pass@host/db, shared by several replicas).
+    database_url: str = ""
+    # Reviewed source rows that accepted proposals become (read by the build like every source).
+    contributions_dir: Path = SOURCES_DIR / "contributions"
+    # Key that signs session cookies and CSRF tokens; empty: one is made and kept in var_dir.
+    secret_key: str = ""
+    # Session and CSRF cookies only over HTTPS (browsers treat http://localhost as secure).
+    secure_cookies: bool = True
+    # Rate limits (Flask-Limiter notation), per client address.
+    proposal_rate: str = "20 per minute;200 per day"
+    sign_in_rate: str = "5 per minute;50 per day"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'atlas.db'}"
 
 
 def _origins(value: str | None) -> tuple[str, ...]:
@@ -115,6 +141,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_request_bytes=_int(env.get("S3_MAX_REQUEST_BYTES"), Settings.max_request_bytes),
         redis_url=env.get("S3_REDIS_URL", "").strip(),
         cache=_bool(env.get("S3_CACHE"), True),
+        contributions=_bool(env.get("S3_CONTRIBUTIONS"), True),
+        var_dir=Path(env.get("S3_VAR_DIR") or Settings.var_dir),
+        database_url=env.get("S3_DATABASE_URL", "").strip(),
+        contributions_dir=Path(env.get("S3_CONTRIBUTIONS_DIR") or Settings.contributions_dir),
+        secret_key=env.get("S3_SECRET_KEY", ""),
+        secure_cookies=_bool(env.get("S3_SECURE_COOKIES"), True),
+        proposal_rate=env.get("S3_PROPOSAL_RATE", "").strip() or Settings.proposal_rate,
+        sign_in_rate=env.get("S3_SIGN_IN_RATE", "").strip() or Settings.sign_in_rate,
     )
 
 
