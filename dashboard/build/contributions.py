@@ -299,6 +299,7 @@ def _strategies(t: dict, rows: pd.DataFrame, regions: set[str], names: dict) -> 
             s.at[i, "nuts_id"] = r.nuts_id
             s.at[i, "territory_name"] = names.get(r.nuts_id, r.nuts_id)
         s.at[i, "source_url"] = r.source_url
+        s.at[i, "source_note"] = ""  # the note was about the previous source
         for k, v in _provenance(r).items():
             s.at[i, k] = v
     t["strategies"] = s
@@ -360,6 +361,7 @@ def _priorities(t: dict, rows: pd.DataFrame, vocab: dict, nace_section: dict, go
             p.at[i, "description_note"] = ""
         if r.title or r.title_original or r.keywords or given:
             p.at[i, "source_url"] = r.source_url
+            p.at[i, "source_note"] = ""  # the note was about the previous source
         for k, v in _provenance(r).items():
             p.at[i, k] = v
         t["priority_codes"] = _set_codes(t["priority_codes"], r.priority_id, given, r)
@@ -384,7 +386,8 @@ def _memberships(t: dict, rows: pd.DataFrame, regions: set[str], names: dict, no
             raise _err(r, "nuts_id", f"'{r.nuts_id}' is not a member of '{r.partnership_id}'")
         values = {c: m.at[hit[0], c] for c in m.columns} if len(hit) else {}
         values.update({"partnership_id": r.partnership_id, "nuts_id": r.nuts_id, "role": normalise(r.role),
-                       "role_as_in_source": r.role, "source_url": r.source_url, **_provenance(r)})
+                       "role_as_in_source": r.role, "source_url": r.source_url,
+                       "source_date": "", "note": "", **_provenance(r)})  # date and note were the previous source's
         if not len(hit):
             values.update({"name_as_in_source": names.get(r.nuts_id, r.nuts_id), "nuts_id_from": "contribution",
                            "nuts_id_source": r.nuts_id})

@@ -126,7 +126,7 @@ def embed(snapshot: Path) -> str:
                           cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"search vectors could not be built: {(done.stderr or done.stdout).strip()[-2000:]}")
-    return done.stdout.strip()
+    return done.stdout.strip().replace(f"{snapshot}/", "")
 
 
 def publish_snapshot(base_dir: Path, contributions_dir: Path, out_root: Path, sources: Path | None = None,
