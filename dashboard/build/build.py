@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..settings import SETTINGS
 from .classify import Classifier
+from .contributions import apply_contributions, contributed_wins, load_contributions
 from ..data.crosslang import bilingual_terms
 from .inputs import NUTS_FILE, NUTS_VERSIONS, ROOT, SOURCES, nuts_file, slug  # noqa: F401 (used by refresh and tests)
 from .inputs.classifications import load_classifications
@@ -118,6 +119,14 @@ def draw_on_build_codes(strategies: pd.DataFrame, members: pd.DataFrame, display
     return strategies, members
 
 
+def read_contributions(sources: Path, tables: dict, report: dict) -> dict:
+    """Step 6b: the reviewed contributions (``sources/contributions``, contributions.py) applied to the
+    strategies, priorities, their source codes and the partnership members; and the contact points."""
+    contributions = load_contributions(sources / "contributions")
+    report["contributions"] = contributions.summary()
+    return apply_contributions(tables, contributions)
+
+
 def classify(priorities: pd.DataFrame, source_codes: pd.DataFrame, nace_divisions: set[str],
              nabs: pd.DataFrame, eco: pd.DataFrame, sources: Path) -> pd.DataFrame:
     """Step 7: NACE, NABS and ecosystem codes of every priority (from the source, else by the rules)."""
@@ -205,7 +214,12 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021", source
     not_found, no_members, stated_counts = read_not_found(territories, strategies, partnerships, sources_dir)
     strategies, members = draw_on_build_codes(strategies, members, display)
     report["strategies_superseded"] = int((strategies.superseded_by != "").sum())
-    codes = classify(priorities, source_codes, nace_divisions, nabs, eco, sources_dir)
+    c = read_contributions(sources_dir, {"strategies": strategies, "priorities": priorities, "priority_codes": source_codes,
+                                         "partnership_members": members, "partnerships": partnerships, "regions": regions,
+                                         "nace": nace, "nabs": nabs, "ecosystems": eco}, report)
+    strategies, priorities, source_codes, members = (c[k] for k in ("strategies", "priorities", "priority_codes",
+                                                                      "partnership_members"))
+    codes = contributed_wins(classify(priorities, source_codes, nace_divisions, nabs, eco, sources_dir))
     tables = {
         "regions": pd.DataFrame(regions.drop(columns="geometry")),
         "indicators": values,
@@ -225,6 +239,7 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021", source
         # query translation from the priorities' own bilingual titles (crosslang.bilingual_terms)
         "query_terms": bilingual_terms(priorities.merge(strategies[["strategy_id", "nuts_id"]], on="strategy_id",
                                                         how="left")),
+        "contacts": c["contacts"],
     }
     manifest = write_snapshot(out, regions, tables, nuts_version, report)
     manifest["seconds"] = round(time.perf_counter() - t0, 2)

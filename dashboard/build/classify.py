@@ -176,8 +176,12 @@ class Classifier:
                         rows += [_row(p.priority_id, scheme, c, "rule", weight, reason) for c in codes]
         return rows
 
-    def classify(self, priorities: pd.DataFrame, source_codes: pd.DataFrame | None) -> pd.DataFrame:
+    def classify(self, priorities: pd.DataFrame, source_codes: pd.DataFrame | None,
+                 only: set[str] | None = None) -> pd.DataFrame:
         """Long table: priority_id, scheme, code, origin (source|auto), rule.
+
+        ``only``: the codes of these priorities alone (the others still serve as examples, so each gets
+        the codes the whole table would give it; for publishing new and changed priorities).
 
         Codes from a source are kept as they are. Every other code must earn its place: the cues of
         ``candidates`` (keyword words weighted by where they were found, the neighbour vote by its
@@ -187,6 +191,9 @@ class Classifier:
         The ``rule`` column gives the evidence and the cues it comes from."""
         source = [] if source_codes is None or source_codes.empty else source_codes.to_dict("records")
         cues = self.evidence(priorities, source_codes)
+        if only is not None:
+            source = [r for r in source if r["priority_id"] in only]
+            cues = cues[cues.priority_id.isin(only)]
         rows = list(source)
         have = {(r["priority_id"], r["scheme"], r["code"]) for r in rows}
         for (pid, scheme), grp in cues.groupby(["priority_id", "scheme"], sort=False):
