@@ -80,6 +80,10 @@ class Atlas:
     def version(self) -> str:
         return self.manifest.get("version", "?")
 
+    def resolved(self) -> "Atlas":
+        """The atlas itself (a stand-in for the atlas being served gives the one it stands for)."""
+        return self
+
     @property
     def data_dir(self) -> Path:
         """The snapshot folder the atlas was read from."""
@@ -132,7 +136,7 @@ class AtlasKey:
     version and identity."""
 
     def __init__(self, atlas: Atlas):
-        self.atlas = atlas
+        self.atlas = atlas.resolved()
 
     def __hash__(self):
         return hash((self.atlas.version, id(self.atlas)))
