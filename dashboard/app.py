@@ -19,9 +19,11 @@ from .components.finder import region_list_path, region_list_store
 from .components.options import region_options
 from .components.static import first_heading, to_html
 from .components.shell import embed_bar, footer, href, navbar, present_toggle, shell_classes, stepper_bar
-from .data.atlas import Atlas, get_atlas
+from .data.atlas import Atlas, get_atlas, load_atlas
 from .data.query import query_terms, search_index
 from .data.search import load_model
+from .data.published import published_folder
+from .live import LiveAtlas
 from .pages import about_data, compare, explorer, match, not_found, partnership, partnerships, region
 from .settings import ROOT, SETTINGS, Settings
 from .state import clicked_region
@@ -94,7 +96,8 @@ AFTER_PAINT = (
     "})();")
 SCRIPT_TAG = re.compile(r'<script src="([^"]*)"></script>')
 RENDERER_TAG = re.compile(r'<script id="_dash-renderer" type="application/javascript">')
-ROBOTS = "User-agent: *\nAllow: /\nDisallow: /export/\n"  # exports are files of a view, not pages
+# exports are files of a view, not pages; the write path's pages are nobody's search result
+ROBOTS = "User-agent: *\nAllow: /\nDisallow: /export/\n"
 
 
 def warm_up(server) -> float:
@@ -124,15 +127,16 @@ def csp_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(hashlib.sha256(script.encode('utf-8')).digest()).decode()}'"
 
 
-def page_registry(atlas: Atlas, geometry_url, prefix: str) -> list[tuple[str, bool, object]]:
-    """(path, takes a sub-path, render(rest, search)) for every page; the first match wins."""
+def page_registry(atlas: Atlas, geometry_url, prefix: str, propose: bool = False) -> list[tuple[str, bool, object]]:
+    """(path, takes a sub-path, render(rest, search)) for every page; the first match wins. ``propose``:
+    pages link to the write path (contributions are on)."""
     return [
         (explorer.PATH, False, lambda rest, search: explorer.layout(atlas, search, prefix, geometry_url)),
         (about_data.PATH, False, lambda rest, search: about_data.layout(atlas)),
         (partnerships.PATH, False, lambda rest, search: partnerships.layout(atlas, search, geometry_url, prefix=prefix)),
-        (partnership.PATH_PREFIX, True, lambda rest, search: partnership.layout(atlas, rest, geometry_url, prefix=prefix)),
+        (partnership.PATH_PREFIX, True, lambda rest, search: partnership.layout(atlas, rest, geometry_url, prefix=prefix, propose=propose)),
         (compare.PATH, False, lambda rest, search: compare.layout(atlas, search, geometry_url, prefix=prefix)),
-        (region.PATH_PREFIX, True, lambda rest, search: region.layout(atlas, rest, geometry_url, prefix=prefix)),
+        (region.PATH_PREFIX, True, lambda rest, search: region.layout(atlas, rest, geometry_url, prefix=prefix, propose=propose)),
         (match.PATH, False, lambda rest, search: match.layout(atlas, search, prefix=prefix)),
     ]
 
@@ -178,7 +182,7 @@ def send_packed(path: Path, mimetype: str, max_age: int):
     return resp
 
 
-def serve_static(server, atlas: Atlas, prefix: str) -> None:
+def serve_static(server, atlas: Atlas, prefix: str, settings: Settings) -> None:
     """Vendored Bootstrap, the geometry files (pre-compressed, immutable) and the health check."""
 
     css = hashed_name("s3-bootstrap.min.css")
@@ -227,17 +231,31 @@ def serve_static(server, atlas: Atlas, prefix: str) -> None:
         resp.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
         return resp
 
+    hidden = "".join(f"Disallow: {prefix}{p.strip('/')}\n" for p in settings.non_public_paths)
+
     @server.route(f"{prefix}robots.txt")
     def robots():
-        return Response(ROBOTS.replace("/export/", f"{prefix}export/"), mimetype="text/plain")
+        return Response(ROBOTS.replace("/export/", f"{prefix}export/") + hidden, mimetype="text/plain")
 
     @server.route(f"{prefix}healthz")
     def healthz():
         return {"status": "ok", "snapshot": atlas.version, "built_at": atlas.manifest.get("built_at")}
 
 
+def warm_atlas(atlas: Atlas) -> None:
+    """What a snapshot's first keyword would otherwise wait for: its search index and term tables."""
+    search_index(atlas)
+    query_terms(atlas)
+
+
 def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> dash.Dash:
-    atlas = atlas or get_atlas(str(settings.data_dir))
+    """The app on ``atlas``, else on the snapshot last published into ``settings.var_dir`` (when
+    contributions are on), else on ``settings.data_dir``; it switches to each snapshot published
+    later while it runs (dashboard/live.py)."""
+    if atlas is None:
+        published = published_folder(settings.var_dir) if settings.contributions else None
+        atlas = load_atlas(published) if published else get_atlas(str(settings.data_dir))
+    atlas = LiveAtlas(atlas, settings.var_dir if settings.contributions else None, warm=warm_atlas)
     app = dash.Dash(
         __name__,
         title="S3 Atlas — Smart Specialisation Strategies of Europe",
@@ -263,7 +281,7 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "text/csv", "application/javascript",
                                            "application/json", "application/geo+json"]
 
-    serve_static(server, atlas, prefix)
+    serve_static(server, atlas, prefix, settings)
 
     def geometry_url(level: int) -> str:
         return f"{prefix}{atlas.geometry_url(level)}"
@@ -283,12 +301,15 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
             footer(atlas.version, atlas.manifest.get("built_at", ""), prefix),
         ], id="app-shell", className=classes)
 
-    app.layout = shell()
-    registry = page_registry(atlas, geometry_url, prefix)
+    app.layout = shell  # drawn per visit: the footer names the snapshot being served
+    registry = page_registry(atlas, geometry_url, prefix, settings.contributions)
 
     @functools.lru_cache(maxsize=32)
-    def recent_page(path: str, search: str):
+    def recent_layout(version: str, path: str, search: str):
         return render_page(registry, path, search)
+
+    def recent_page(path: str, search: str):
+        return recent_layout(atlas.version, path, search)
 
     def page_of(path: str, search: str):
         """A page's layout. The first response draws it as HTML and the route callback right after
@@ -321,7 +342,10 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
         page = page_of(path, search)
         return first_heading(page), to_html(shell(page, shell_classes(search)))
 
-    recent_copy = functools.lru_cache(maxsize=32)(page_copy)  # as recent_page, for the same reason
+    recent_copies = functools.lru_cache(maxsize=32)(lambda version, path, search: page_copy(path, search))
+
+    def recent_copy(path: str, search: str):  # as recent_page, for the same reason
+        return recent_copies(atlas.version, path, search)
 
     def first_page():
         """(h1 text, HTML) of the requested URL's page, or None when it cannot be drawn here."""
@@ -401,9 +425,9 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     # The search index, the query term tables (other languages) and the sentence model are loaded
     # once here, before a server forks its workers (the model is loaded, not run: see
     # data.search.load_model); a first keyword no longer pays for reading the term tables.
-    search_index(atlas)
-    query_terms(atlas)
+    warm_atlas(atlas)
     load_model()
+    server.before_request(atlas.poll)  # a newly published snapshot is picked up (dashboard/live.py)
     explorer.register_callbacks(app, atlas, geometry_url)
     explorer.register_routes(server, atlas, prefix)
     compare.register_callbacks(app, atlas, geometry_url, prefix=prefix)
@@ -412,6 +436,10 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     match.register_callbacks(app, atlas, prefix=prefix)
     match.register_routes(server, prefix)
     init_cache(server, settings)
+    if settings.contributions:  # the write path (S3_CONTRIBUTIONS=0: a read-only atlas)
+        from .contribute import install as install_contributions
+
+        install_contributions(server, settings, atlas, f"{prefix}vendor/{hashed_name('s3-bootstrap.min.css')}")
     security.install(server, settings, app.csp_hashes() + [csp_hash(AFTER_PAINT)])
     # warm_up's pages: those without parameters, and one region's profile and comparison for the
     # code they share with every other region's (the first NUTS 2 regions of the snapshot, no favourite)

@@ -124,3 +124,10 @@ def slot(dropdown, className: str = "") -> html.Div:
     """A dcc.Dropdown in a box that holds its height while the dropdown's code loads (dcc loads it
     after the first render, and an empty slot would make everything under it jump)."""
     return html.Div(dropdown, className=f"dd-slot {className}".strip())
+
+
+def propose_link(prefix: str, query: str, what: str) -> html.P:
+    """The way to the write path for the data on this page (shown when contributions are on)."""
+    return html.P([html.A("Propose a correction or addition", href=f"{prefix}propose?{query}", className="propose-link"),
+                   html.Span(f" — to {what}, with the public page that states it; a reviewer checks it before the "
+                             "atlas publishes it.", className="text-muted")], className="small mt-3")

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from ..components.shell import MAP_CONFIG, credit_line
+from ..components.shell import MAP_CONFIG, credit_line, propose_link
 from ..components.static import island
 from ..components.table import safe_link
 from ..data.atlas import Atlas
@@ -153,7 +153,7 @@ def could_join_section(atlas: Atlas, pid: str, prefix: str) -> html.Div:
                     className="mb-3", id="pp-could-join")
 
 
-def layout(atlas: Atlas, pid: str, geometry_url, prefix: str = "/") -> html.Div:
+def layout(atlas: Atlas, pid: str, geometry_url, prefix: str = "/", propose: bool = False) -> html.Div:
     pid = (pid or "").strip().strip("/")
     if not is_partnership(atlas, pid):
         return not_found(pid, prefix)
@@ -193,6 +193,7 @@ def layout(atlas: Atlas, pid: str, geometry_url, prefix: str = "/") -> html.Div:
             ], id="pp-unmapped", className="small") if unmapped else None,
             themes_section(atlas, pid, prefix),
             could_join_section(atlas, pid, prefix),
+            propose_link(prefix, f"partnership={quote(pid)}", "this partnership's members and their roles") if propose else None,
             credit_line(atlas.version),
         ]),
     ], className="tp-page")

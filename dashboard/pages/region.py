@@ -9,7 +9,7 @@ from dash import dcc, html
 from flask import Response, redirect, request
 
 from ..components.options import region_options
-from ..components.shell import credit_line
+from ..components.shell import credit_line, propose_link
 from ..components.static import island
 from ..components.table import detail_url, published_in_note, safe_link
 from ..components.themes import evidence, reason_lines, tier_badge
@@ -288,7 +288,7 @@ def contact_section(profile: dict) -> html.Div | None:
                               for c in profile["contact_points"]])], className="rg-section")
 
 
-def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/") -> html.Div:
+def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/", propose: bool = False) -> html.Div:
     try:
         profile = region_profile(atlas, nuts_id)
     except UnknownRegion:
@@ -309,7 +309,9 @@ def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/") -> html.
             dbc.Col(island([similar_section(atlas, nid, prefix), partnerships_section(profile),
                             join_section(atlas, nid, prefix)]), lg=4),
         ], className="g-3 mt-1"),
-        island([classifications_section(profile), contact_section(profile), credit_line(atlas.version)]),
+        island([classifications_section(profile), contact_section(profile),
+                propose_link(prefix, f"region={nid}", "this region's strategies and priorities") if propose else None,
+                credit_line(atlas.version)]),
     ], className="region-profile", **{"data-region": nid})
 
 
