@@ -15,7 +15,7 @@ export CHROMIUM
 # Every optional part: what `make lock` resolves and pins
 ALL_EXTRAS := build,redis,css,serve,postgres,test,bench
 
-.PHONY: run serve test test-fast bench data refresh eval screenshot lighthouse css plotly-bundle lock clean \
+.PHONY: reviewer publish run serve test test-fast bench data refresh eval screenshot lighthouse css plotly-bundle lock clean \
         install install-serve install-build install-test check-test-tools
 
 $(PY):
@@ -63,14 +63,26 @@ check-test-tools:
 	if [ "$(BROWSER)" != "0" ] && ! [ -x "$(CHROMIUM)" ]; then missing="$$missing chromium"; fi; \
 	if ! command -v nginx >/dev/null 2>&1 && ! [ -x /usr/sbin/nginx ]; then missing="$$missing nginx-light"; fi; \
 	if ! command -v pdftotext >/dev/null 2>&1; then missing="$$missing poppler-utils"; fi; \
+	if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing="$$missing postgresql"; fi; \
 	if [ -n "$$missing" ]; then \
 	  echo "The tests need Debian packages that are missing:$$missing"; \
-	  echo "(chromium: browser tests; nginx-light: scale-out test; poppler-utils: pdftotext for the PDF test)"; \
+	  echo "(chromium: browser tests; nginx-light: scale-out test; poppler-utils: pdftotext for the PDF test;"; \
+	  echo " postgresql: the write path's tests on PostgreSQL, which start their own cluster)"; \
 	  echo "Install them with: apt-get install -y$$missing   (.ci/run does this)"; \
 	  exit 1; \
 	fi
 
-## make test: the whole suite, browser tests included (needs Debian's chromium, nginx-light, poppler-utils)
+## make reviewer NAME=...: add a reviewer account (asks for the password) to the database (S3_DATABASE_URL, else SQLite in var/)
+reviewer: $(VENV)/.installed
+	@test -n "$(NAME)" || { echo "usage: make reviewer NAME=<reviewer name>"; exit 2; }
+	$(PY) -m dashboard.write.cli reviewer "$(NAME)"
+
+## make publish REVIEWER=...: publish the accepted proposals (the running servers switch to the new snapshot)
+publish: $(VENV)/.installed
+	@test -n "$(REVIEWER)" || { echo "usage: make publish REVIEWER=<reviewer name>"; exit 2; }
+	$(PY) -m dashboard.write.cli publish --reviewer "$(REVIEWER)"
+
+## make test: the whole suite, browser tests included (needs Debian's chromium, nginx-light, poppler-utils, postgresql)
 test: check-test-tools $(VENV)/.installed-test
 	$(PY) -m pytest -q
 

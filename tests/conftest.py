@@ -20,8 +20,14 @@ hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
-from dashboard.data.atlas import get_atlas
-from dashboard.settings import SETTINGS
+# What the app writes (the contributions database, published snapshots, reviewed source rows) goes
+# to a throwaway folder in tests, never into the checkout.
+_WRITES = Path(tempfile.mkdtemp(prefix="s3-atlas-tests-"))
+os.environ.setdefault("S3_VAR_DIR", str(_WRITES / "var"))
+os.environ.setdefault("S3_CONTRIBUTIONS_DIR", str(_WRITES / "contributions"))
+
+from dashboard.data.atlas import get_atlas  # noqa: E402
+from dashboard.settings import SETTINGS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401 (the browser tests import them from here)
@@ -42,7 +48,9 @@ def start_server(env_extra: dict | None = None) -> tuple[subprocess.Popen, str]:
     """app.py on a free loopback port. Its log goes to a file (a pipe nobody reads would fill up
     and stall the server once enough requests were logged)."""
     port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **(env_extra or {})}
+    # what the server writes (database, published snapshots, secret key) goes to a folder of its own
+    var_dir = tempfile.mkdtemp(prefix=f"s3-atlas-var-{port}-")
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "S3_VAR_DIR": var_dir, **(env_extra or {})}
     env.pop("S3_DEBUG", None)
     log = tempfile.NamedTemporaryFile(prefix=f"s3-atlas-{port}-", suffix=".log", delete=False)
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
