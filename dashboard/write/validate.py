@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,8 +54,10 @@ FIELDS = {
 ROW_FIELDS = ("priority_id", *FIELDS["priority"])
 # Fields whose text may run over several lines.
 MULTILINE = {"description", "note"}
-# Bidirectional embedding, override and isolate marks: they make text read differently than it is.
-BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Refused in any text: control characters (Unicode category Cc), lone surrogates, and the
+# bidirectional embedding, override and isolate marks (they make text read otherwise than it is).
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 PERIOD = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
 NACE = re.compile(r"^(?:([A-Z])\s*\.?\s*)?(\d{1,2})$")
@@ -130,13 +131,8 @@ def _shown(value: object, limit: int = 40) -> str:
 
 
 def _bad_character(text: str, multiline: bool) -> str | None:
-    for ch in text:
-        if multiline and ch in "\t\n\r":
-            continue
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cs") or ch in BIDI:
-            return f"U+{ord(ch):04X}"
-    return None
+    found = (CONTROL_MULTILINE if multiline else CONTROL).search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
 
 
 def _text(errors: _Errors, path: str, value: object, limit: int, *, required: bool = False,

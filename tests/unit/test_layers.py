@@ -101,10 +101,10 @@ def test_pages_do_not_import_each_other(module):
 def test_settings_are_read_in_one_place():
     readers = [m for m, p in MODULES.items() if "os.environ" in p.read_text(encoding="utf-8")]
     assert readers == ["dashboard.settings"]
-    # only the app (and the command-line entry points of the build and refresh) use the global settings
+    # only the app (and the command-line entry points of the build, refresh and write model) use the global settings
     users = sorted(m for m, p in MODULES.items() if "SETTINGS" in p.read_text(encoding="utf-8")
                    and m != "dashboard.settings")
-    assert users == ["dashboard.app", "dashboard.build.build", "dashboard.build.refresh"]
+    assert users == ["dashboard.app", "dashboard.build.build", "dashboard.build.refresh", "dashboard.write.cli"]
 
 
 def test_no_import_cycles():
