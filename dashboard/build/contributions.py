@@ -26,8 +26,8 @@ Rules (``apply_contributions``):
   (``contributed_wins`` keeps the contributed scheme free of automatic ones).
 * Provenance: strategies, priorities and partnership members carry ``contributed_by``,
   ``reviewed_on`` and ``proposal_id`` (empty for rows from the other sources); the source URL of a
-  changed row becomes the contribution's (for a priority whose description alone changed, only
-  ``description_source_url``). Contact points are a table of their own (``contacts``).
+  changed row becomes the contribution's (and a priority's ``description_source_url`` too when it
+  changes the description). Contact points are a table of their own (``contacts``).
 
 The proposer's e-mail is never in these files; a contact point's public e-mail is, with consent.
 """
@@ -359,9 +359,8 @@ def _priorities(t: dict, rows: pd.DataFrame, vocab: dict, nace_section: dict, go
         if r.description:
             p.at[i, "description_source_url"] = r.source_url
             p.at[i, "description_note"] = ""
-        if r.title or r.title_original or r.keywords or given:
-            p.at[i, "source_url"] = r.source_url
-            p.at[i, "source_note"] = ""  # the note was about the previous source
+        p.at[i, "source_url"] = r.source_url
+        p.at[i, "source_note"] = ""  # the note was about the previous source
         for k, v in _provenance(r).items():
             p.at[i, k] = v
         t["priority_codes"] = _set_codes(t["priority_codes"], r.priority_id, given, r)

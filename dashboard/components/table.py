@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from ..data.atlas import Atlas
 from ..data.search import RELATED_CLOSE, RELATED_FLOOR, closeness, highlight_terms
+from ..data.provenance import origin_words, row_provenance
 from ..data.wording import plain
 
 def safe_link(url: str, text: str, **kw):
@@ -38,7 +39,7 @@ def code_badges(atlas: Atlas, priority_id: str, scheme: str) -> list:
     for sch, code, origin, rule in atlas.codes_by_priority.get(priority_id, ()):
         if sch != scheme:
             continue
-        how = "from source" if origin == "source" else "assigned automatically"
+        how = origin_words(origin)
         items.append(html.Span(f"{code} {names.get(code, '')}".strip(),
                                className=f"badge code-badge code-{origin} me-1 mb-1", title=f"{how}: {rule}"))
     return items or [html.Span("none assigned", className="text-muted")]
@@ -72,6 +73,7 @@ def priority_detail(atlas: Atlas, r) -> list:
     period = atlas.strategies.at[r.strategy_id, "period_label"]
     period_note = atlas.strategies.at[r.strategy_id, "period_note"]
     document = atlas.strategies.at[r.strategy_id, "document_url"]
+    provenance = row_provenance(r)  # "contributed by <organisation>, reviewed <date>" for a contributed row
     detail = [
         html.P(highlighted(plain(r.description), matched) if r.description else
                html.Span("No description in the source.", className="text-muted")),
@@ -87,6 +89,7 @@ def priority_detail(atlas: Atlas, r) -> list:
         html.P([
             html.Strong("Strategy: "), r.strategy_title, f" ({period})", " · ",
             safe_link(r.source_url, "source of this priority"),
+            *([" ", html.Span(provenance, className="text-muted provenance")] if provenance else []),
             *([" · ", safe_link(document, "strategy document")] if document else []),
         ], className="mt-2 mb-1"),
     ]

@@ -26,6 +26,10 @@ from .schema import DataError, read_csv
 from .wording import period_label, plain, split_period
 
 LEVELS = (0, 1, 2, 3)
+# where a contributed row comes from (contributions of the write path): empty for gathered rows and in
+# snapshots built before them
+PROVENANCE = ("contributed_by", "reviewed_on", "proposal_id")
+CONTACTS = ["strategy_id", "name", "position", "organisation", "email", "source_url"]
 
 
 def fold(text: str) -> str:
@@ -75,6 +79,9 @@ class Atlas:
     # member counts the partnerships' own sources state: partnership_id, partnership, stated_members,
     # stated_what, source_url (empty for snapshots built before it existed)
     stated_counts: pd.DataFrame = field(default=None, repr=False)
+    # contact points of strategies, from reviewed contributions: strategy_id, name, position, organisation,
+    # email, source_url, contributed_by, reviewed_on, proposal_id (empty for snapshots without contacts.csv)
+    contacts: pd.DataFrame = field(default=None, repr=False)
 
     @property
     def version(self) -> str:
@@ -179,7 +186,8 @@ def read_strategies(data_dir: Path, regions: pd.DataFrame) -> pd.DataFrame:
     strategies = _read(data_dir, "strategies", ["strategy_id", "nuts_id", "territory_name", "title", "period",
                                                 "document_url", "source_url", "source_note"])
     # optional columns (empty in snapshots built before them): the strategy that replaces this one
-    strategies = strategies.assign(**{c: "" for c in ("superseded_by", "superseded_source_url") if c not in strategies})
+    strategies = strategies.assign(**{c: "" for c in ("superseded_by", "superseded_source_url") + PROVENANCE
+                                      if c not in strategies})
     strategies["level"] = strategies.nuts_id.map(regions.level).astype(int)
     strategies["country"] = strategies.nuts_id.map(regions.country)
     # what tables show (the period, or that none is stated) and the rest of the source's note, in plain words
@@ -199,7 +207,7 @@ def read_priorities(data_dir: Path, strategies: pd.DataFrame, regions: pd.DataFr
     p = _read(data_dir, "priorities", ["priority_id", "strategy_id", "title", "title_original", "description",
                                         "keywords", "kind", "source_url", "source_note"])
     # optional columns: where a description gathered later comes from
-    p = p.assign(**{c: "" for c in ("description_source_url", "description_note") if c not in p})
+    p = p.assign(**{c: "" for c in ("description_source_url", "description_note") + PROVENANCE if c not in p})
     for c in ("source_note", "description_note"):  # notes of the gathering, in plain words
         p[c] = p[c].map(plain)
     p["nuts_id"] = p.strategy_id.map(strategies.nuts_id)
@@ -362,6 +370,7 @@ def load_atlas(data_dir: Path) -> Atlas:
     members = plain_columns(_read(data_dir, "partnership_members", ["partnership_id", "nuts_id", "role",
                                                                       "role_as_in_source", "name_as_in_source",
                                                                       "source_url"]), ("note",))
+    members = members.assign(**{c: "" for c in PROVENANCE if c not in members})
     grids = level_grids(regions, ind_values, ind_sources, ind_flags)
     territories = territory_index(strategies, p, regions)
     nace = _read(data_dir, "nace", ["code", "level", "section", "name"])
@@ -400,6 +409,7 @@ def load_atlas(data_dir: Path) -> Atlas:
         territory_index=MappingProxyType(territories),
         stated_counts=_read_optional(data_dir, "partnership_stated_counts",
                                      ["partnership_id", "partnership", "stated_members", "stated_what", "source_url"]),
+        contacts=_read_optional(data_dir, "contacts", CONTACTS, optional=PROVENANCE),
     )
 
 

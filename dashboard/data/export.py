@@ -31,12 +31,13 @@ class MapChoice:
     level: int = 2
 
 CREDITS = (f"{ATTRIBUTION_LONG}. Regional statistics: Source: Eurostat. S3 strategies, priorities and "
-           "partnerships: gathered from public pages, source URL on every row; codes marked 'auto' were "
-           "assigned by the S3 Atlas keyword map.")
+           "partnerships: gathered from public pages, source URL on every row; rows with contributed_by were "
+           "contributed by that organisation and reviewed on reviewed_on; codes marked 'auto' were "
+           "assigned by the S3 Atlas keyword map, 'contributed' by a reviewed contribution.")
 
 
 def _codes(atlas: Atlas, pid: str, scheme: str) -> str:
-    return "; ".join(f"{code} ({'source' if origin == 'source' else 'auto'})"
+    return "; ".join(f"{code} ({origin if origin in ('source', 'contributed') else 'auto'})"
                      for sch, code, origin, _rule in atlas.codes_by_priority.get(pid, ()) if sch == scheme)
 
 
@@ -61,6 +62,11 @@ def priorities_frame(atlas: Atlas, filters: Filters, sort: str) -> pd.DataFrame:
         "strategy_source_url": s.source_url.reindex(m.strategy_id).to_numpy(),
         "strategy_document_url": s.document_url.reindex(m.strategy_id).to_numpy(),
         "priority_id": m.priority_id.to_numpy(),
+        # a row a reviewed contribution gave or changed: who contributed it, when it was reviewed, the proposal
+        "description_source_url": m.description_source_url.to_numpy(),
+        "contributed_by": m.contributed_by.to_numpy(),
+        "reviewed_on": m.reviewed_on.to_numpy(),
+        "proposal_id": m.proposal_id.to_numpy(),
         # with a keyword: exact (its words or their stems) or related in meaning, and the score
         # (rank fusion of word and meaning rankings for exact rows, cosine similarity for related ones)
         "match": m["match"].to_numpy() if "match" in m else "",

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .atlas import Atlas, AtlasKey, fold
+from .provenance import provenance_text
 from .themes import partnership_queries, theme_matches
 
 # The 27 member states of the European Union (Eurostat country codes: Greece is EL).
@@ -158,6 +159,9 @@ def partnership_members(atlas: Atlas, pid: str) -> pd.DataFrame:
         "source_url": m.source_url,
         "source_date": m.source_date if "source_date" in m else "",
         "note": m.note if "note" in m else "",
+        # "contributed by <organisation>, reviewed <date>" for a member row a reviewed contribution gave
+        "provenance": [provenance_text(b, d) for b, d in zip(m.get("contributed_by", [""] * len(m)),
+                                                             m.get("reviewed_on", [""] * len(m)))],
     })
     out["_order"] = out.role.map(ROLE_ORDER).fillna(9)
     out["_name"] = out.region.map(fold)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .atlas import Atlas
 from .catalog import ATTRIBUTION, DATASET_NAMES, INDICATORS
+from .provenance import contact_points, origin_words, row_provenance
 from .wording import plain
 
 LEVEL_LABELS = {0: "Country (NUTS 0)", 1: "NUTS 1", 2: "NUTS 2", 3: "NUTS 3"}
@@ -186,19 +187,24 @@ def profile_sources(profile: dict) -> list[dict]:
     """Every source the profile cites, once: {"what": ..., "url": ...}, strategies first."""
     out, seen = [], set()
 
-    def add(what, url):
+    def add(what, url, provenance=""):
         if url and url not in seen:
             seen.add(url)
-            out.append({"what": what, "url": url})
+            out.append({"what": what + (f" ({provenance})" if provenance else ""), "url": url})
 
     for s in profile["strategies"]:
-        add(f"Strategy {s['strategy_id']}: source page", s["source_url"])
+        add(f"Strategy {s['strategy_id']}: source page", s["source_url"], s.get("provenance", ""))
         add(f"Strategy {s['strategy_id']}: strategy document", s["document_url"])
     for p in profile["priorities"]:
-        add(f"Priority {p['priority_id']}", p["source_url"])
+        add(f"Priority {p['priority_id']}", p["source_url"], p.get("provenance", ""))
+        described = p.get("description_source_url", "")
+        add(f"Priority {p['priority_id']}: description", described,
+            p.get("provenance", "") if described == p["source_url"] else "")
     for m in profile["partnerships"]:
-        add(f"Partnership {m['name']}: member list", m["source_url"])
+        add(f"Partnership {m['name']}: member list", m["source_url"], m.get("provenance", ""))
         add(f"Platform {m['platform']}", m["platform_url"])
+    for c in profile.get("contact_points", ()):
+        add(f"Contact point of {c['strategy_id']}", c["source_url"], c["provenance"])
     datasets = sorted({m.group(1) for st in profile["statistics"]
                        for m in [_DATASET_CODE.search(st.get("source_dataset") or "")] if m and m.group(1) in DATASET_NAMES})
     for code in datasets:
@@ -235,7 +241,7 @@ def strategies_and_priorities(atlas: Atlas, nid: str) -> tuple[list[dict], list[
         "period_note": r.period_note, "document_url": r.document_url,
         "source_url": r.source_url, "source_note": r.source_note, "territory": r.nuts_id,
         "territory_name": r.territory_name, "territory_level": int(r.level),
-        "own": r.nuts_id == nid, "relation": _relation(atlas, nid, r.nuts_id),
+        "own": r.nuts_id == nid, "relation": _relation(atlas, nid, r.nuts_id), "provenance": row_provenance(r),
     } for r in s.itertuples()]
     names = atlas.code_names
     nace_section = dict(zip(atlas.nace.code, atlas.nace.section))
@@ -258,6 +264,7 @@ def strategies_and_priorities(atlas: Atlas, nid: str) -> tuple[list[dict], list[
             "territory": r.nuts_id, "own": r.nuts_id == nid, "title": r.title, "title_original": r.title_original,
             "description": r.description, "keywords": [k.strip() for k in r.keywords.split(";") if k.strip()],
             "kind": r.kind, "source_url": r.source_url, "source_note": r.source_note, "codes": plist,
+            "description_source_url": r.description_source_url, "provenance": row_provenance(r),
         })
     return strategies, priorities
 
@@ -281,7 +288,7 @@ def partnerships(atlas: Atlas, nid: str) -> list[dict]:
             "member": r.nuts_id, "member_name": _name(atlas, r.nuts_id), "member_is_region": r.nuts_id == nid,
             "membership": ("the region itself is a member" if r.nuts_id == nid else
                            f"member through {_name(atlas, r.nuts_id)} ({r.nuts_id}), which contains this region"),
-            "source_url": r.source_url,
+            "source_url": r.source_url, "provenance": row_provenance(r),
         })
     out.sort(key=lambda d: (not d["member_is_region"], d["platform"].casefold(), d["name"].casefold()))
     return out
@@ -348,7 +355,8 @@ def region_profile(atlas: Atlas, nuts_id: str) -> dict:
         "priorities": priorities,
         "partnerships": partnerships(atlas, nid),
         "classifications": classifications(atlas, nid),
-        "contact_points": [],  # the snapshot has none; the page shows the section only when non-empty
+        # the official contact points of the strategies covering it (reviewed contributions), own first
+        "contact_points": contact_points(atlas, [s["strategy_id"] for s in strategies]),
         "attribution": ATTRIBUTION,
     }
 
@@ -384,13 +392,14 @@ def profile_csv(profile: dict) -> str:
         w.writerow(["strategy", s["strategy_id"], s["title"], s["territory"], "", s["period"], s["source_url"],
                     s["relation"] + (f"; document {s['document_url']}" if s["document_url"] else "")])
     for p in profile["priorities"]:
-        codes = "; ".join(f"{c['scheme']} {c['code']} ({'from source' if c['origin'] == 'source' else 'assigned automatically'})"
+        codes = "; ".join(f"{c['scheme']} {c['code']} ({origin_words(c['origin'])})"
                           for c in p["codes"])
         w.writerow(["priority", p["priority_id"], p["title"], p["kind"], "", "", p["source_url"],
-                    f"strategy {p['strategy_id']}; keywords: {', '.join(p['keywords'])}; codes: {codes}"])
+                    f"strategy {p['strategy_id']}; keywords: {', '.join(p['keywords'])}; codes: {codes}"
+                    + (f"; {p['provenance']}" if p.get("provenance") else "")])
     for m in profile["partnerships"]:
         w.writerow(["partnership", m["partnership_id"], m["name"], m["role"], "", "", m["source_url"],
-                    f"platform {m['platform']}; {m['membership']}"])
+                    f"platform {m['platform']}; {m['membership']}" + (f"; {m['provenance']}" if m.get("provenance") else "")])
     cl = profile["classifications"]
     for e in cl["ecosystems"]:
         w.writerow(["ecosystem", e["code"], e["name"],
@@ -403,6 +412,7 @@ def profile_csv(profile: dict) -> str:
         for d in sec["divisions"]:
             w.writerow(["nace_division", d["code"], d["name"], "Yes", "", "", "", d["origin"]])
     for c in profile["contact_points"]:
-        w.writerow(["contact", "", c.get("name", ""), c.get("email", ""), "", "", c.get("source_url", ""), ""])
+        w.writerow(["contact", c["strategy_id"], c["name"], c["email"], "", "", c["source_url"],
+                    "; ".join(x for x in (c["position"], c["organisation"], c["provenance"]) if x)])
     w.writerow(["attribution", "", "", profile["attribution"], "", "", "", f"snapshot {profile['snapshot']}"])
     return buf.getvalue()

@@ -79,9 +79,9 @@ def keyword_mask(atlas: Atlas, keyword: str, match: tuple[str, ...] = ("exact", 
 def _code_mask(atlas: Atlas, scheme: str, codes: tuple[str, ...]) -> np.ndarray:
     mask = np.zeros(len(atlas.priorities), dtype=bool)
     for code in codes:
-        if scheme == "nace" and code.isalpha():  # a section: any of its divisions
+        if scheme == "nace" and code.isalpha():  # a section: any of its divisions (or the section, as contributed)
             divisions = atlas.nace.code[(atlas.nace.level == "division") & (atlas.nace.section == code)]
-            for d in divisions:
+            for d in [*divisions, code]:
                 m = atlas.code_index.get(("nace", d))
                 if m is not None:
                     mask |= m

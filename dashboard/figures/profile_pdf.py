@@ -455,8 +455,9 @@ def _contacts(pdf, profile: dict) -> None:
         _muted(pdf, "No contact points for this territory are in the data.")
         return
     for c in profile["contact_points"]:
-        _text(pdf, " · ".join(x for x in (c.get("name", ""), c.get("email", ""), c.get("source_url", "")) if x),
-              size=8.5)
+        _text(pdf, " · ".join(x for x in (c.get("name", ""), c.get("position", ""), c.get("organisation", ""),
+                                          c.get("email", ""), f"strategy {c.get('strategy_id', '')}",
+                                          c.get("provenance", ""), c.get("source_url", "")) if x), size=8.5)
 
 
 def _sources(pdf, profile: dict) -> None:

@@ -12,6 +12,7 @@ from dash import html
 from ..components.static import island
 from ..components.table import safe_link
 from ..data.coverage import coverage_table, member_list_completeness, source_domain, superseded_strategies
+from ..data.provenance import contributions_summary
 
 PATH = "/about/data"
 NOTICE = Path(__file__).resolve().parents[2] / "DATA_NOTICE.md"
@@ -156,6 +157,29 @@ def completeness_section(atlas) -> list:
                    rows)]
 
 
+def contributions_section(atlas) -> html.Div:
+    """How many rows reviewed contributions gave, by whom, reviewed when."""
+    c = contributions_summary(atlas)
+    title = html.H2("Contributions", className="h4 mt-4")
+    rule = html.P("Regions and the bodies that hold the data propose corrections and additions with a public source; "
+                  "a reviewer checks each one against its source before it is published. Every such row says "
+                  "\"contributed by <organisation>, reviewed <date>\" where it is shown and exported.",
+                  className="small text-muted")
+    if not c["total"]:
+        return html.Div([title, rule, html.P("No contributed rows in this snapshot yet.")], id="ad-contributions")
+    counts = ", ".join(f"{n} {label}" for label, n in c["rows"].items() if n)
+    return html.Div([
+        title, rule,
+        html.P(f"{c['total']} rows from {c['proposals']} accepted proposals ({counts}), reviewed "
+               + (f"between {c['first_reviewed']} and {c['last_reviewed']}." if c["first_reviewed"] != c["last_reviewed"]
+                  else f"on {c['first_reviewed']}.")),
+        _table(("Contributed by", "Rows", "What", "Reviewed"),
+               [[b["organisation"], str(b["rows"]), ", ".join(f"{n} {t}" for t, n in b["tables"].items()),
+                 b["first_reviewed"] if b["first_reviewed"] == b["last_reviewed"]
+                 else f"{b['first_reviewed']} to {b['last_reviewed']}"] for b in c["by"]]),
+    ], id="ad-contributions")
+
+
 def _notice_sections() -> list:
     """DATA_NOTICE.md rendered as plain headings and paragraphs (no Markdown component)."""
     try:
@@ -217,6 +241,7 @@ def layout(atlas) -> html.Div:
         html.H1("About the data", className="h3 mt-4", tabIndex="-1"),
         coverage_section(atlas),
         not_found_section(atlas),
+        contributions_section(atlas),
         licences_section(),
         report_section(atlas),
     ], className="about-data"))

@@ -50,6 +50,8 @@ def members_table(atlas: Atlas, pid: str, prefix: str) -> dbc.Table:
         source = [safe_link(r.source_url, "source")]
         if r.source_date:
             source.append(html.Span(f" · {r.source_date}", className="small text-muted"))
+        if r.provenance:
+            source.append(html.Div(r.provenance, className="small text-muted provenance"))
         rows.append(html.Tr([
             html.Td(name_cell), html.Td(r.nuts_id), html.Td(LEVEL_SHORT.get(r.level, str(r.level))),
             html.Td(r.country), html.Td(role_cell), html.Td(source), html.Td(r.note or "", className="small"),

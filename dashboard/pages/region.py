@@ -117,6 +117,7 @@ def strategies_section(profile: dict) -> html.Div:
                           className="badge bg-secondary me-2" if s["own"] else "badge bg-light text-dark border me-2"),
                 f"{s['territory_name']} ({s['territory']}, {LEVEL_LABELS[s['territory_level']]}) · ",
                 safe_link(s["source_url"], "source"),
+                *([" ", html.Span(s["provenance"], className="text-muted provenance")] if s.get("provenance") else []),
                 *([" · ", safe_link(s["document_url"], "strategy document")] if s["document_url"] else []),
                 *([" · ", html.Span("its priority list was not found in public sources", className="text-muted")]
                   if s["strategy_id"] not in with_priorities else []),
@@ -142,6 +143,7 @@ def priorities_section(profile: dict, prefix: str) -> html.Div:
                                                 "data-detail": detail_url(prefix, p["priority_id"])}),
         ], className="pt-item rg-priority", **{"data-priority": p["priority_id"]}))
     legend = html.P([html.Span("NACE 62", className="badge code-badge code-source me-1"), "from the source · ",
+                     html.Span("NACE 62", className="badge code-badge code-contributed me-1"), "contributed (reviewed) · ",
                      html.Span("NACE 62", className="badge code-badge code-auto me-1"),
                      "assigned automatically (keyword map or text similarity; hover a code for the reason)"],
                     className="small text-muted mb-1")
@@ -154,7 +156,9 @@ def partnerships_section(profile: dict) -> html.Div:
     items = [html.Li([
         html.Strong(m["name"]), html.Span(f" · {m['platform']}" if m["platform"] else "", className="text-muted"),
         html.Div([html.Span(f"Role: {m['role']}", title=f"as in the source: {m['role_as_in_source']}"),
-                  f" · {m['membership']} · ", safe_link(m["source_url"], "source")], className="small"),
+                  f" · {m['membership']} · ", safe_link(m["source_url"], "source"),
+                  *([" ", html.Span(m["provenance"], className="text-muted provenance")] if m.get("provenance") else [])],
+                 className="small"),
     ], className="mb-2") for m in profile["partnerships"]]
     body = html.Ul(items, className="list-unstyled mb-0", id="rg-partnerships") if items else html.P(
         "No thematic partnership in the data lists this territory or a territory containing it.",
@@ -280,12 +284,26 @@ def header_section(profile: dict, prefix: str) -> html.Div:
     ], className="rg-header")
 
 
-def contact_section(profile: dict) -> html.Div | None:
+def _contact(c: dict) -> html.Li:
+    who = ", ".join(x for x in (c["position"], c["organisation"]) if x)
+    return html.Li([
+        html.Strong(c["name"]), f" — {who}" if who else "",
+        html.Div([f"Strategy {c['strategy_id']}",
+                  *([" · ", html.A(c["email"], href=f"mailto:{c['email']}")] if c["email"] else []),
+                  " · ", safe_link(c["source_url"], "source"),
+                  *([" ", html.Span(c["provenance"], className="text-muted provenance")] if c["provenance"] else [])],
+                 className="small"),
+    ], className="mb-2", **{"data-strategy": c["strategy_id"]})
+
+
+def contact_section(profile: dict) -> html.Div:
+    """The official contact points of the strategies covering the region (accepted contributions)."""
+    title = html.H2("Contact points", className="h5")
     if not profile["contact_points"]:
-        return None
-    return html.Div([html.H2("Contact points", className="h5"),
-                     html.Ul([html.Li([c.get("name", ""), " ", safe_link(c.get("source_url", ""), "source")])
-                              for c in profile["contact_points"]])], className="rg-section")
+        return html.Div([title, html.P("No official contact point of these strategies is in the data yet.",
+                                       className="text-muted")], className="rg-section", id="rg-contacts")
+    return html.Div([title, html.Ul([_contact(c) for c in profile["contact_points"]], className="list-unstyled mb-0")],
+                    className="rg-section", id="rg-contacts")
 
 
 def layout(atlas: Atlas, nuts_id: str, geometry_url, prefix: str = "/", propose: bool = False) -> html.Div:
