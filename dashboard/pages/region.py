@@ -138,7 +138,9 @@ def priorities_section(profile: dict, prefix: str) -> html.Div:
         where = "" if p["own"] else f" · from the strategy of {p['territory']}"
         items.append(html.Details([
             html.Summary([html.Span(p["title"] + kind, className="fw-semibold"),
-                          html.Span(f" — {p['strategy_id']}{where}", className="small text-muted")]),
+                          html.Span(f" — {p['strategy_id']}{where}", className="small text-muted"),
+                          *([html.Span(f" · {p['provenance']}", className="small text-muted provenance")]
+                            if p.get("provenance") else [])]),
             html.Div(className="pt-detail", **{"aria-live": "polite",
                                                 "data-detail": detail_url(prefix, p["priority_id"])}),
         ], className="pt-item rg-priority", **{"data-priority": p["priority_id"]}))

@@ -84,5 +84,5 @@ def test_propose_review_publish_and_find_it(write_server, browser):
     with urllib.request.urlopen(f"{base}/export/priorities.csv?q={WORD}") as r:
         csv = r.read().decode("utf-8-sig")
     assert WORD in csv and "South Bohemian Agency" in csv and "ana@example.org" not in csv
-    assert w.errors == [] and w.external == []
+    assert w.errors == [] and w.external == [], w.trail
     ctx.close()
