@@ -3,6 +3,7 @@
     python -m dashboard.write.cli [--database URL] migrate
     python -m dashboard.write.cli [--database URL] reviewer NAME [--password-stdin]
     python -m dashboard.write.cli [--database URL] list
+    python -m dashboard.write.cli [--database URL] publish --reviewer NAME
 
 ``reviewer`` creates the account, or gives an existing one a new password (asked twice, or one
 line read from standard input). Every command first brings the schema up to date. The database
@@ -50,6 +51,20 @@ def _list(store: Store, _args) -> str:
     return "\n".join(lines)
 
 
+def _publish(store: Store, args) -> str:
+    from dashboard.data.atlas import load_atlas
+    from dashboard.data.published import published_folder
+    from dashboard.write.publish import publish
+
+    if store.reviewer(args.reviewer) is None:
+        raise StoreError(f"no reviewer named {args.reviewer}")
+    atlas = load_atlas(published_folder(SETTINGS.var_dir) or SETTINGS.data_dir)
+    done = publish(store, atlas, args.reviewer, base_dir=SETTINGS.data_dir,
+                   contributions_dir=SETTINGS.contributions_dir, var_dir=SETTINGS.var_dir)
+    return (f"Published {len(done.proposals)} proposal(s) as snapshot {done.version} "
+            f"({done.folder}); reviewed rows in {SETTINGS.contributions_dir}.")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.write.cli",
                                      description="Database of proposals, reviewers and the audit log.")
@@ -61,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     reviewer.add_argument("name")
     reviewer.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     commands.add_parser("list", help="proposals per status and the open ones")
+    publishing = commands.add_parser("publish", help="publish the accepted proposals (servers reading the data "
+                                                     "folder switch to the new snapshot)")
+    publishing.add_argument("--reviewer", required=True, help="the reviewer who publishes")
     args = parser.parse_args(argv)
 
     engine = engine_for(args.database)
@@ -71,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             print("Database schema up to date.")
         elif args.command == "reviewer":
             print(_reviewer(store, args))
+        elif args.command == "publish":
+            print(_publish(store, args))
         else:
             print(_list(store, args))
     except StoreError as exc:
