@@ -25,8 +25,13 @@ EU27 = frozenset({"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "D
                   "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"})
 
 LEAD_ROLES = ("lead", "co-lead")
-ROLE_ORDER = {"lead": 0, "co-lead": 1, "partner": 2, "member": 3}
-ROLE_LABEL = {"lead": "Lead", "co-lead": "Co-lead", "partner": "Partner", "member": "Member (role not stated)"}
+# "supporting": the source ties the region to the partnership without naming it a member or partner
+# (a supporting or represented region, a co-signatory of its memorandum, an associated region);
+# counted apart from the members.
+SUPPORTING = "supporting"
+ROLE_ORDER = {"lead": 0, "co-lead": 1, "partner": 2, "member": 3, SUPPORTING: 4}
+ROLE_LABEL = {"lead": "Lead", "co-lead": "Co-lead", "partner": "Partner", "member": "Member (role not stated)",
+              SUPPORTING: "Supporting (not named a member)"}
 NO_PLATFORM = "none"  # filter value for partnerships whose platform the sources do not state
 NO_PLATFORM_LABEL = "Platform not stated in the sources"
 
@@ -66,6 +71,8 @@ def resolve_ids(atlas: Atlas, pid_or_platform=None) -> list[str]:
 def _members_with_country(atlas: Atlas, members: pd.DataFrame | None = None) -> pd.DataFrame:
     m = atlas.members if members is None else members
     m = m.copy()
+    if "inferred" not in m:  # a snapshot from before the column
+        m["inferred"] = ""
     m["country"] = m.nuts_id.map(atlas.regions.country)
     m["level"] = m.nuts_id.map(atlas.regions.level)
     return m
@@ -108,11 +115,16 @@ def partnership_counts(atlas: Atlas, members: pd.DataFrame | None = None,
         pids = list(atlas.partnerships.partnership_id)
     else:
         pids = list(dict.fromkeys(m.partnership_id))
+    supporting = _supporting_only(m)
     out = {
         "partnerships": len(pids),
         "partnerships_with_members": int(m.partnership_id.nunique()),
         "member_rows": len(m),
         "territories": int(m.nuts_id.nunique()),
+        "members": int(m.nuts_id.nunique()) - len(supporting),
+        "supporting": len(supporting),
+        "supporting_rows": int((m.role == SUPPORTING).sum()),
+        "inferred_rows": int((m.inferred != "").sum()),
         "by_level": {int(k): int(v) for k, v in m.drop_duplicates("nuts_id").level.value_counts().sort_index().items()},
         **_country_counts(m.country),
     }
@@ -126,6 +138,12 @@ def partnership_counts(atlas: Atlas, members: pd.DataFrame | None = None,
             "member_rows": int(m.partnership_id.isin(v).sum())}
         for k, v in by_platform.items()}
     return out
+
+
+def _supporting_only(m: pd.DataFrame) -> set[str]:
+    """NUTS ids whose every row in ``m`` has the role "supporting"."""
+    other = set(m.nuts_id[m.role != SUPPORTING])
+    return set(m.nuts_id[m.role == SUPPORTING]) - other
 
 
 def unmapped_names(atlas: Atlas, pid: str | None = None) -> list[dict]:
@@ -145,8 +163,9 @@ def partnerships_without_members(atlas: Atlas) -> list[str]:
 # --------------------------------------------------------------------------- tables
 
 def partnership_members(atlas: Atlas, pid: str) -> pd.DataFrame:
-    """One row per member territory of a partnership, leads first: region, NUTS id, level,
-    country, role (normalised and as in the source), source URL and date, note."""
+    """One row per member territory of a partnership, leads first, supporting regions last: region,
+    NUTS id, level, country, role (normalised and as in the source), source URL and date, note and
+    inferred (why the row is an inference; empty when its source states it)."""
     m = _members_with_country(atlas, atlas.members[atlas.members.partnership_id == pid])
     out = pd.DataFrame({
         "region": m.nuts_id.map(atlas.regions.name_latn).fillna(m.nuts_id),
@@ -162,6 +181,7 @@ def partnership_members(atlas: Atlas, pid: str) -> pd.DataFrame:
         # "contributed by <organisation>, reviewed <date>" for a member row a reviewed contribution gave
         "provenance": [provenance_text(b, d) for b, d in zip(m.get("contributed_by", [""] * len(m)),
                                                              m.get("reviewed_on", [""] * len(m)))],
+        "inferred": m.inferred,
     })
     out["_order"] = out.role.map(ROLE_ORDER).fillna(9)
     out["_name"] = out.region.map(fold)
@@ -170,7 +190,8 @@ def partnership_members(atlas: Atlas, pid: str) -> pd.DataFrame:
 
 def partnerships_table(atlas: Atlas, platform: str | None = None, country: str | None = None) -> pd.DataFrame:
     """One row per partnership (filtered by platform and/or member country): platform, member
-    territories, leads/co-leads, countries, source URLs, and members in the chosen country."""
+    territories (supporting ones apart), inferred rows, leads/co-leads, countries, source URLs, and
+    members in the chosen country."""
     ids = filter_partnerships(atlas, platform, country)
     m = _members_with_country(atlas)
     p = atlas.partnerships.set_index("partnership_id")
@@ -184,14 +205,17 @@ def partnerships_table(atlas: Atlas, platform: str | None = None, country: str |
             "platform_id": plat or NO_PLATFORM,
             "platform": platform_name(atlas, plat) if plat else NO_PLATFORM_LABEL,
             "platform_as_in_source": p.at[pid, "platform_as_in_source"] if "platform_as_in_source" in p else "",
-            "members": int(mm.nuts_id.nunique()),
+            "members": int(mm.nuts_id.nunique()) - len(_supporting_only(mm)),
+            "supporting": len(_supporting_only(mm)),
+            "inferred": int((mm.inferred != "").sum()),
             "leads": int(mm.nuts_id[mm.role.isin(LEAD_ROLES)].nunique()),
             "countries": cc["countries"], "country_codes": cc["country_codes"],
             "members_in_country": int(mm.nuts_id[mm.country == country].nunique()) if country else None,
             "unmapped_names": len(unmapped_names(atlas, pid)),
             "source_urls": list(dict.fromkeys(mm.source_url)),
         })
-    cols = ["partnership_id", "name", "platform_id", "platform", "platform_as_in_source", "members", "leads",
+    cols = ["partnership_id", "name", "platform_id", "platform", "platform_as_in_source", "members", "supporting",
+            "inferred", "leads",
             "countries", "country_codes", "members_in_country", "unmapped_names", "source_urls"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -379,8 +403,10 @@ def overlay(atlas: Atlas, partnership_ids: Iterable[str]) -> dict:
     """What the map overlay draws for some partnerships.
 
     members: one entry per member territory (unique NUTS id) with nuts_id, name, level, country,
-    role (its strongest role over the partnerships: lead > co-lead > partner > member),
-    roles ({partnership name: role}), partnerships (names), lon/lat (a point inside the region).
+    role (its strongest role over the partnerships: lead > co-lead > partner > member > supporting),
+    roles ({partnership name: role}), roles_as_in_source ({partnership name: the source's words}),
+    inferred ({partnership name: why the row is an inference, "" when stated}), partnerships (names),
+    lon/lat (a point inside the region).
     segments: for each partnership, a line from each member that is not one of its leads / co-leads to
     the nearest of them (great-circle distance between the regions' points; ties to the first NUTS id),
     so a partnership with several leads draws one line per member, not every member to every lead;
@@ -388,7 +414,7 @@ def overlay(atlas: Atlas, partnership_ids: Iterable[str]) -> dict:
     """
     ids = resolve_ids(atlas, list(partnership_ids))
     names = dict(zip(atlas.partnerships.partnership_id, atlas.partnerships.name))
-    m = atlas.members[atlas.members.partnership_id.isin(ids)]
+    m = _members_with_country(atlas, atlas.members[atlas.members.partnership_id.isin(ids)])
     m = m[m.nuts_id.isin(atlas.regions.index)]
     reg = atlas.regions
     members: dict[str, dict] = {}
@@ -398,12 +424,14 @@ def overlay(atlas: Atlas, partnership_ids: Iterable[str]) -> dict:
             e = members[r.nuts_id] = {
                 "nuts_id": r.nuts_id, "name": reg.at[r.nuts_id, "name_latn"], "level": int(reg.at[r.nuts_id, "level"]),
                 "country": reg.at[r.nuts_id, "country"], "lon": float(reg.at[r.nuts_id, "lon"]),
-                "lat": float(reg.at[r.nuts_id, "lat"]), "role": r.role, "roles": {}, "partnerships": [],
-                "partnership_ids": []}
+                "lat": float(reg.at[r.nuts_id, "lat"]), "role": r.role, "roles": {}, "roles_as_in_source": {},
+                "inferred": {}, "partnerships": [], "partnership_ids": []}
         pname = names[r.partnership_id]
         prev = e["roles"].get(pname)
         if prev is None or ROLE_ORDER.get(r.role, 9) < ROLE_ORDER.get(prev, 9):
             e["roles"][pname] = r.role
+            e["roles_as_in_source"][pname] = r.role_as_in_source
+            e["inferred"][pname] = r.inferred
         if r.partnership_id not in e["partnership_ids"]:
             e["partnership_ids"].append(r.partnership_id)
             e["partnerships"].append(pname)

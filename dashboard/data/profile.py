@@ -285,6 +285,7 @@ def partnerships(atlas: Atlas, nid: str) -> list[dict]:
             "platform_id": plat_id, "platform": plat["name"] if plat is not None else "",
             "platform_url": plat.source_url if plat is not None else "",
             "role": r.role, "role_as_in_source": r.role_as_in_source, "name_as_in_source": r.name_as_in_source,
+            "inferred": getattr(r, "inferred", ""),
             "member": r.nuts_id, "member_name": _name(atlas, r.nuts_id), "member_is_region": r.nuts_id == nid,
             "membership": ("the region itself is a member" if r.nuts_id == nid else
                            f"member through {_name(atlas, r.nuts_id)} ({r.nuts_id}), which contains this region"),
@@ -399,7 +400,9 @@ def profile_csv(profile: dict) -> str:
                     + (f"; {p['provenance']}" if p.get("provenance") else "")])
     for m in profile["partnerships"]:
         w.writerow(["partnership", m["partnership_id"], m["name"], m["role"], "", "", m["source_url"],
-                    f"platform {m['platform']}; {m['membership']}" + (f"; {m['provenance']}" if m.get("provenance") else "")])
+                    f"platform {m['platform']}; {m['membership']}; role as in the source: {m['role_as_in_source']}"
+                    + (f"; inferred: {m['inferred']}" if m.get("inferred") else "")
+                    + (f"; {m['provenance']}" if m.get("provenance") else "")])
     cl = profile["classifications"]
     for e in cl["ecosystems"]:
         w.writerow(["ecosystem", e["code"], e["name"],

@@ -6,10 +6,12 @@ each region). Markers and lines only, drawn on the equal-area geo subplot of ``b
 """
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..data.partnerships import LEAD_ROLES, ROLE_LABEL
+from ..data.partnerships import LEAD_ROLES, ROLE_LABEL, SUPPORTING
 from .base import TRANSPARENT, GeometryUrl, country_backdrop, map_layout, view_of_points
 
 # Okabe–Ito colours (safe for the common forms of colour blindness) plus near-black.
@@ -17,23 +19,42 @@ GROUPS = (  # (key, legend name, roles, outline width, outline colour, marker si
     ("lead", "Lead / co-lead", LEAD_ROLES, 3.5, "#1a1a1a", 11),
     ("partner", "Partner", ("partner",), 1.6, "#0072B2", 8),
     ("member", ROLE_LABEL["member"], ("member",), 1.6, "#D55E00", 8),
+    (SUPPORTING, ROLE_LABEL[SUPPORTING], (SUPPORTING,), 1.2, "#CC79A7", 7),
 )
+HOVER_WIDTH = 48  # characters per line of a hover's source words / inference (fits a phone's width)
 LINK_COLOR = "#555555"
 LINK_NAME = "Line to nearest lead"
 POINT_NAME = "Dot: a member region's centre"
 # What each symbol means, in words (the page prints it under the map).
 KEY_TEXT = (
     "Outlines are the member regions, by role: thick black for a lead or co-lead, blue for a partner, orange "
-    "where the source states no role. Each member region also has a dot at its centre, coloured as its "
+    "where the source states no role, thin pink for a supporting region (one the source names as supporting, "
+    "represented or co-signing, not as a member). Each member region also has a dot at its centre, coloured as its "
     "outline (larger and black for a lead), so that small regions can be seen and tapped; hover or tap one "
-    "for its name and role. Lines join each member to the nearest of its partnership's leads or co-leads, "
+    "for its name and its role as the source words it (and, for an inferred link, why it is one). Lines join each member to the nearest of its partnership's leads or co-leads, "
     "as the crow flies; a partnership with no stated lead has none."
 )
 
 
 def _hover(e: dict) -> str:
-    parts = [f"{ROLE_LABEL.get(role, role).lower()} in {name}" for name, role in e["roles"].items()]
-    return f"{e['name']} ({e['nuts_id']}) — " + "; ".join(parts)
+    """'Region (NUTS) — role in Partnership', one line per partnership, each followed by the role as
+    the source words it and, for an inferred link, the reason. A region drawn for several partnerships
+    (the overview) keeps its hover short: the source's words only for a supporting role, "inferred"
+    without the reason."""
+    parts = []
+    several = len(e["roles"]) > 1
+    for name, role in e["roles"].items():
+        text = f"{ROLE_LABEL.get(role, role).lower()} in {name}"
+        source = e.get("roles_as_in_source", {}).get(name, "")
+        reason = e.get("inferred", {}).get(name, "")
+        extra = []
+        if source and source.casefold() != role.casefold() and (role == SUPPORTING or not several):
+            extra.append(f"as in the source: “{source}”")
+        if reason:
+            extra.append("inferred" if several else f"inferred: {reason}")
+        parts.append("<br>".join([text, *("<br>".join(textwrap.wrap(x, HOVER_WIDTH, subsequent_indent="  "))
+                                          for x in extra)]))
+    return f"{e['name']} ({e['nuts_id']}) — " + "<br>".join(parts)
 
 
 def overlay_traces(ov: dict, geometry_url: GeometryUrl) -> list:

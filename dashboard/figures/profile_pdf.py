@@ -412,6 +412,8 @@ def _partnerships(pdf, profile: dict) -> None:
         role = m["role"] + (f" (as in the source: {m['role_as_in_source']})"
                             if m["role_as_in_source"] and m["role_as_in_source"] != m["role"] else "")
         _text(pdf, f"Role: {role} · {m['membership']}", size=8, h=3.9)
+        if m.get("inferred"):
+            _text(pdf, f"inferred: {m['inferred']}", size=8, h=3.9)
         pdf.ln(0.8)
 
 

@@ -43,7 +43,10 @@ def members_table(atlas: Atlas, pid: str, prefix: str) -> dbc.Table:
         role = ROLE_LABEL.get(r.role, r.role)
         role_cell = [role]
         if r.role_as_in_source and r.role_as_in_source.casefold() != r.role.casefold():
-            role_cell.append(html.Div(f"source: {r.role_as_in_source}", className="small text-muted"))
+            role_cell.append(html.Div(f"as in the source: “{r.role_as_in_source}”",
+                                      className="small text-muted pp-role-source"))
+        if r.inferred:
+            role_cell.append(html.Div(f"inferred: {r.inferred}", className="small text-warning-emphasis pp-inferred"))
         name_cell = [dcc.Link(r.region, href=f"{prefix}region/{quote(r.nuts_id)}")]
         if r.name_as_in_source and r.name_as_in_source != r.region:
             name_cell.append(html.Div(f"in the source: {r.name_as_in_source}", className="small text-muted"))
@@ -55,7 +58,8 @@ def members_table(atlas: Atlas, pid: str, prefix: str) -> dbc.Table:
         rows.append(html.Tr([
             html.Td(name_cell), html.Td(r.nuts_id), html.Td(LEVEL_SHORT.get(r.level, str(r.level))),
             html.Td(r.country), html.Td(role_cell), html.Td(source), html.Td(r.note or "", className="small"),
-        ], className="pp-lead" if r.role in LEAD_ROLES else "", **{"data-nuts": r.nuts_id, "data-role": r.role}))
+        ], className="pp-lead" if r.role in LEAD_ROLES else "",
+            **{"data-nuts": r.nuts_id, "data-role": r.role, "data-inferred": "yes" if r.inferred else "no"}))
     return dbc.Table([
         html.Thead(html.Tr([html.Th("Region"), html.Th("NUTS id"), html.Th("Level"), html.Th("Country"),
                             html.Th("Role"), html.Th("Source"), html.Th("Note")])),
@@ -170,16 +174,20 @@ def layout(atlas: Atlas, pid: str, geometry_url, prefix: str = "/", propose: boo
         platform.append(html.Span(f" ({row.platform_as_in_source})", className="text-muted"))
     leads = partnership_members(atlas, pid)
     n_leads = leads.nuts_id[leads.role.isin(LEAD_ROLES)].nunique()
+    n_inferred = c["inferred_rows"]
     unmapped = unmapped_names(atlas, pid)
     return html.Div([
         html.P(dcc.Link("← All thematic partnerships", href=f"{prefix}partnerships"), className="small mt-3 mb-1"),
         html.H1(row["name"], className="h3", id="pp-title"),
         html.P([html.Strong("Thematic platform: "), *platform], className="mb-1"),
-        html.P(f"{c['territories']} member region{'s' if c['territories'] != 1 else ''} in "
-               f"{c['countries']} countr{'ies' if c['countries'] != 1 else 'y'} "
+        html.P(f"{c['members']} member region{'s' if c['members'] != 1 else ''}"
+               + (f", {c['supporting']} supporting (not named members; counted apart)," if c["supporting"] else "")
+               + f" in {c['countries']} countr{'ies' if c['countries'] != 1 else 'y'} "
                f"({c['eu_member_states']} EU member state{'s' if c['eu_member_states'] != 1 else ''}, "
                f"{c['non_eu_countries']} non-EU) · {n_leads} lead{'s' if n_leads != 1 else ''} / co-lead"
-               f"{'s' if n_leads != 1 else ''}", id="pp-counts", className="mb-1"),
+               f"{'s' if n_leads != 1 else ''}"
+               + (f" · {n_inferred} inferred link{'s' if n_inferred != 1 else ''} (marked below)" if n_inferred else ""),
+               id="pp-counts", className="mb-1"),
         html.P(dcc.Link("Open in explorer", href=f"{prefix}?partnership={quote(pid)}", id="pp-explorer"),
                className="mb-2"),
         html.Div(dcc.Graph(id="pp-map", figure=partnership_map(overlay(atlas, [pid]), atlas.countries, geometry_url),

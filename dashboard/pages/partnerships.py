@@ -22,8 +22,15 @@ from ..figures.partnership import KEY_TEXT, partnership_map
 from ..urlcodec import carry, encode, first, short
 
 PATH = "/partnerships"
-HEADLINE = (("partnerships", "Partnerships"), ("territories", "Unique member regions"), ("countries", "Countries"),
+HEADLINE = (("partnerships", "Partnerships"), ("members", "Unique member regions"),
+            ("supporting", "Supporting regions (not named members; counted apart)"), ("countries", "Countries"),
             ("eu_member_states", "EU member states"), ("non_eu_countries", "Non-EU countries"))
+
+
+def regions_text(c: dict) -> str:
+    """'N member regions' and, when there are any, ' and M supporting' (counted apart)."""
+    text = f"{c['members']} member region{'s' if c['members'] != 1 else ''}"
+    return text + (f" and {c['supporting']} supporting" if c["supporting"] else "")
 
 
 def parse_query(atlas: Atlas, query: str) -> tuple[str, str, list[str]]:
@@ -70,7 +77,11 @@ def _partnership_rows(table, prefix: str, country: str) -> list:
     for r in table.itertuples():
         cells = [
             html.Td(dcc.Link(r.name, href=f"{prefix}partnerships/{quote(r.partnership_id)}")),
-            html.Td(str(r.members), className="text-end"),
+            html.Td([str(r.members),
+                     html.Div(f"+{r.supporting} supporting", className="small text-muted") if r.supporting else None,
+                     html.Div(f"{r.inferred} inferred", className="small text-warning-emphasis",
+                              title="rows that are inferences, not statements of their source")
+                     if r.inferred else None], className="text-end"),
             html.Td(str(r.leads), className="text-end"),
             html.Td(str(r.countries), className="text-end", title=", ".join(r.country_codes)),
         ]
@@ -97,7 +108,7 @@ def platforms_block(atlas: Atlas, platform: str, country: str, prefix: str) -> h
         c = partnership_counts(atlas, partnership_ids=list(sub.partnership_id))
         head = [html.H2(name, className="h5 mb-1"),
                 html.Div([f"{c['partnerships']} partnership{'s' if c['partnerships'] != 1 else ''}, "
-                          f"{c['territories']} member region{'s' if c['territories'] != 1 else ''} in the data",
+                          f"{regions_text(c)} in the data",
                           *([" · ", safe_link(url, "platform page")] if url else [])], className="small text-muted mb-2")]
         if sub.empty:
             body = html.P("No partnership of this platform is in the data.", className="text-muted small")
@@ -120,7 +131,7 @@ def content(atlas: Atlas, platform: str, country: str, geometry_url, prefix: str
     c = partnership_counts(atlas, partnership_ids=ids)
     filtered = bool(platform or country)
     summary = (f"Showing {c['partnerships']} partnership{'s' if c['partnerships'] != 1 else ''} with "
-               f"{c['territories']} member region{'s' if c['territories'] != 1 else ''} in "
+               f"{regions_text(c)} in "
                f"{c['countries']} countr{'ies' if c['countries'] != 1 else 'y'}"
                + (" (filtered)." if filtered else "."))
     return [
@@ -158,7 +169,10 @@ def layout(atlas: Atlas, query: str, geometry_url, prefix: str = "/") -> html.Di
         html.H1("Thematic Smart Specialisation partnerships", className="h3 mt-3"),
         html.P(["Regions working together on a theme within the S3 thematic platforms. Member lists come from "
                 "public pages (partnership pages, regional and network news), each row with its source, and may be "
-                "incomplete or dated; roles are as stated in the sources. Partnerships whose members were not "
+                "incomplete or dated; roles are as stated in the sources, and regions a source only names as "
+                "supporting, represented or co-signing are counted apart as supporting. Rows that are inferences "
+                "rather than statements of their source are marked inferred, with the reason. Partnerships whose "
+                "members were not "
                 "found are listed on ", html.A("About the data", href=f"{prefix}about/data"), "."],
                className="small text-muted"),
         headline(counts),

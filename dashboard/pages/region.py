@@ -158,9 +158,13 @@ def partnerships_section(profile: dict) -> html.Div:
     items = [html.Li([
         html.Strong(m["name"]), html.Span(f" · {m['platform']}" if m["platform"] else "", className="text-muted"),
         html.Div([html.Span(f"Role: {m['role']}", title=f"as in the source: {m['role_as_in_source']}"),
+                  html.Span(f" (as in the source: “{m['role_as_in_source']}”)", className="text-muted")
+                  if m["role_as_in_source"] and m["role_as_in_source"] != m["role"] else None,
                   f" · {m['membership']} · ", safe_link(m["source_url"], "source"),
                   *([" ", html.Span(m["provenance"], className="text-muted provenance")] if m.get("provenance") else [])],
                  className="small"),
+        html.Div(f"inferred: {m['inferred']}", className="small text-warning-emphasis rg-inferred")
+        if m.get("inferred") else None,
     ], className="mb-2") for m in profile["partnerships"]]
     body = html.Ul(items, className="list-unstyled mb-0", id="rg-partnerships") if items else html.P(
         "No thematic partnership in the data lists this territory or a territory containing it.",

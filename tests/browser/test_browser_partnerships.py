@@ -28,7 +28,7 @@ def test_overview_shows_computed_counts_and_the_map(live_server, page, atlas):
     pg.goto(live_server + "/partnerships", wait_until="networkidle")
     sel = wait_for_map(pg, "#pt-map")
     c = partnership_counts(atlas)
-    for key in ("partnerships", "territories", "countries", "eu_member_states", "non_eu_countries"):
+    for key in ("partnerships", "members", "supporting", "countries", "eu_member_states", "non_eu_countries"):
         assert pg.inner_text(f"#pt-counts [data-count={key}] .tp-number").strip() == str(c[key])
     assert {"Lead / co-lead", "Partner", "Line to nearest lead", "Dot: a member region's centre"} <= set(legend_names(pg, sel))
     drawn = drawn_regions(pg, sel)
@@ -78,6 +78,40 @@ def test_partnership_page_members_and_legend(live_server, page, atlas):
     annotations = pg.evaluate("(sel) => document.querySelector(sel)._fullLayout.annotations.map(a => a.text)", sel)
     assert any("EuroGeographics" in a for a in annotations)
     assert pg.get_attribute("#pp-explorer", "href").endswith(f"/?partnership={PID}")
+    assert page.external == [], page.external
+    assert page.errors == [], page.errors
+
+
+def test_partnership_page_counts_supporting_regions_apart_and_marks_inferred_links(live_server, page, atlas):
+    """Bioeconomy: regions its sources name as supporting (or co-signing) the Vanguard memorandum are
+    counted apart and worded as in their source; rows that are inferences say so, with the reason."""
+    from dashboard.data.partnerships import partnership_members
+    pid = "bioeconomy"
+    pg = page.page
+    pg.goto(live_server + f"/partnerships/{pid}", wait_until="networkidle")
+    sel = wait_for_map(pg, "#pp-map")
+    c = partnership_counts(atlas, partnership_ids=[pid])
+    assert c["supporting"] > 0 and c["inferred_rows"] > 0
+    counts = pg.inner_text("#pp-counts")
+    assert f"{c['members']} member regions, {c['supporting']} supporting" in counts
+    assert f"{c['inferred_rows']} inferred links" in counts
+    members = partnership_members(atlas, pid).set_index("nuts_id")
+    supporting = members[members.role == "supporting"]
+    shown = pg.eval_on_selector_all("#pp-members tbody tr[data-role=supporting]",
+                                    "rows => rows.map(r => [r.dataset.nuts, r.innerText])")
+    assert {n for n, _ in shown} == set(supporting.index)
+    for nuts, text in shown:
+        assert "Supporting" in text and supporting.at[nuts, "role_as_in_source"] in text
+    inferred = pg.eval_on_selector_all("#pp-members tbody tr[data-inferred=yes]",
+                                       "rows => rows.map(r => [r.dataset.nuts, r.querySelector('.pp-inferred').innerText])")
+    assert {n for n, _ in inferred} == set(members.index[members.inferred != ""])
+    for nuts, text in inferred:
+        assert text == f"inferred: {members.at[nuts, 'inferred']}"
+    assert "Supporting (not named a member)" in legend_names(pg, sel)
+    hover = pg.evaluate("([sel, nuts]) => { const t = document.querySelector(sel)._fullData"
+                        ".find(t => t.meta && t.meta.role_group === 'points');"
+                        " return t.text[Array.from(t.customdata).indexOf(nuts)]; }", [sel, supporting.index[0]])
+    assert "as in the source:" in hover and "inferred:" in hover
     assert page.external == [], page.external
     assert page.errors == [], page.errors
 

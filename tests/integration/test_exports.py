@@ -57,3 +57,17 @@ def test_regions_geojson_keeps_missing_values_as_null(client, atlas):
 def test_bad_export_query_falls_back_to_defaults(client):
     r = client.get("/export/priorities.csv?level=99&nace=<script>")
     assert r.status_code == 200
+
+
+def test_region_profile_csv_words_partnership_roles_as_their_source_and_marks_inferred_links(client, atlas):
+    import csv as _csv
+    import io as _io
+    m = atlas.members[(atlas.members.partnership_id == "ingredients-for-a-circular-economy")].iloc[0]
+    r = client.get(f"/region/{m.nuts_id}.csv")
+    assert r.status_code == 200
+    rows = [row for row in _csv.reader(_io.StringIO(r.get_data(as_text=True)))
+            if row and row[0] == "partnership" and row[1] == "ingredients-for-a-circular-economy"]
+    assert len(rows) == 1
+    assert rows[0][3] == "supporting"
+    assert f"role as in the source: {m.role_as_in_source}" in rows[0][-1]
+    assert f"inferred: {m.inferred}" in rows[0][-1] and "I4CE" in m.inferred

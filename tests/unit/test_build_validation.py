@@ -347,3 +347,35 @@ def test_rows_reviewed_as_not_priorities_are_dropped_with_their_codes_and_report
     path.write_text("priority_id,text_as_parsed,reason,checked_on\nA-E1,other text,end,2026-11-30\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"not_priorities.csv, row 2, column 'text_as_parsed'"):
         b.drop_not_priorities(p, codes, path, {})
+
+
+def test_a_czech_card_version_must_state_the_kits_number_of_domains(tmp_path):
+    kit = s3_kit(tmp_path)
+    extra = tmp_path / "sources"
+    extra.mkdir()
+    cards = extra / "cz_cards.csv"
+    head = "nuts_id,card_version,period,stated_domains,evidence_url,note\n"
+    cards.write_text(head + "XA1,June 2024 update,2021-2027 (card as updated in June 2024),2,https://example.org/u,"
+                            "The update names two domains.\n")
+    with pytest.raises(DataError, match=r"cz_cards.csv, row 2, column 'stated_domains'.*states 2 domains.*has 1"):
+        b.load_s3(kit, {"XA", "XA1"}, {"28"}, {}, extra=extra)
+    cards.write_text(head + "XA1,June 2024 update,2021-2027 (card as updated in June 2024),1,https://example.org/u,"
+                            "The update names one domain.\n")
+    report: dict = {}
+    strategies, _, _ = b.load_s3(kit, {"XA", "XA1"}, {"28"}, report, extra=extra)
+    s = strategies.set_index("strategy_id").loc["XA1-RIS3-2021"]
+    assert s.period == "2021-2027 (card as updated in June 2024)" and s.title.endswith(", June 2024 update")
+    assert "Card version: June 2024 update" in s.source_note and "https://example.org/u" in s.source_note
+    assert report["czech_card_versions"] == {"XA1": "June 2024 update"}
+
+
+def test_zlin_strategy_says_its_domains_come_from_the_june_2024_card():
+    import csv
+    snap = Path(__file__).resolve().parents[2] / "geodata" / "snapshot"
+    with open(snap / "strategies.csv", encoding="utf-8", newline="") as f:
+        zlin = next(r for r in csv.DictReader(f) if r["strategy_id"] == "CZ072-RIS3-2021")
+    assert zlin["period"] == "2021-2027 (card as updated in June 2024)"
+    assert "June 2024" in zlin["title"] and "ticzlin.cz" in zlin["source_note"]
+    with open(snap / "priorities.csv", encoding="utf-8", newline="") as f:
+        domains = [r for r in csv.DictReader(f) if r["strategy_id"] == "CZ072-RIS3-2021" and r["kind"] == "domain"]
+    assert len(domains) == 9  # six sectoral and three cross-cutting, as the June 2024 update states

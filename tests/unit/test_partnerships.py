@@ -96,7 +96,7 @@ def test_member_rows_are_honest(atlas, member_rows):
     assert len(atlas.members) == len(member_rows)
     assert set(atlas.members.partnership_id) <= set(atlas.partnerships.partnership_id)
     assert set(atlas.members.nuts_id) <= set(atlas.regions.index)
-    assert set(atlas.members.role) <= {"lead", "co-lead", "partner", "member"}
+    assert set(atlas.members.role) <= {"lead", "co-lead", "partner", "member", "supporting"}
     assert all(u.startswith(("http://", "https://")) for u in atlas.members.source_url)
 
 
@@ -171,14 +171,16 @@ def _fig_json(traces) -> dict:
 
 
 @pytest.mark.parametrize("pid", ["water-smart-territories", "traceability-and-big-data",
-                                 "smart-regional-investments-in-textile-innovation", "high-tech-farming"])
+                                 "smart-regional-investments-in-textile-innovation", "high-tech-farming",
+                                 "bioeconomy", "ingredients-for-a-circular-economy"])
 def test_overlay_traces_hold_exactly_the_members_with_their_roles(atlas, member_rows, pid):
     rows = [r for r in member_rows if r["partnership_id"] == pid]
     want = {"lead": {r["nuts_id"] for r in rows if r["role"] in LEADS},
             "partner": {r["nuts_id"] for r in rows if r["role"] == "partner"},
-            "member": {r["nuts_id"] for r in rows if r["role"] == "member"}}
+            "member": {r["nuts_id"] for r in rows if r["role"] == "member"},
+            "supporting": {r["nuts_id"] for r in rows if r["role"] == "supporting"}}
     traces = overlay_traces(overlay(atlas, [pid]), geometry_url)
-    got = {"lead": set(), "partner": set(), "member": set()}
+    got = {"lead": set(), "partner": set(), "member": set(), "supporting": set()}
     for t in traces:
         if t.type == "choropleth":
             group = t.meta["role_group"]
@@ -212,7 +214,7 @@ def test_overlay_of_everything_and_the_standalone_map(atlas):
     assert {e["nuts_id"] for e in ov["members"]} == set(atlas.members.nuts_id)
     for e in ov["members"]:
         roles = set(atlas.members.role[atlas.members.nuts_id == e["nuts_id"]])
-        strongest = min(roles, key=["lead", "co-lead", "partner", "member"].index)
+        strongest = min(roles, key=["lead", "co-lead", "partner", "member", "supporting"].index)
         assert e["role"] == strongest
         assert (e["lon"], e["lat"]) == (atlas.regions.at[e["nuts_id"], "lon"], atlas.regions.at[e["nuts_id"], "lat"])
     for s in ov["segments"]:
@@ -453,3 +455,147 @@ def test_each_member_is_joined_to_its_nearest_lead_only(atlas):
     assert len(ov["segments"]) == len(others) == len(got)
     assert got == {b: min(leads, key=lambda a: km(a, b)) for b in others}
     assert len(set(got.values())) >= 2  # more than one lead gets members
+
+
+# --------------------------------------------------------------------------- roles as the source words them, inferred links
+
+def _source_rows() -> list[dict]:
+    """Every member row of the project's source files (the kit's list is not in the repository), with
+    its file."""
+    out = []
+    paths = [SOURCES / "s3" / "partnerships.csv"] + sorted(
+        f for f in (SOURCES / "s3" / "partnerships").glob("*.csv") if not f.stem.endswith(("_counts", "_without_members")))
+    for path in paths:
+        out += [{**r, "file": path.name} for r in read(path)]
+    return out
+
+
+def test_roles_are_normalised_without_overstating_the_source():
+    from dashboard.build.inputs.partnerships import normalise_role
+    assert normalise_role("supporting region (backed the Vanguard MoU with the Bio-based Industries Consortium)") == "supporting"
+    assert normalise_role("represented region (role not stated)") == "supporting"
+    assert normalise_role("co-signatory with Lombardy of the Vanguard regions' MoU") == "supporting"
+    assert normalise_role("associated member") == "supporting"
+    assert normalise_role("member (role not stated)") == "member"
+    assert normalise_role("partner region (via Regions 4Food)") == "partner"
+    assert normalise_role("région chef de file (lead)") == "lead"
+    assert normalise_role("projectleider (co-lead)") == "co-lead"
+    assert normalise_role("co-leader (Vanguard/ESTHER pilot)") == "co-lead"
+
+
+def test_supporting_rows_are_counted_apart_and_worded_as_in_their_source(atlas, member_rows):
+    # every project source row whose source calls the region supporting / represented / co-signing
+    supporting = [r for r in _source_rows() if r["role"].lower().startswith(("supporting region", "represented region",
+                                                                             "co-signatory"))]
+    assert len(supporting) >= 20
+    by_name = dict(zip(atlas.partnerships.name, atlas.partnerships.partnership_id))
+    shown = {(r["partnership_id"], r["name_as_in_source"]): r for r in member_rows}
+    for r in supporting:
+        row = shown.get((by_name[r["partnership"]], r["region_name_as_in_source"]))
+        if row is None:  # merged into a stronger row of the same territory, or without a NUTS code
+            continue
+        assert row["role"] == "supporting" and row["role_as_in_source"] == r["role"], row
+    # Ingredients for a Circular Economy: its source lists only represented regions
+    pid = "ingredients-for-a-circular-economy"
+    rows = [r for r in member_rows if r["partnership_id"] == pid]
+    assert rows and {r["role"] for r in rows} == {"supporting"}
+    assert {r["role_as_in_source"] for r in rows} == {"represented region (role not stated)"}
+    c = partnership_counts(atlas, partnership_ids=[pid])
+    assert (c["members"], c["supporting"], c["territories"]) == (0, len(rows), len(rows))
+    # Bioeconomy: members and supporting regions apart, adding up to its territories
+    pid = "bioeconomy"
+    rows = [r for r in member_rows if r["partnership_id"] == pid]
+    n_supporting = len({r["nuts_id"] for r in rows if r["role"] == "supporting"})
+    n_members = len({r["nuts_id"] for r in rows if r["role"] != "supporting"})
+    assert n_supporting >= 5 and n_members >= 5
+    c = partnership_counts(atlas, partnership_ids=[pid])
+    assert (c["members"], c["supporting"]) == (n_members, n_supporting)
+    t = partnerships_table(atlas).set_index("partnership_id").loc[pid]
+    assert (t.members, t.supporting) == (n_members, n_supporting)
+    table = partnership_members(atlas, pid)
+    assert list(table.role[-n_supporting:]) == ["supporting"] * n_supporting  # supporting regions last
+    # the whole snapshot: a territory is supporting only when none of its rows names it more
+    every = partnership_counts(atlas)
+    only = {n for n in {r["nuts_id"] for r in member_rows}
+            if all(r["role"] == "supporting" for r in member_rows if r["nuts_id"] == n)}
+    assert every["supporting"] == len(only) and every["members"] + every["supporting"] == every["territories"]
+
+
+def test_partnership_page_shows_supporting_roles_in_the_source_words_and_inferred_links(atlas):
+    pid = "bioeconomy"
+    lay = page_one.layout(atlas, pid, geometry_url)
+    rows = find(lay, "pp-members").children[1].children
+    members = partnership_members(atlas, pid).set_index("nuts_id")
+    seen_supporting = seen_inferred = 0
+    for row in rows:
+        m = members.loc[getattr(row, "data-nuts")]
+        text = text_of(row)
+        if m.role == "supporting":
+            seen_supporting += 1
+            assert "Supporting" in text and f"as in the source: “{m.role_as_in_source}”" in text
+        assert (getattr(row, "data-inferred") == "yes") == bool(m.inferred)
+        if m.inferred:
+            seen_inferred += 1
+            assert f"inferred: {m.inferred}" in text
+    assert seen_supporting >= 5 and seen_inferred >= 5
+    c = partnership_counts(atlas, partnership_ids=[pid])
+    counts = text_of(find(lay, "pp-counts"))
+    assert f"{c['members']} member regions, {c['supporting']} supporting" in counts
+    assert f"{c['inferred_rows']} inferred links" in counts
+    # the map: the supporting group in the legend, the hover in the source's words with the inference
+    traces = overlay_traces(overlay(atlas, [pid]), geometry_url)
+    assert "Supporting (not named a member)" in [t.name for t in traces if t.showlegend]
+    points = [t for t in traces if t.type == "scattergeo" and t.meta["role_group"] == "points"][0]
+    hover = dict(zip(points.customdata, points.text))
+    sup = members[members.role == "supporting"].iloc[0]
+    assert "as in the source:" in hover[sup.name] and "inferred:" in hover[sup.name]
+    assert "supporting region" in hover[sup.name].replace("<br>  ", " ")
+
+
+def test_inferred_links_carry_their_reason_into_the_snapshot(atlas, member_rows):
+    from dashboard.build.inputs.partnerships import kit_inferred
+    src = _source_rows()
+    reasons = {}
+    for r in src:
+        reasons.setdefault((r["partnership"], r["region_name_as_in_source"], r["source_url"]), set()).add(r["inferred"])
+    kit_marks = read(SOURCES / "s3" / "partnerships_kit_inferred.csv")
+    for r in kit_marks:
+        reasons[(r["partnership"], r["region_name_as_in_source"], r["source_url"])] = {r["inferred"]}
+    names = dict(zip(atlas.partnerships.partnership_id, atlas.partnerships.name))
+    for row in member_rows:
+        key = (names[row["partnership_id"]], row["name_as_in_source"], row["source_url"])
+        if key in reasons:  # a row of the project's files or marked in the kit's list
+            assert row["inferred"] in reasons[key], row
+    # the links the issue names: Vanguard Initiative pilots of 2015 and I4CE
+    inferred = [r for r in member_rows if r["inferred"]]
+    assert any("Vanguard Initiative pilot (2015)" in r["inferred"] for r in inferred)
+    i4ce = [r for r in member_rows if r["partnership_id"] == "ingredients-for-a-circular-economy"]
+    assert i4ce and all("I4CE" in r["inferred"] for r in i4ce)
+
+
+def test_a_mark_on_the_kits_list_must_name_one_of_its_rows(tmp_path):
+    import pandas as pd
+    from dashboard.build.inputs.partnerships import KIT_INFERRED_COLS, kit_inferred
+    from dashboard.data.schema import DataError
+    kit = pd.DataFrame([{"partnership": "P", "region_name_as_in_source": "R", "country": "XX",
+                         "source_url": "https://example.org/p", "role": "partner"}])
+    marks = tmp_path / "marks.csv"
+    marks.write_text(",".join(KIT_INFERRED_COLS) + "\nP,R,XX,https://example.org/p,pilot taken as the partnership\n")
+    assert kit_inferred(kit, marks).inferred.tolist() == ["pilot taken as the partnership"]
+    marks.write_text(",".join(KIT_INFERRED_COLS) + "\nP,Other,XX,https://example.org/p,pilot taken as the partnership\n")
+    with pytest.raises(DataError, match="names no single row"):
+        kit_inferred(kit, marks)
+
+
+def test_a_stated_row_wins_over_an_inferred_one():
+    import pandas as pd
+    from dashboard.build.inputs.partnerships import strongest_role
+    rows = pd.DataFrame([
+        {"partnership_id": "p", "nuts_id": "AA1", "role": "lead", "inferred": "pilot taken as the partnership"},
+        {"partnership_id": "p", "nuts_id": "AA1", "role": "partner", "inferred": ""},
+        {"partnership_id": "p", "nuts_id": "AA2", "role": "supporting", "inferred": ""},
+        {"partnership_id": "p", "nuts_id": "AA2", "role": "member", "inferred": ""},
+    ])
+    kept = strongest_role(rows).set_index("nuts_id")
+    assert kept.at["AA1", "role"] == "partner" and kept.at["AA1", "inferred"] == ""
+    assert kept.at["AA2", "role"] == "member"

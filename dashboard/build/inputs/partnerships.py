@@ -24,14 +24,24 @@ from . import SOURCES, plain_note, slug
 PARTNERSHIP_COLS = ["partnership", "platform", "role", "region_name_as_in_source", "country", "source_url"]
 
 
+# Words of a source that tie a region to a partnership without naming it a member or partner: it
+# supports the partnership, is represented in it, co-signed its memorandum or is associated with it.
+SUPPORTING_WORDS = ("supporting", "represented region", "co-signator", "co-signed", "memorandum", "associated")
+
+
 def normalise_role(text: str) -> str:
+    """The role in a few normalised words (ROLE_ORDER): lead, co-lead, partner, member, or supporting
+    for a region the source ties to the partnership without naming it a member (SUPPORTING_WORDS).
+    A translation in brackets ("projectleider (co-lead)") counts as the source's word."""
     t = text.lower()
-    if t.startswith("co-lead"):
+    if t.startswith("co-lead") or "(co-lead)" in t:
         return "co-lead"
-    if t.startswith("lead"):
+    if t.startswith("lead") or "(lead)" in t:
         return "lead"
     if t.startswith("partner") or t.startswith("initiator"):
         return "partner"
+    if any(w in t for w in SUPPORTING_WORDS):
+        return "supporting"
     return "member"
 
 
@@ -43,11 +53,13 @@ def partnership_member_files(folder: Path) -> list[Path]:
 
 
 def strongest_role(members: pd.DataFrame) -> pd.DataFrame:
-    """One row per (partnership, territory): the strongest role (ROLE_ORDER), the first such row."""
+    """One row per (partnership, territory): a row its source states before an inferred one, then the
+    strongest role (ROLE_ORDER), then the first such row."""
     if members.empty:
         return members
     rank = members.role.map(ROLE_ORDER).fillna(len(ROLE_ORDER))
-    keep = (members.assign(_rank=rank).sort_values("_rank", kind="stable")
+    inferred = (members.inferred != "").astype(int) if "inferred" in members else 0
+    keep = (members.assign(_rank=rank, _inferred=inferred).sort_values(["_inferred", "_rank"], kind="stable")
             .drop_duplicates(["partnership_id", "nuts_id"]).index)
     return members.loc[sorted(keep)].reset_index(drop=True)
 
@@ -58,12 +70,12 @@ def _partnership_inputs(kit: Path, known: set[str], strict: bool, sources: Path
     ``partnerships/`` member lists, validated."""
     cols = PARTNERSHIP_COLS + ["source_date_hint", "note"]
     path = kit / "s3" / "s3_partnerships_partial_from_pages.csv"
-    inputs = [(path, read_csv(path, cols), False)]
+    inputs = [(path, kit_inferred(read_csv(path, cols), sources / "s3" / KIT_INFERRED), False)]
     extra = sources / "s3" / "partnerships.csv"
-    if extra.exists():  # the project's own additions, same columns as the kit's list
-        inputs.append((extra, read_csv(extra, cols), False))
+    if extra.exists():  # the project's own additions, the kit's columns plus an optional 'inferred'
+        inputs.append((extra, _with_inferred(read_csv(extra, cols)), False))
     for f in partnership_member_files(sources / "s3" / "partnerships"):
-        df = read_csv(f, cols + ["nuts_id"])
+        df = _with_inferred(read_csv(f, cols + ["nuts_id"]))
         coded = df[df.nuts_id != ""]
         if strict:
             require_known(coded, "nuts_id", known, f)
@@ -74,6 +86,35 @@ def _partnership_inputs(kit: Path, known: set[str], strict: bool, sources: Path
         require_values(df, ["partnership", "region_name_as_in_source", "source_url"], f)
         require_urls(df, "source_url", f)
     return inputs
+
+
+KIT_INFERRED = "partnerships_kit_inferred.csv"
+KIT_INFERRED_COLS = ["partnership", "region_name_as_in_source", "country", "source_url", "inferred"]
+
+
+def _with_inferred(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows with an ``inferred`` column: why the row is an inference rather than what its source
+    states (empty when the source states it)."""
+    return df if "inferred" in df else df.assign(inferred="")
+
+
+def kit_inferred(kit_rows: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The kit's member rows with the reason each one is an inference, from ``path`` (the kit itself
+    cannot be edited): every row of that file must name exactly one row of the kit's list."""
+    rows = kit_rows.assign(inferred="")
+    if not path.exists():
+        return rows
+    marks = read_csv(path, KIT_INFERRED_COLS)
+    require_values(marks, KIT_INFERRED_COLS, path)
+    require_unique(marks, KIT_INFERRED_COLS[:4], path)
+    key = KIT_INFERRED_COLS[:4]
+    for i, m in marks.iterrows():
+        hit = (rows[key] == m[key]).all(axis=1)
+        if hit.sum() != 1:
+            raise DataError(path, f"row {sheet_row(i)} names no single row of the kit's partnership list "
+                                  f"('{m.partnership}', '{m.region_name_as_in_source}', {m.country})")
+        rows.loc[hit, "inferred"] = m.inferred
+    return rows
 
 
 def _region_names(path: Path, known: set[str], strict: bool) -> dict[tuple[str, str], str]:
@@ -115,7 +156,7 @@ def _partnership_members(inputs, lookup: dict, names_path: Path, known: set[str]
             members.append({"partnership_id": pid, "nuts_id": nuts, "role": normalise_role(r.role),
                             "role_as_in_source": r.role, "name_as_in_source": key[0],
                             "source_url": r.source_url, "source_date": r.source_date_hint,
-                            "note": plain_note(r.note), "nuts_id_from": via})
+                            "note": plain_note(r.note), "inferred": r.inferred, "nuts_id_from": via})
     # a name without a code is one member of a partnership once, too
     seen: set = set()
     unmapped = [u for u in unmapped if (k := (u["partnership"], u["name"], u["country"])) not in seen and not seen.add(k)]

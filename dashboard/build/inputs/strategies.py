@@ -10,6 +10,7 @@ from ...data.schema import (
     DataError,
     read_csv,
     require_known,
+    require_numeric,
     require_unique,
     require_urls,
     require_values,
@@ -92,9 +93,36 @@ def load_listed(kit: Path, known: set[str], folders: list[Path]) -> tuple[pd.Dat
     return strategies, priorities
 
 
-def load_czech_domains(kit: Path, known: set[str], nace_divisions: set[str], report: dict):
+CZ_CARDS = "cz_cards.csv"
+CZ_CARD_COLS = ["nuts_id", "card_version", "period", "stated_domains", "evidence_url", "note"]
+
+
+def czech_card_versions(path: Path, cz: pd.DataFrame) -> pd.DataFrame:
+    """Which version of a region's card the domains of the kit are (``sources/s3/cz_cards.csv``): the
+    card's version, the period it gives, the number of domains that version states and a public page
+    saying so. A version whose stated number of domains differs from the kit's domains for that region
+    is an error: the domains would then come from another version of the card."""
+    cards = read_csv(path, CZ_CARD_COLS)
+    require_values(cards, ["nuts_id", "card_version", "period", "evidence_url", "note"], path)
+    require_unique(cards, "nuts_id", path)
+    require_urls(cards, "evidence_url", path)
+    require_known(cards, "nuts_id", set(cz.nuts3), path)
+    stated = require_numeric(cards, "stated_domains", path, allow_empty=True)
+    for i, c in cards.iterrows():
+        have = int(((cz.nuts3 == c.nuts_id) & (cz.kind == "domain")).sum())
+        if stated[i] == stated[i] and int(stated[i]) != have:
+            raise DataError(path, f"the {c.card_version} of {c.nuts_id}'s card states {int(stated[i])} domains, the "
+                                  f"kit's card has {have}: its domains are not that version's",
+                            row=sheet_row(i), column="stated_domains")
+    return cards.set_index("nuts_id")
+
+
+def load_czech_domains(kit: Path, known: set[str], nace_divisions: set[str], report: dict,
+                       extra: Path | None = None):
     """Czech regional domains (Annex 2 of the National RIS3 Strategy), parsed by a third party: one
-    strategy per region, its domains as priorities, and their CZ-NACE divisions as source codes."""
+    strategy per region, its domains as priorities, and their CZ-NACE divisions as source codes. The
+    version of a region's card its domains come from (``extra/cz_cards.csv``, when given) goes into the
+    strategy's title, period and note."""
     cp = kit / "s3" / "cz_nris3_regional_domains.csv"
     cz = read_csv(cp, CZ_COLS)
     require_values(cz, ["priority_id", "nuts3", "domain_name_cs"], cp)
@@ -126,6 +154,16 @@ def load_czech_domains(kit: Path, known: set[str], nace_divisions: set[str], rep
         "source_note": cz_note,
         "gathered_on": "",
     })
+    cards_path = extra / CZ_CARDS if extra else None
+    if cards_path is not None and cards_path.exists():
+        cards = czech_card_versions(cards_path, cz)
+        dated = strategies.nuts_id.isin(cards.index)
+        card = cards.reindex(strategies.nuts_id[dated])
+        strategies.loc[dated, "title"] = strategies.title[dated] + ", " + card.card_version.to_numpy()
+        strategies.loc[dated, "period"] = card.period.to_numpy()
+        strategies.loc[dated, "source_note"] = (cz_note + " Card version: " + card.card_version.to_numpy() + ". "
+                                                + card.note.to_numpy() + " (" + card.evidence_url.to_numpy() + ")")
+        report["czech_card_versions"] = {n: cards.at[n, "card_version"] for n in cards.index}
     truncated = ~cz.domain_name_cs.str.match(r".*[\w)]$")
     priorities = pd.DataFrame({
         "priority_id": cz.priority_id,
@@ -149,7 +187,7 @@ def load_s3(kit: Path, known: set[str], nace_divisions: set[str], report: dict, 
     geodata/sources/s3/ and then in geodata/sources/s3/updates/ (same columns, plus an optional
     gathered_on date), then the Czech domains."""
     strategies, priorities = load_listed(kit, known, [extra, extra / UPDATES] if extra else [])
-    cz_strategies, cz_priorities, cz_codes = load_czech_domains(kit, known, nace_divisions, report)
+    cz_strategies, cz_priorities, cz_codes = load_czech_domains(kit, known, nace_divisions, report, extra)
     return (pd.concat([strategies, cz_strategies], ignore_index=True),
             pd.concat([priorities, cz_priorities], ignore_index=True), cz_codes)
 
