@@ -440,9 +440,9 @@ def apply_contributions(tables: dict[str, pd.DataFrame], contributions: Contribu
     ``nace``, ``nabs``, ``ecosystems`` where present. A row naming what is not there raises
     ``DataError`` with the contribution's file, row and column. Idempotent: applying the same
     contributions to the result gives the same tables. ``normalise_role``: the role a membership's
-    wording counts as (default: the build's own, inputs.partnerships.normalise_role)."""
+    wording counts as (default: the build's own, roles.normalise_role)."""
     if normalise_role is None:
-        from .inputs.partnerships import normalise_role
+        from .roles import normalise_role
     t = dict(tables)
     regions = t.get("regions")
     region_ids = set(t["region_ids"]) if "region_ids" in t else set(regions.nuts_id) if regions is not None else set()

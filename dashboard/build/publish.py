@@ -32,7 +32,7 @@ from ..data.schema import DataError, read_csv
 from ..data.vectors import IDS_FILE, VECTORS_FILE
 from .classify import Classifier
 from .contributions import apply_contributions, contributed_wins, load_contributions
-from .inputs import ROOT, SOURCES
+from ..settings import ROOT, SOURCES_DIR as SOURCES
 
 # the tables publishing reads; it rewrites the first six, the others only inform it
 CHANGED = ("strategies", "priorities", "priority_codes", "partnership_members", "s3_not_found", "query_terms")
@@ -121,9 +121,9 @@ def version_of(folder: Path) -> str:
 def embed(snapshot: Path) -> str:
     """Search vectors for new and changed priorities (the CLI re-embeds only those), in a child process;
     returns what it printed. Raises RuntimeError when it fails."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    # run from the project folder, whose package `python -m` finds first
     done = subprocess.run([sys.executable, "-m", "dashboard.data.vectors", "--snapshot", str(snapshot)],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
+                          cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"search vectors could not be built: {(done.stderr or done.stdout).strip()[-2000:]}")
     return done.stdout.strip().replace(f"{snapshot}/", "")

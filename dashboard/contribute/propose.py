@@ -11,7 +11,7 @@ from ..settings import MAX_PROPOSAL_BYTES, MAX_UPLOAD_BYTES
 from ..write import bulk
 from ..write.diff import STRATEGY_FIELDS, current_priority, diff, summary
 from ..write.store import STATUS_WORDS
-from . import forms
+import dashboard.contribute.forms as forms
 
 KINDS = {"priority", "strategy", "membership", "contact"}
 ACTIONS = {"add", "change", "remove"}

@@ -17,6 +17,7 @@ from ...data.schema import (
     require_values,
     sheet_row,
 )
+from ..roles import normalise_role
 from . import SOURCES, plain_note, slug
 
 # --------------------------------------------------------------------------- partnerships
@@ -26,25 +27,6 @@ PARTNERSHIP_COLS = ["partnership", "platform", "role", "region_name_as_in_source
 
 # Words of a source that tie a region to a partnership without naming it a member or partner: it
 # supports the partnership, is represented in it, co-signed its memorandum or is associated with it.
-SUPPORTING_WORDS = ("supporting", "represented region", "co-signator", "co-signed", "memorandum", "associated")
-
-
-def normalise_role(text: str) -> str:
-    """The role in a few normalised words (ROLE_ORDER): lead, co-lead, partner, member, or supporting
-    for a region the source ties to the partnership without naming it a member (SUPPORTING_WORDS).
-    A translation in brackets ("projectleider (co-lead)") counts as the source's word."""
-    t = text.lower()
-    if t.startswith("co-lead") or "(co-lead)" in t:
-        return "co-lead"
-    if t.startswith("lead") or "(lead)" in t:
-        return "lead"
-    if t.startswith("partner") or t.startswith("initiator"):
-        return "partner"
-    if any(w in t for w in SUPPORTING_WORDS):
-        return "supporting"
-    return "member"
-
-
 def partnership_member_files(folder: Path) -> list[Path]:
     """The member lists in ``sources/s3/partnerships/`` (not its ``*_counts.csv`` / ``*_without_members.csv``)."""
     if not folder.is_dir():
