@@ -68,7 +68,7 @@ NACE_CODE = re.compile(r"^(?:([A-U])(?:\.?(\d{1,2}))?|(\d{1,2}))$")
 
 @dataclass(frozen=True)
 class Contributions:
-    """The reviewed rows of each kind (strings; ``_file`` and ``_row`` say where each came from), in the
+    """The reviewed rows of each kind (strings; ``in_file`` and ``file_row`` say where each came from), in the
     order they apply."""
     priorities: pd.DataFrame = field(default_factory=lambda: _empty("priorities"))
     strategies: pd.DataFrame = field(default_factory=lambda: _empty("strategies"))
@@ -94,7 +94,7 @@ class Contributions:
 
 
 def _empty(kind: str) -> pd.DataFrame:
-    return pd.DataFrame(columns=PROVENANCE + COLUMNS[kind] + ["_file", "_row"])
+    return pd.DataFrame(columns=PROVENANCE + COLUMNS[kind] + ["in_file", "file_row"])
 
 
 def _fault(path: Path, df: pd.DataFrame, mask, column: str, message) -> None:
@@ -155,8 +155,8 @@ def _read_kind(path: Path, kind: str) -> pd.DataFrame:
                lambda v: f"'{v}' is not an e-mail address")
     key = _KEYS[kind][0]
     _fault(path, df, change & ~given, key, "a change gives no field to change")
-    df["_file"] = path.name
-    df["_row"] = [sheet_row(i) for i in df.index]
+    df["in_file"] = path.name
+    df["file_row"] = [sheet_row(i) for i in df.index]
     return df
 
 
@@ -201,7 +201,7 @@ def _provenance(r) -> dict:
 
 
 def _err(r, column: str, message: str) -> DataError:
-    return DataError(r._file, message, row=int(r._row), column=column)
+    return DataError(r.in_file, message, row=int(r.file_row), column=column)
 
 
 def _code(scheme: str, code: str, nace_section: dict) -> tuple[str, str]:

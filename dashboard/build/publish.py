@@ -121,12 +121,12 @@ def version_of(folder: Path) -> str:
 def embed(snapshot: Path) -> str:
     """Search vectors for new and changed priorities (the CLI re-embeds only those), in a child process;
     returns what it printed. Raises RuntimeError when it fails."""
-    # run from the project folder, whose package `python -m` finds first
-    done = subprocess.run([sys.executable, "-m", "dashboard.data.vectors", "--snapshot", str(snapshot)],
+    # run from the project's folder: "-m" puts it first on the path, so this very package is the one run
+    done = subprocess.run([sys.executable, "-m", "dashboard.data.vectors", "--snapshot", str(snapshot.resolve())],
                           cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"search vectors could not be built: {(done.stderr or done.stdout).strip()[-2000:]}")
-    return done.stdout.strip().replace(f"{snapshot}/", "")
+    return done.stdout.strip().replace(f"{snapshot.resolve()}/", "")
 
 
 def publish_snapshot(base_dir: Path, contributions_dir: Path, out_root: Path, sources: Path | None = None,
