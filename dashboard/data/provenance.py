@@ -57,6 +57,15 @@ TABLES = (("strategies", "strategies"), ("priorities", "priorities"), ("members"
           ("contacts", "contact points"))
 
 
+SINGULAR = {"strategies": "strategy", "priorities": "priority", "partnership members": "partnership member",
+            "contact points": "contact point"}
+
+
+def count_words(n: int, label: str) -> str:
+    """"1 strategy", "2 strategies" for a label of ``TABLES``."""
+    return f"{n} {SINGULAR.get(label, label) if n == 1 else label}"
+
+
 def contributions_summary(atlas: Atlas) -> dict:
     """What contributions the snapshot holds: rows per table, and per contributing organisation its rows
     and the dates they were reviewed (first and last). Empty counts when there are none."""

@@ -12,7 +12,7 @@ from dash import html
 from ..components.static import island
 from ..components.table import safe_link
 from ..data.coverage import coverage_table, member_list_completeness, source_domain, superseded_strategies
-from ..data.provenance import contributions_summary
+from ..data.provenance import contributions_summary, count_words
 
 PATH = "/about/data"
 NOTICE = Path(__file__).resolve().parents[2] / "DATA_NOTICE.md"
@@ -167,14 +167,14 @@ def contributions_section(atlas) -> html.Div:
                   className="small text-muted")
     if not c["total"]:
         return html.Div([title, rule, html.P("No contributed rows in this snapshot yet.")], id="ad-contributions")
-    counts = ", ".join(f"{n} {label}" for label, n in c["rows"].items() if n)
+    counts = ", ".join(count_words(n, label) for label, n in c["rows"].items() if n)
     return html.Div([
         title, rule,
         html.P(f"{c['total']} rows from {c['proposals']} accepted proposals ({counts}), reviewed "
                + (f"between {c['first_reviewed']} and {c['last_reviewed']}." if c["first_reviewed"] != c["last_reviewed"]
                   else f"on {c['first_reviewed']}.")),
         _table(("Contributed by", "Rows", "What", "Reviewed"),
-               [[b["organisation"], str(b["rows"]), ", ".join(f"{n} {t}" for t, n in b["tables"].items()),
+               [[b["organisation"], str(b["rows"]), ", ".join(count_words(n, t) for t, n in b["tables"].items()),
                  b["first_reviewed"] if b["first_reviewed"] == b["last_reviewed"]
                  else f"{b['first_reviewed']} to {b['last_reviewed']}"] for b in c["by"]]),
     ], id="ad-contributions")
