@@ -176,6 +176,34 @@ def bench_updates(atlas: Atlas, n: int) -> dict:
     return out
 
 
+def bench_contributions(atlas: Atlas, n: int) -> dict:
+    """The read-only pages with the write path on and off, side by side (in-process, view cache off):
+    a keyword change of the explorer (all its callback requests), a profile and the health check."""
+    import tempfile
+
+    from dashboard.settings import load_settings
+
+    var = tempfile.mkdtemp(prefix="s3-bench-var-")
+    apps = {flag: create_app(load_settings({"S3_CONTRIBUTIONS": flag, "S3_VAR_DIR": var, "S3_CACHE": "0"}),
+                             atlas=atlas) for flag in ("1", "0")}
+    clients = {flag: a.server.test_client() for flag, a in apps.items()}
+    states, changed = scenario_states(2, "filter", n)
+    times = {flag: {"keyword change": [], "profile page": [], "health check": []} for flag in apps}
+    for prev, new in zip(states, states[1:]):
+        for flag, client in clients.items():  # alternate, so load on the machine falls on both alike
+            times[flag]["keyword change"].append(sum(post(client, b)[0] for b in ours_bodies(apps[flag], prev, new,
+                                                                                                changed)))
+            for name, path in (("profile page", "/region/ES51"), ("health check", "/healthz")):
+                t0 = time.perf_counter()
+                client.get(path)
+                times[flag][name].append(time.perf_counter() - t0)
+    out = {}
+    for name in times["1"]:
+        on, off = statistics.median(times["1"][name]), statistics.median(times["0"][name])
+        out[name] = {"on_ms": 1000 * on, "off_ms": 1000 * off, "ratio_on_over_off": on / off}
+    return out
+
+
 # --------------------------------------------------------------------------- servers
 
 def start(cmd, port, env_extra=None, health="/healthz", cwd=ROOT):
@@ -583,6 +611,11 @@ def main() -> None:
         c = u["compression"]
         print(f"compression of {c['payloads']} payloads: raw {c['raw']} B, gzip-6 {c['gzip6']} B "
               f"({c['gzip_ms_per_payload']:.2f} ms each), brotli-5 {c['brotli5']} B ({c['brotli_ms_per_payload']:.2f} ms each)")
+    if "contributions" not in args.skip:
+        res["contributions"] = cb = bench_contributions(atlas, max(10, args.updates // 2))
+        print("\nread-only pages with contributions on / off (S3_CONTRIBUTIONS), median ms, same run:")
+        for name, r in cb.items():
+            print(f"  {name:15s} on {r['on_ms']:.1f}, off {r['off_ms']:.1f} (on/off {r['ratio_on_over_off']:.2f})")
     if "replay" not in args.skip:
         res["replay"] = rr = bench_replay(atlas, [int(c) for c in args.replay_clients.split(",")],
                                           args.replay_seconds, args.baseline_ref)

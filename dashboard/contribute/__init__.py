@@ -95,6 +95,11 @@ def install(server: Flask, settings: Settings, atlas, css_url: str) -> Contribut
     bp = Blueprint("contribute", __name__, url_prefix=settings.url_prefix.rstrip("/") or None,
                    template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"),
                    static_url_path="/contribute/static")
+    # the limiter checks the write path's requests only: the read-only pages keep their speed
+    check = limiter._check_request_limit
+    if check in server.before_request_funcs.get(None, []):
+        server.before_request_funcs[None].remove(check)
+        bp.before_request(check)
     ctx = Contributions(settings, atlas, store, limiter, css_url)
 
     @bp.before_request
