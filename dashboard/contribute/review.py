@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
+import threading
 from urllib.parse import urlsplit
 
-from flask import redirect, request, session
+from flask import flash, get_flashed_messages, redirect, request, session
 
 from ..write.diff import diff, summary
-from ..write.publish import publish
+from ..write.publish import publish, publishing_now
 from ..write.store import StoreError
 from ..write.store import STATUS_WORDS
 from .propose import proposal_dict
 
+log = logging.getLogger(__name__)
 TABS = [("pending", "Waiting"), ("changes_requested", "Changes asked"), ("accepted", "Accepted"),
         ("published", "Published"), ("rejected", "Rejected")]
 
@@ -47,6 +50,45 @@ def _safe_next(value: str, prefix: str) -> str:
     if parts.scheme or parts.netloc or not (value or "").startswith(prefix) or value.startswith("//"):
         return f"{prefix}review"
     return value
+
+
+class Publisher:
+    """Publishing in a thread of its own, so the request that starts it answers at once (rebuilding
+    and embedding take up to a minute, longer than a server lets a request run). One at a time in
+    this process; the write model's lock keeps it one at a time across processes and replicas."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.lock = threading.Lock()
+        self.running: str | None = None  # who started the one running
+        self.last: str = ""  # what the last one here came to
+
+    def start(self, reviewer: str) -> bool:
+        with self.lock:
+            if self.running:
+                return False
+            self.running = reviewer
+        threading.Thread(target=self._run, args=(reviewer,), name="publish", daemon=True).start()
+        return True
+
+    def _run(self, reviewer: str) -> None:
+        s = self.ctx.settings
+        try:
+            done = publish(self.ctx.store, self.ctx.atlas, reviewer, base_dir=s.data_dir,
+                           contributions_dir=s.contributions_dir, var_dir=s.var_dir)
+            self.ctx.atlas.switch_now(done.folder)  # this worker at once; the others within a second
+            self.last = (f"Published {len(done.proposals)} proposal{'s' if len(done.proposals) != 1 else ''} "
+                         f"as snapshot {done.version}.")
+        except Exception as exc:  # a source fault names its file, row and column; nothing is half-published
+            log.exception("publishing failed")
+            self.last = f"Not published: the snapshot could not be rebuilt ({exc}). Nothing was changed."
+        finally:
+            with self.lock:
+                self.running = None
+
+    def state(self) -> dict:
+        running = bool(self.running) or publishing_now(self.ctx.settings.var_dir)  # here, or another worker
+        return {"running": running, "by": self.running or "another reviewer or worker", "last": self.last}
 
 
 def register(bp, ctx) -> None:
@@ -94,9 +136,9 @@ def register(bp, ctx) -> None:
         rows = [(p, _about(p, atlas)) for p in store.queue([status])]
         return ctx.render("queue.html", title="Review queue", tabs=TABS, status=status, counts=counts, rows=rows,
                           status_words=STATUS_WORDS, accepted_count=len(store.accepted()),
-                          message=request.args.get("message", "")[:300])
+                          messages=get_flashed_messages(), publishing=publisher.state())
 
-    def detail_page(public_id: str, status: int = 200, message: str = "", error: str = ""):
+    def detail_page(public_id: str, status: int = 200, error: str = ""):
         p = store.get(public_id)
         if p is None:
             return ctx.render("message.html", 404, title="No such proposal", message="There is no proposal with this number.",
@@ -105,12 +147,13 @@ def register(bp, ctx) -> None:
         related = [(r, diff(proposal_dict(r), atlas)) for r in store.related(p)]
         return ctx.render("detail.html", status, title=f"Proposal {p.public_id}", p=p, about=_about(p, atlas),
                           changes=changes, counts=summary(changes) if p.kind == "bulk" else None, related=related,
-                          audit=store.audit(p.public_id), status_words=STATUS_WORDS, message=message, error=error)
+                          audit=store.audit(p.public_id), status_words=STATUS_WORDS,
+                          messages=get_flashed_messages(), error=error)
 
     @bp.get("/review/<public_id>")
     @signed_in
     def detail(public_id: str):
-        return detail_page(public_id, message=request.args.get("message", "")[:300])
+        return detail_page(public_id)
 
     @bp.post("/review/<public_id>/act")
     @signed_in
@@ -124,7 +167,8 @@ def register(bp, ctx) -> None:
             store.act(public_id, current_reviewer(), action, reason)
         except StoreError as exc:
             return detail_page(public_id, 400, error=str(exc))
-        return redirect(f"{prefix}review/{public_id}?message=Proposal+{words[action].replace(' ', '+')}.", 303)
+        flash(f"Proposal {words[action]}.")
+        return redirect(f"{prefix}review/{public_id}", 303)
 
     @bp.post("/review/<public_id>/delete-contact")
     @signed_in
@@ -133,22 +177,20 @@ def register(bp, ctx) -> None:
             store.delete_contact(public_id, current_reviewer())
         except StoreError as exc:
             return detail_page(public_id, 400, error=str(exc))
-        return redirect(f"{prefix}review/{public_id}?message=Contact+details+deleted.", 303)
+        flash("The proposer's name and e-mail address are deleted (the organisation stays, as the contributor).")
+        return redirect(f"{prefix}review/{public_id}", 303)
+
+    publisher = Publisher(ctx)
 
     @bp.post("/review/publish")
     @signed_in
     def publish_now():
-        s = ctx.settings
-        try:
-            done = publish(store, atlas, current_reviewer(), base_dir=s.data_dir,
-                           contributions_dir=s.contributions_dir, var_dir=s.var_dir)
-        except Exception as exc:  # a source fault names its file, row and column; nothing is half-published
-            return ctx.render("message.html", 500, title="Not published",
-                              message=f"The snapshot could not be rebuilt, so nothing was published: {exc}",
-                              back=f"{prefix}review")
-        atlas.switch_now(done.folder)  # this worker at once; the others within a second
-        return redirect(f"{prefix}review?status=published&message=Published+{len(done.proposals)}+proposals+as+snapshot+"
-                        f"{done.version}.", 303)
+        if publisher.start(current_reviewer()):
+            flash("Publishing has started: the snapshot is being rebuilt with the accepted proposals (about a minute). "
+                  "Every server switches to it when it is ready; this page says when.")
+        else:
+            flash("A publication is already running; this page says when it is done.")
+        return redirect(f"{prefix}review?status=accepted", 303)
 
     @bp.get("/review/audit")
     @signed_in

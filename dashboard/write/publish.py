@@ -132,6 +132,20 @@ def _one_at_a_time(var_dir: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def publishing_now(var_dir: Path) -> bool:
+    """Whether a publication holds the lock now (in any process sharing ``var_dir``)."""
+    path = Path(var_dir) / "publish.lock"
+    if not path.exists():
+        return False
+    with open(path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
+
+
 def publish(store, atlas, reviewer: str, *, base_dir: Path, contributions_dir: Path, var_dir: Path) -> Published:
     """Publish every accepted proposal (see the module's docstring). ``atlas``: the snapshot being
     served (for what a bulk upload changes); ``base_dir``: the committed snapshot the reviewed rows
