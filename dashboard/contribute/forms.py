@@ -77,6 +77,14 @@ def _value(form, name: str) -> str:
     return v if isinstance(v, str) else ""
 
 
+def sender(form) -> dict:
+    """The parts of a proposal every form asks for: its source, a note and the proposer."""
+    return {"source_url": _value(form, "source_url").strip(), "note": _value(form, "note").strip(),
+            "proposer": {"name": _value(form, "proposer_name").strip(),
+                         "organisation": _value(form, "proposer_organisation").strip(),
+                         "email": _value(form, "proposer_email").strip()}}
+
+
 def proposal_from_form(form, kind: str, action: str, target: dict, current: dict | None = None) -> dict:
     """The proposal a filled form states. On a change, a field left as it is in the snapshot is not
     part of the proposal (only what the proposer changed is)."""
@@ -93,20 +101,14 @@ def proposal_from_form(form, kind: str, action: str, target: dict, current: dict
         if action == "add" and not raw:
             continue
         fields[f.name] = [v.strip() for v in raw.replace("\n", ";").split(";") if v.strip()] if f.name in LISTS else raw
-    return {
-        "kind": kind, "action": action, "target": target, "fields": fields,
-        "source_url": _value(form, "source_url").strip(), "note": _value(form, "note").strip(),
-        "proposer": {"name": _value(form, "proposer_name").strip(),
-                     "organisation": _value(form, "proposer_organisation").strip(),
-                     "email": _value(form, "proposer_email").strip()},
-    }
+    return {"kind": kind, "action": action, "target": target, "fields": fields, **sender(form)}
 
 
 def errors_by_input(errors: dict[str, str], fields: list[Field]) -> dict[str, str]:
     """Validation messages keyed by the form's inputs (what has no input goes under "_")."""
     keys = {f.key for f in fields}
     out = {k: v for k, v in errors.items() if k in keys}
-    rest = [f"{k}: {v}" for k, v in errors.items() if k not in keys]
+    rest = [v if k in ("fields", "_") else f"{k}: {v}" for k, v in errors.items() if k not in keys]
     if rest:
         out["_"] = "; ".join(rest)
     return out

@@ -145,7 +145,7 @@ def register(bp, ctx) -> None:
             if done is not None:
                 return done
             errors = forms.errors_by_input(errs, fields + forms.SOURCE + forms.PROPOSER)
-            changes = diff(proposal, atlas)
+            changes = [c for c in diff(proposal, atlas) if c.fields or c.what in ("added", "removed")]
         verb = {"add": "Add", "change": "Correct or complete", "remove": "Mark as wrong"}[action]
         return ctx.render("propose.html", 400 if errors else 200, title=f"{verb}: {kind if kind != 'contact' else 'contact point'}",
                           about=about, proposal_fields=fields, source_fields=forms.SOURCE,
@@ -201,9 +201,7 @@ def register(bp, ctx) -> None:
             if rows is not None:
                 proposal = {"kind": "bulk", "action": "change", "target": {"strategy_id": sid},
                             "fields": {"rows": rows, "remove_missing": request.form.get("remove_missing") == "yes"},
-                            **forms.proposal_from_form(request.form, "priority", "remove", {}, None)}
-                proposal.update(kind="bulk", action="change", target={"strategy_id": sid},
-                                fields={"rows": rows, "remove_missing": request.form.get("remove_missing") == "yes"})
+                            **forms.sender(request.form)}
                 changes = diff(proposal, atlas)
                 counts = summary(changes)
                 hidden = {"rows": json.dumps(rows, ensure_ascii=False)}
@@ -216,8 +214,7 @@ def register(bp, ctx) -> None:
                 errors["template"] = upload_error
         upload = forms.Field("template", "template", "The filled-in template (.csv or .xlsx, up to 2 MB)", "file",
                              help="One row per priority. Rows with a priority_id change that priority; rows without one "
-                                  "add a priority. Download the template with the strategy's current priorities: "
-                                  f"CSV ({ctx.prefix}propose/template/{sid}.csv) or Excel ({ctx.prefix}propose/template/{sid}.xlsx).")
+                                  "add a priority. Start from the strategy's current priorities (links above).")
         remove = forms.Field("remove_missing", "fields.remove_missing", "Priorities left out of the file", "checkbox",
                              check_label="Propose the strategy's priorities missing from the file as removed")
         return ctx.render("propose.html", 400 if errors else 200, title="Upload a strategy's priorities",
@@ -225,7 +222,9 @@ def register(bp, ctx) -> None:
                                 f"before you send it.",
                           proposal_fields=[upload, remove], source_fields=forms.SOURCE, proposer_fields=forms.PROPOSER,
                           values=values, errors=errors, hidden=hidden, multipart=True, changes=changes, counts=counts,
-                          diff_title="Preview: what the file changes", 
+                          diff_title="Preview: what the file changes",
+                          downloads=[("CSV", f"{ctx.prefix}propose/template/{sid}.csv"),
+                                     ("Excel", f"{ctx.prefix}propose/template/{sid}.xlsx")],
                           submit_label="Send the proposal" if changes else "Upload and preview")
 
     @bp.get("/proposals/<token>")
