@@ -88,6 +88,11 @@ def install(server: Flask, settings: Settings, atlas, css_url: str) -> Contribut
     csrf = CSRFProtect(server)
     engine = engine_for(settings.database)
     migrate(engine)
+    # A server that forks its workers after this (gunicorn's preload) must not hand them the
+    # connections opened here: two processes on one PostgreSQL connection corrupt each other's
+    # transactions. The pool starts empty in every process.
+    engine.dispose()
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     store = Store(engine)
     limiter = Limiter(get_remote_address, app=server, default_limits=[],
                       storage_uri=settings.redis_url or "memory://", strategy="fixed-window",
