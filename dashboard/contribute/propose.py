@@ -9,7 +9,7 @@ from flask import Response, abort, redirect, request
 
 from ..settings import MAX_PROPOSAL_BYTES, MAX_UPLOAD_BYTES
 from ..write import bulk
-from ..write.diff import STRATEGY_FIELDS, current_priority, diff, summary
+from ..write.diff import STRATEGY_FIELDS, as_proposed, current_priority, diff, summary
 from ..write.store import STATUS_WORDS
 import dashboard.contribute.forms as forms
 
@@ -233,9 +233,11 @@ def register(bp, ctx) -> None:
         if p is None:
             return ctx.render("message.html", 404, title="Proposal not found",
                               message="No proposal has this tracking address. Check that the whole address was copied.")
-        changes = diff(proposal_dict(p), atlas)
+        published = p.status == "published"  # the snapshot holds it now: show what it stated
+        changes = as_proposed(proposal_dict(p)) if published else diff(proposal_dict(p), atlas)
         return ctx.render("track.html", title=f"Proposal {p.public_id}", p=p, status_words=STATUS_WORDS,
-                          changes=changes, counts=summary(changes) if p.kind == "bulk" else None,
+                          changes=changes, counts=summary(changes) if p.kind == "bulk" and not published else None,
+                          diff_title="What it stated (now in the atlas)" if published else None,
                           just_sent=request.args.get("sent") == "new", created=True)
 
 

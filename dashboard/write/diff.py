@@ -149,3 +149,18 @@ def summary(changes: list[RowChange]) -> dict[str, int]:
     for c in changes:
         counts[c.what] += 1
     return counts
+
+
+def as_proposed(proposal: dict) -> list[RowChange]:
+    """What a proposal stated, without the snapshot (once published, the snapshot already holds it)."""
+    kind, action = proposal.get("kind"), proposal.get("action")
+    target, fields = proposal.get("target") or {}, proposal.get("fields") or {}
+    key = " / ".join(_text(v) for v in target.values())
+    if kind == "bulk":
+        rows = fields.get("rows") or []
+        return [RowChange("changed", _text(r.get("priority_id")), _text(r.get("title")),
+                          [FieldChange(k, "", _text(v)) for k, v in r.items() if k != "priority_id" and _text(v)])
+                for r in rows]
+    what = {"add": "added", "remove": "removed"}.get(action, "changed")
+    return [RowChange(what, key, _text(fields.get("title") or fields.get("name") or kind),
+                      [FieldChange(k, "", _text(v)) for k, v in fields.items() if _text(v) and k != "consent_to_publish"])]

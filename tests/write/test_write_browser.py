@@ -81,7 +81,7 @@ def test_propose_review_publish_and_find_it(write_server, browser):
         assert json.loads(r.read())["snapshot"] == version  # the server switched without a restart
     # every page now answers from the new snapshot
     pg.goto(tracking)
-    assert "published" in pg.inner_text("main") and version in pg.inner_text("main")
+    assert "published" in pg.inner_text("main") and version in pg.inner_text("main") and WORD in pg.inner_text("main")
     pg.goto(f"{base}/?q={WORD}&by=priorities", wait_until="networkidle")
     pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').includes('1 ')", timeout=30000)
     row = pg.locator(".pt-item").first
