@@ -7,7 +7,7 @@ import functools
 import json
 from urllib.parse import urlsplit
 
-from flask import redirect, request, session
+from flask import flash, redirect, request, session
 
 from ..write.diff import diff, summary
 from ..write.publish import publish
@@ -93,10 +93,9 @@ def register(bp, ctx) -> None:
         counts = store.counts() if hasattr(store, "counts") else {}
         rows = [(p, _about(p, atlas)) for p in store.queue([status])]
         return ctx.render("queue.html", title="Review queue", tabs=TABS, status=status, counts=counts, rows=rows,
-                          status_words=STATUS_WORDS, accepted_count=len(store.accepted()),
-                          message=request.args.get("message", "")[:300])
+                          status_words=STATUS_WORDS, accepted_count=len(store.accepted()))
 
-    def detail_page(public_id: str, status: int = 200, message: str = "", error: str = ""):
+    def detail_page(public_id: str, status: int = 200, error: str = ""):
         p = store.get(public_id)
         if p is None:
             return ctx.render("message.html", 404, title="No such proposal", message="There is no proposal with this number.",
@@ -105,12 +104,12 @@ def register(bp, ctx) -> None:
         related = [(r, diff(proposal_dict(r), atlas)) for r in store.related(p)]
         return ctx.render("detail.html", status, title=f"Proposal {p.public_id}", p=p, about=_about(p, atlas),
                           changes=changes, counts=summary(changes) if p.kind == "bulk" else None, related=related,
-                          audit=store.audit(p.public_id), status_words=STATUS_WORDS, message=message, error=error)
+                          audit=store.audit(p.public_id), status_words=STATUS_WORDS, error=error)
 
     @bp.get("/review/<public_id>")
     @signed_in
     def detail(public_id: str):
-        return detail_page(public_id, message=request.args.get("message", "")[:300])
+        return detail_page(public_id)
 
     @bp.post("/review/<public_id>/act")
     @signed_in
@@ -124,7 +123,8 @@ def register(bp, ctx) -> None:
             store.act(public_id, current_reviewer(), action, reason)
         except StoreError as exc:
             return detail_page(public_id, 400, error=str(exc))
-        return redirect(f"{prefix}review/{public_id}?message=Proposal+{words[action].replace(' ', '+')}.", 303)
+        flash(f"Proposal {public_id} {words[action]}.")  # kept in the session: a link cannot put words here
+        return redirect(f"{prefix}review/{public_id}", 303)
 
     @bp.post("/review/<public_id>/delete-contact")
     @signed_in
@@ -133,7 +133,8 @@ def register(bp, ctx) -> None:
             store.delete_contact(public_id, current_reviewer())
         except StoreError as exc:
             return detail_page(public_id, 400, error=str(exc))
-        return redirect(f"{prefix}review/{public_id}?message=Contact+details+deleted.", 303)
+        flash("The proposer's contact details were deleted.")
+        return redirect(f"{prefix}review/{public_id}", 303)
 
     @bp.post("/review/publish")
     @signed_in
@@ -147,8 +148,8 @@ def register(bp, ctx) -> None:
                               message=f"The snapshot could not be rebuilt, so nothing was published: {exc}",
                               back=f"{prefix}review")
         atlas.switch_now(done.folder)  # this worker at once; the others within a second
-        return redirect(f"{prefix}review?status=published&message=Published+{len(done.proposals)}+proposals+as+snapshot+"
-                        f"{done.version}.", 303)
+        flash(f"Published {len(done.proposals)} proposals as snapshot {done.version}.")
+        return redirect(f"{prefix}review?status=published", 303)
 
     @bp.get("/review/audit")
     @signed_in

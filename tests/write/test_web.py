@@ -218,6 +218,22 @@ def test_a_reviewer_sees_the_diff_and_accepts_or_rejects_with_a_reason_the_propo
     track = client.get(sent["tracking_url"].split("localhost")[-1]).get_data(as_text=True)
     assert "rejected" in track and "The card says otherwise." in track
     assert [e.action for e in store.audit(sent["id"])][-1] == "reject"
+    assert r.headers["Location"].endswith(f"/review/{sent['id']}")  # the message is in the session, not the link
+    shown = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert f"Proposal {sent['id']} rejected." in shown
+    assert f"Proposal {sent['id']} rejected." not in client.get(r.headers["Location"]).get_data(as_text=True)  # once
+
+
+def test_a_link_cannot_put_words_on_a_reviewers_page(site):
+    server, _ = site
+    client = client_at(server, "10.0.0.7")
+    sent = client.post("/api/proposals", json=api_proposal(
+        target={"priority_id": "CZ031-05"}, fields={"description": "Energy for the region."})).get_json()
+    sign_in(client)
+    words = "Your+password+has+expired:+send+it+to+evil@example.org"
+    for path in (f"/review?message={words}", f"/review/{sent['id']}?message={words}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "evil@example.org" not in page and "password has expired" not in page
 
 
 def test_stored_scripts_are_shown_as_text_everywhere(site):
