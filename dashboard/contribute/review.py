@@ -92,7 +92,7 @@ def register(bp, ctx) -> None:
             status = "pending"
         counts = store.counts() if hasattr(store, "counts") else {}
         rows = [(p, _about(p, atlas)) for p in store.queue([status])]
-        return ctx.render("queue.html", title="Review queue", tabs=TABS, status=status, counts=counts, rows=rows,
+        return ctx.render("queue.html", title="Review queue", tabs=TABS, tab=status, counts=counts, rows=rows,
                           status_words=STATUS_WORDS, accepted_count=len(store.accepted()))
 
     def detail_page(public_id: str, status: int = 200, error: str = ""):

@@ -205,8 +205,10 @@ def test_a_reviewer_sees_the_diff_and_accepts_or_rejects_with_a_reason_the_propo
     sent = client.post("/api/proposals", json=api_proposal(
         target={"priority_id": "CZ031-03"}, fields={"description": "Green technologies and food."})).get_json()
     assert sign_in(client).status_code == 303
-    queue = client.get("/review").get_data(as_text=True)
-    assert sent["id"] in queue
+    resp = client.get("/review")
+    queue = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and sent["id"] in queue
+    assert 'aria-current="page">Waiting' in queue  # the status shown is marked
     detail = client.get(f"/review/{sent['id']}").get_data(as_text=True)
     assert "ana@example.org" in detail and "Green technologies and food." in detail and "cb-before" in detail
     token = csrf_of(detail)
