@@ -186,7 +186,8 @@ def register(bp, ctx) -> None:
             values = {k: v for k, v in request.form.items() if k not in ("csrf_token", "rows")}
             rows = None
             file = request.files.get("template")
-            if file is not None and file.filename:
+            uploaded = file is not None and bool(file.filename)
+            if uploaded:
                 try:
                     rows = bulk.rows_as_fields(bulk.read_upload(file.filename, file.read(MAX_UPLOAD_BYTES + 1)).rows)
                 except bulk.UploadError as exc:
@@ -205,7 +206,7 @@ def register(bp, ctx) -> None:
                 changes = diff(proposal, atlas)
                 counts = summary(changes)
                 hidden = {"rows": json.dumps(rows, ensure_ascii=False)}
-                if request.form.get("submit") == "send":
+                if request.form.get("submit") == "send" and not uploaded:  # a new file is previewed first
                     done, errs = submit(proposal)
                     if done is not None:
                         return done
@@ -214,7 +215,9 @@ def register(bp, ctx) -> None:
                 errors["template"] = upload_error
         upload = forms.Field("template", "template", "The filled-in template (.csv or .xlsx, up to 2 MB)", "file",
                              help="One row per priority. Rows with a priority_id change that priority; rows without one "
-                                  "add a priority. Start from the strategy's current priorities (links above).")
+                                  "add a priority; lists (keywords, codes) are separated by semicolons.")
+        downloads = [("Download the template as CSV", f"{ctx.prefix}propose/template/{sid}.csv", "UTF-8 text, any spreadsheet"),
+                     ("Download the template as Excel", f"{ctx.prefix}propose/template/{sid}.xlsx", ".xlsx workbook")]
         remove = forms.Field("remove_missing", "fields.remove_missing", "Priorities left out of the file", "checkbox",
                              check_label="Propose the strategy's priorities missing from the file as removed")
         return ctx.render("propose.html", 400 if errors else 200, title="Upload a strategy's priorities",
@@ -222,10 +225,7 @@ def register(bp, ctx) -> None:
                                 f"before you send it.",
                           proposal_fields=[upload, remove], source_fields=forms.SOURCE, proposer_fields=forms.PROPOSER,
                           values=values, errors=errors, hidden=hidden, multipart=True, changes=changes, counts=counts,
-                          diff_title="Preview: what the file changes",
-                          downloads=[("CSV", f"{ctx.prefix}propose/template/{sid}.csv"),
-                                     ("Excel", f"{ctx.prefix}propose/template/{sid}.xlsx")],
-                          submit_label="Send the proposal" if changes else "Upload and preview")
+                          diff_title="Preview: what the file changes", downloads=downloads)
 
     @bp.get("/proposals/<token>")
     def track(token: str):

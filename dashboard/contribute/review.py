@@ -9,7 +9,7 @@ import logging
 import threading
 from urllib.parse import urlsplit
 
-from flask import flash, get_flashed_messages, redirect, request, session
+from flask import flash, redirect, request, session
 
 from ..write.diff import diff, summary
 from ..write.publish import publish, publishing_now
@@ -134,9 +134,9 @@ def register(bp, ctx) -> None:
             status = "pending"
         counts = store.counts() if hasattr(store, "counts") else {}
         rows = [(p, _about(p, atlas)) for p in store.queue([status])]
-        return ctx.render("queue.html", title="Review queue", tabs=TABS, status=status, counts=counts, rows=rows,
+        return ctx.render("queue.html", title="Review queue", tabs=TABS, tab=status, counts=counts, rows=rows,
                           status_words=STATUS_WORDS, accepted_count=len(store.accepted()),
-                          messages=get_flashed_messages(), publishing=publisher.state())
+                          publishing=publisher.state())
 
     def detail_page(public_id: str, status: int = 200, error: str = ""):
         p = store.get(public_id)
@@ -147,8 +147,7 @@ def register(bp, ctx) -> None:
         related = [(r, diff(proposal_dict(r), atlas)) for r in store.related(p)]
         return ctx.render("detail.html", status, title=f"Proposal {p.public_id}", p=p, about=_about(p, atlas),
                           changes=changes, counts=summary(changes) if p.kind == "bulk" else None, related=related,
-                          audit=store.audit(p.public_id), status_words=STATUS_WORDS,
-                          messages=get_flashed_messages(), error=error)
+                          audit=store.audit(p.public_id), status_words=STATUS_WORDS, error=error)
 
     @bp.get("/review/<public_id>")
     @signed_in
@@ -167,7 +166,7 @@ def register(bp, ctx) -> None:
             store.act(public_id, current_reviewer(), action, reason)
         except StoreError as exc:
             return detail_page(public_id, 400, error=str(exc))
-        flash(f"Proposal {words[action]}.")
+        flash(f"Proposal {public_id} {words[action]}.")  # kept in the session: a link cannot put words here
         return redirect(f"{prefix}review/{public_id}", 303)
 
     @bp.post("/review/<public_id>/delete-contact")

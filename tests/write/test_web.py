@@ -205,8 +205,10 @@ def test_a_reviewer_sees_the_diff_and_accepts_or_rejects_with_a_reason_the_propo
     sent = client.post("/api/proposals", json=api_proposal(
         target={"priority_id": "CZ031-03"}, fields={"description": "Green technologies and food."})).get_json()
     assert sign_in(client).status_code == 303
-    queue = client.get("/review").get_data(as_text=True)
-    assert sent["id"] in queue
+    resp = client.get("/review")
+    queue = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and sent["id"] in queue
+    assert 'aria-current="page">Waiting' in queue  # the status shown is marked
     detail = client.get(f"/review/{sent['id']}").get_data(as_text=True)
     assert "ana@example.org" in detail and "Green technologies and food." in detail and "cb-before" in detail
     token = csrf_of(detail)
@@ -215,9 +217,25 @@ def test_a_reviewer_sees_the_diff_and_accepts_or_rejects_with_a_reason_the_propo
     r = client.post(f"/review/{sent['id']}/act", data={"action": "reject", "reason": "The card says otherwise.",
                                                       "csrf_token": token})
     assert r.status_code == 303
+    assert r.headers["Location"].endswith(f"/review/{sent['id']}")  # the message is in the session, not the link
+    shown = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert f"Proposal {sent['id']} rejected." in shown
+    assert f"Proposal {sent['id']} rejected." not in client.get(r.headers["Location"]).get_data(as_text=True)  # once
     track = client.get(sent["tracking_url"].split("localhost")[-1]).get_data(as_text=True)
     assert "rejected" in track and "The card says otherwise." in track
     assert [e.action for e in store.audit(sent["id"])][-1] == "reject"
+
+
+def test_a_link_cannot_put_words_on_a_reviewers_page(site):
+    server, _ = site
+    client = client_at(server, "10.0.0.7")
+    sent = client.post("/api/proposals", json=api_proposal(
+        target={"priority_id": "CZ031-05"}, fields={"description": "Energy for the region."})).get_json()
+    sign_in(client)
+    words = "Your+password+has+expired:+send+it+to+evil@example.org"
+    for path in (f"/review?message={words}", f"/review/{sent['id']}?message={words}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "evil@example.org" not in page and "password has expired" not in page
 
 
 def test_stored_scripts_are_shown_as_text_everywhere(site):
