@@ -113,8 +113,12 @@ def test_an_added_priority_gets_its_id_codes_as_contributed_and_provenance(table
     assert sorted(zip(codes.scheme, codes.code, codes.origin)) == [
         ("ecosystem", "8", "contributed"), ("nace", "20", "contributed"), ("nace", "35", "contributed")]
     assert len(t["priorities"]) == len(tables["priorities"]) + 3
-    # rows from other sources carry empty provenance
-    assert (p.drop(index=["BE3-S3-2021-CP7-1", "BE3-S3-2021-CP7-2", "BE3-S3-2021-X"]).contributed_by == "").all()
+    # the other rows keep the provenance they had (empty, or an earlier reviewed contribution's)
+    others = p.drop(index=["BE3-S3-2021-CP7-1", "BE3-S3-2021-CP7-2", "BE3-S3-2021-X"])
+    base = tables["priorities"].set_index("priority_id")
+    before = (base["contributed_by"] if "contributed_by" in base else pd.Series("", index=base.index))
+    assert (others.contributed_by == before.reindex(others.index).fillna("")).all()
+    assert (others.loc[others.index.str.startswith("BE3")].contributed_by == "").all()
 
 
 def test_a_change_replaces_only_the_fields_it_gives_and_its_codes_replace_that_scheme(tables, tmp_path):
@@ -226,7 +230,9 @@ def test_applying_twice_is_applying_once(tables, tmp_path):
         pd.testing.assert_frame_equal(t1[name], t2[name], obj=name)
     assert t1["contacts"].name.tolist() == ["B"]
     # the given tables are not changed
-    assert "BE3-S3-2021-P1" in set(tables["priorities"].priority_id) and "contributed_by" not in tables["priorities"]
+    given = tables["priorities"].set_index("priority_id")
+    assert "BE3-S3-2021-P1" in given.index and given.at["BE3-S3-2021-P1", "title"] != "x"
+    assert "BE3-S3-2021-CP7-1" not in given.index
 
 
 def test_contributed_codes_keep_their_scheme_free_of_automatic_ones():
