@@ -112,7 +112,8 @@ def test_an_outermost_region_is_one_click_away_and_clickable(live_server, page, 
     pg.wait_for_function(f"() => Math.abs(document.querySelector('{MAP}')._fullLayout.geo.projection.rotation.lon"
                          " - 55.5) < 1", timeout=15000)
     assert query_of(pg)["q"] == ["tourism"]  # the rest of the view is kept
-    assert pg.get_attribute("button.map-view[aria-pressed=true]", "data-url-value") == "FRY4"
+    pg.wait_for_function("() => document.querySelector('button.map-view[aria-pressed=true]')"
+                         "?.getAttribute('data-url-value') === 'FRY4'", timeout=15000)  # the pressed button follows
     lon, lat = atlas.regions.loc["FRY4", ["lon", "lat"]]
     x, y = geo_point(pg, MAP, lon, lat)
     box = pg.locator(MAP).bounding_box()
