@@ -195,7 +195,10 @@ def register(bp, ctx) -> None:
             elif request.form.get("rows"):
                 try:
                     rows = json.loads(request.form["rows"])
+                    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                        raise ValueError("not a list of rows")
                 except ValueError:
+                    rows = None
                     upload_error = "The previewed rows were damaged on the way; upload the file again."
             else:
                 upload_error = "Choose the filled-in template to upload."
