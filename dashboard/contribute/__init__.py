@@ -133,6 +133,18 @@ def install(server: Flask, settings: Settings, atlas, css_url: str) -> Contribut
             return jsonify(error=msg), 429
         return ctx.render("message.html", 429, title="Too many requests", message=msg)
 
+    api_root = f"{settings.url_prefix.rstrip('/')}/api/"
+
+    @server.before_request
+    def api_not_found():
+        # an address under the API that none of its routes matches (a token with a slash or a line
+        # break, say) is answered as JSON, not by the atlas's pages
+        if not request.path.startswith(api_root) or (request.endpoint or "").startswith("contribute."):
+            return None
+        if getattr(request.routing_exception, "code", 404) != 404:
+            return None  # e.g. 405: the method is wrong, not the address
+        return jsonify(error="Not found: no such address in the API (a tracking token is used as it was given)."), 404
+
     propose.register(bp, ctx)
     api.register(bp, ctx, csrf)
     review.register(bp, ctx)

@@ -33,7 +33,7 @@ def register(bp, ctx, csrf) -> None:
         body.update(tracking_url=f"{site}proposals/{sent.token}", status_url=f"{site}api/proposals/{sent.token}")
         return jsonify(body), 201
 
-    @bp.get("/api/proposals/<token>")
+    @bp.get("/api/proposals/<path:token>")  # any token, slashes too, gets a JSON answer
     def api_status(token: str):
         p = store.by_token(token)
         if p is None:
