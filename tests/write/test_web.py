@@ -326,3 +326,22 @@ def test_contributions_off_means_a_read_only_atlas(atlas, tmp_path):
     assert client.get("/sign-in").status_code in (200, 404)  # the Dash page shell answers, with no form
     assert 'name="csrf_token"' not in client.get("/sign-in").get_data(as_text=True)
     assert not (tmp_path / "atlas.db").exists()
+
+
+@pytest.mark.parametrize("rows", ['{"a": 1}', "[1, 2]", '"text"', "[[]]", "not json"])
+def test_damaged_preview_rows_get_a_message(site, rows):
+    server, _ = site
+    client = client_at(server, "10.0.0.7")
+    sid = _strategy_of(site, "CZ031-01")
+    page = client.get(f"/propose/bulk?strategy={sid}").get_data(as_text=True)
+    r = client.post(f"/propose/bulk?strategy={sid}", data={**proposer(), "csrf_token": csrf_of(page), "rows": rows,
+                                                          "submit": "send"})
+    assert r.status_code == 400 and "damaged on the way" in r.get_data(as_text=True)
+
+
+def test_any_address_under_the_api_answers_json(site):
+    server, _ = site
+    client = server.test_client()
+    for path in ("/api/proposals/a/b", "/api/nothing", "/api/proposals/x%0Ay"):
+        r = client.get(path)
+        assert r.status_code == 404 and r.is_json and r.get_json()["error"]
