@@ -24,20 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..build.contributions import COLUMNS as FIELDS, PROVENANCE
 from ..build.publish import publish_snapshot
 from ..data.published import POINTER, snapshots_dir
 from .diff import PRIORITY_FIELDS, current_priority
 
-FILES = {"priority": "priorities.csv", "strategy": "strategies.csv", "membership": "memberships.csv",
-         "contact": "contacts.csv"}
-PROVENANCE = ["proposal_id", "action", "source_url", "contributed_by", "reviewed_by", "reviewed_on"]
-COLUMNS = {
-    "priority": PROVENANCE + ["priority_id", "strategy_id", "title", "title_original", "description", "keywords",
-                              "nace", "nabs", "ecosystems"],
-    "strategy": PROVENANCE + ["strategy_id", "nuts_id", "title", "period", "document_url"],
-    "membership": PROVENANCE + ["partnership_id", "nuts_id", "role"],
-    "contact": PROVENANCE + ["strategy_id", "name", "position", "organisation", "email"],
-}
+# a proposal's kind -> the reviewed source file its rows go to (the format: build/contributions.py)
+FILES = {"priority": "priorities", "strategy": "strategies", "membership": "memberships", "contact": "contacts"}
 
 
 @dataclass
@@ -99,17 +92,17 @@ def write_reviewed_rows(contributions_dir: Path, rows: list[tuple[str, dict]]) -
         new = [r for k, r in rows if k == kind]
         if not new:
             continue
-        path = contributions_dir / name
-        cols = COLUMNS[kind]
+        path = contributions_dir / f"{name}.csv"
+        cols = PROVENANCE + FIELDS[name]
         old = pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame(columns=cols)
         ids = {r["proposal_id"] for r in new}
         frame = pd.concat([old[~old.proposal_id.isin(ids)],
                            pd.DataFrame([{c: r.get(c, "") for c in cols} for r in new], columns=cols)],
                           ignore_index=True)
-        tmp = path.with_name(f".{name}.tmp")
+        tmp = path.with_name(f".{name}.csv.tmp")
         frame.to_csv(tmp, index=False, lineterminator="\n")
         tmp.replace(path)
-        written[name] = len(new)
+        written[path.name] = len(new)
     return written
 
 
