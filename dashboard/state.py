@@ -7,9 +7,10 @@ the defaults, in a fixed order, so one view has one URL.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 from . import urlcodec as uc
-from .data.atlas import Atlas
+from .data.atlas import Atlas, AtlasKey
 from .data.catalog import INDICATOR_BY_ID, OUTERMOST_REGIONS
 from .data.periods import PERIODS
 from .data.query import Filters
@@ -70,7 +71,13 @@ _LIST_FIELDS = {"nace", "nabs", "eco"}
 
 
 def schema(atlas: Atlas) -> dict[str, uc.Field]:
-    """One small validator per ViewState field."""
+    """One small validator per ViewState field (made once per atlas)."""
+    return _schema(AtlasKey(atlas))
+
+
+@lru_cache(maxsize=4)
+def _schema(key: AtlasKey) -> dict[str, uc.Field]:
+    atlas = key.atlas
     codes = lambda known: uc.Field(uc.one_of(known, ""), max_items=MAX_SELECTED_CODES)  # noqa: E731
     field = {
         "mode": uc.one_of(MODES, "Map mode '{}' is not one of " + ", ".join(MODES) + "."),
@@ -98,8 +105,17 @@ def schema(atlas: Atlas) -> dict[str, uc.Field]:
 
 def parse_query(query: str | dict | None, atlas: Atlas) -> tuple[ViewState, list[str]]:
     """(state, notes). Accepts '?a=b&c=d', 'a=b', or a dict of values; never raises."""
+    if isinstance(query, str):  # every callback of a change parses the same URL: parsed once per atlas
+        state, notes = _parsed(AtlasKey(atlas), query)
+        return state, list(notes)
     values, notes = uc.decode(query, schema(atlas))
     return replace(DEFAULT, **values), notes
+
+
+@lru_cache(maxsize=256)
+def _parsed(key: AtlasKey, query: str) -> tuple[ViewState, tuple[str, ...]]:
+    values, notes = uc.decode(query, schema(key.atlas))
+    return replace(DEFAULT, **values), tuple(notes)
 
 
 def to_query(state: ViewState) -> str:

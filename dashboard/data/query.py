@@ -378,14 +378,16 @@ def region_answer(atlas: Atlas, f: Filters, matches: pd.DataFrame | None = None)
     # where the keyword's words are not in the evidence's title: the words around them in its other texts
     quotes = np.full(k, "", dtype=object)
     if keyword:
-        texts = p.set_index("priority_id")
-        for i in np.flatnonzero(has & (out.evidence_matched.to_numpy() != "")):
-            row = texts.loc[out.evidence_id.iat[i]]
+        quoted = np.flatnonzero(has & (out.evidence_matched.to_numpy() != ""))
+        rows = pd.Index(p.priority_id).get_indexer(out.evidence_id.to_numpy()[quoted])
+        texts = {c: p[c].to_numpy() for c in ("title", "title_original", "description", "keywords")}
+        for i, r in zip(quoted, rows):
             words = out.evidence_matched.iat[i]
-            if text_search.snippet(row.title, words):
+            if text_search.snippet(texts["title"][r], words):
                 continue
             for field in ("title_original", "description", "keywords"):
-                quotes[i] = text_search.snippet(str(row[field] or "").replace(";", ", "), words)
+                value = texts[field][r]
+                quotes[i] = text_search.snippet(("" if pd.isna(value) else str(value)).replace(";", ", "), words)
                 if quotes[i]:
                     break
     out["evidence_quote"] = quotes
