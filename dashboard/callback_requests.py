@@ -5,8 +5,9 @@ from __future__ import annotations
 from .state import ViewState, to_query
 from .views.explorer import CONTROL_IDS, CONTROL_PROPS, control_values
 
-# The callbacks a new explorer URL triggers, by one of their outputs.
-URL_CALLBACKS = ("ex-map.figure", "ex-table.children", "ex-selected.children", "ex-mode.value")
+# The callbacks a new explorer URL triggers, by one of their outputs: the view drawn (map, table,
+# panels) and the controls following the URL.
+URL_CALLBACKS = ("ex-map.figure", "ex-mode.value")
 
 
 def find_callback(app, output: str, trigger: str = "") -> tuple[str, dict]:

@@ -46,10 +46,11 @@ from .inputs.strategies import (  # noqa: F401 (DESCRIPTIONS_SOUGHT for the test
 )
 from .nuts_versions import display_codes, load_changes
 from ..data.schema import DataError, require_unique
+from ..data.vectors import FILES as VECTOR_FILES
 
 DEFAULT_OUT = ROOT / "geodata" / "snapshot"
 # Snapshot files written by later steps, not by this build: kept across rebuilds (copied from the previous snapshot).
-CARRIED_OVER = ("priority_vectors.npy", "priority_vectors_ids.txt")
+CARRIED_OVER = VECTOR_FILES
 
 
 # --------------------------------------------------------------------------- the whole build

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..data.crosslang import bilingual_terms
 from ..data.schema import DataError, read_csv
-from ..data.vectors import IDS_FILE, VECTORS_FILE
+from ..data.vectors import FILES as VECTOR_FILES
 from .classify import Classifier
 from .contributions import apply_contributions, contributed_wins, load_contributions
 from ..settings import ROOT, SOURCES_DIR as SOURCES
@@ -38,7 +38,7 @@ from ..settings import ROOT, SOURCES_DIR as SOURCES
 CHANGED = ("strategies", "priorities", "priority_codes", "partnership_members", "s3_not_found", "query_terms")
 READ = CHANGED + ("regions", "partnerships", "nace", "nabs", "ecosystems")
 TEXT = ["title", "title_original", "description", "keywords"]  # what the classifier and the vectors read
-NOT_HASHED = (VECTORS_FILE, IDS_FILE, "manifest.json")  # written after the tables, outside the version
+NOT_HASHED = (*VECTOR_FILES, "manifest.json")  # written after the tables, outside the version
 
 
 def read_tables(base: Path) -> dict[str, pd.DataFrame]:
@@ -100,7 +100,7 @@ def copy_unchanged(base: Path, tmp: Path, written: set[str]) -> None:
     for item in sorted(base.iterdir()):
         if item.name in written or item.name == "manifest.json" or item.name.startswith("."):
             continue
-        if item.name in (VECTORS_FILE, IDS_FILE):  # rewritten by the vectors step: a copy, never a link
+        if item.name in VECTOR_FILES:  # rewritten by the vectors step: a copy, never a link
             shutil.copy2(item, tmp / item.name)
         elif item.is_dir():
             shutil.copytree(item, tmp / item.name, copy_function=_link_or_copy)

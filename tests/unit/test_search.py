@@ -234,3 +234,48 @@ def test_a_vector_embedded_from_another_text_counts_as_missing(atlas):
     stale, note = load_vectors(SETTINGS.data_dir, p.priority_id, passage_digests(p))
     assert "1 priorities have no vector" in note
     assert not stale[2].any() and np.allclose(stale[[0, 1, 3, 4]], fresh[[0, 1, 3, 4]])
+
+
+def test_a_word_of_the_texts_has_the_models_own_vector_stored(index, atlas):
+    """The precomputed query vector of a one-word keyword is the model's (float16-rounded), and every
+    word of the priorities' texts has one: such a keyword never waits for the model."""
+    from dashboard.data.vectors import load_word_vectors
+
+    rows, stored = load_word_vectors(SETTINGS.data_dir)
+    assert stored is not None and set(S.vocabulary_keys(atlas.priorities)) <= set(rows)
+    for word in ("hydrogen", "turismo", "sante", "zdrowie"):
+        key = S._embed_key(word)
+        assert key in rows, word
+        assert float(S._embed(key) @ stored[rows[key]]) > 0.9999
+    assert S._embed_key("Santé") == "sante"  # the key folds a query as the word search does
+
+
+@pytest.fixture(scope="module")
+def loaded(atlas):
+    """The index as the app loads it: with the stored word vectors."""
+    return S.load_index(SETTINGS.data_dir, atlas.priorities)
+
+
+def test_search_is_the_same_with_stored_word_vectors_and_without(loaded):
+    from dataclasses import replace
+
+    index = loaded
+    assert index.word_rows and "hydrogen" in index.word_rows
+    bare = replace(index, word_rows={}, word_vectors=None)
+    for q in ("hydrogen", "Tourism", "circular economy", "Wasserstoff"):
+        a, b = S.search(index, q), S.search(bare, q)
+        assert a.priority_id.tolist() == b.priority_id.tolist(), q
+        assert a["match"].tolist() == b["match"].tolist(), q
+        np.testing.assert_allclose(a.score.to_numpy(), b.score.to_numpy(), atol=1e-3)
+
+
+def test_a_query_outside_the_stored_words_is_embedded(loaded, monkeypatch):
+    index = loaded
+    embedded = []
+    real = S._embed
+    monkeypatch.setattr(S, "_embed", lambda key: embedded.append(key) or real(key))
+    S._query_vector.cache_clear()
+    S.search(index, "hydrogen")
+    assert embedded == []  # a word of the texts: no model run
+    S.search(index, "zyxwvut quantum hydrogen")
+    assert embedded == ["zyxwvut quantum hydrogen"]
