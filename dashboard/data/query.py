@@ -316,7 +316,7 @@ ANSWER_COLUMNS = ["nuts_id", "region_name", "level", "tier", "exact", "related",
                   "evidence_source_url", "strategies"]
 
 
-def region_answer(atlas: Atlas, f: Filters, matches: pd.DataFrame | None = None) -> pd.DataFrame:
+def region_answer(atlas: Atlas, f: Filters, matches: pd.DataFrame | None = None, quotes: bool = True) -> pd.DataFrame:
     """Which territories' strategies bet on the view's theme, ranked: one row per territory with a
     strategy in view (its strategies have priorities that the filters other than the keyword keep).
 
@@ -328,7 +328,8 @@ def region_answer(atlas: Atlas, f: Filters, matches: pd.DataFrame | None = None)
     and ``best_score``; the evidence: its best priority of its tier (id, title, matched words, match
     group, the words around the matched ones where they are not in the title, strategy, source URL);
     ``strategies`` with matches. Ranked: tier, exact count, best rank,
-    related count, then name."""
+    related count, then name. ``quotes=False`` leaves ``evidence_quote`` empty (a table page quotes
+    only its own rows: ``evidence_quotes``)."""
     if matches is None:
         matches = matching_priorities(atlas, f)
     p = atlas.priorities
@@ -375,27 +376,32 @@ def region_answer(atlas: Atlas, f: Filters, matches: pd.DataFrame | None = None)
         "strategies": strategies,
     })
     out["evidence_matched"] = out.evidence_matched.fillna("")
-    # where the keyword's words are not in the evidence's title: the words around them in its other texts
-    quotes = np.full(k, "", dtype=object)
-    if keyword:
-        quoted = np.flatnonzero(has & (out.evidence_matched.to_numpy() != ""))
-        rows = pd.Index(p.priority_id).get_indexer(out.evidence_id.to_numpy()[quoted])
-        texts = {c: p[c].to_numpy() for c in ("title", "title_original", "description", "keywords")}
-        for i, r in zip(quoted, rows):
-            words = out.evidence_matched.iat[i]
-            if text_search.snippet(texts["title"][r], words):
-                continue
-            for field in ("title_original", "description", "keywords"):
-                value = texts[field][r]
-                quotes[i] = text_search.snippet(("" if pd.isna(value) else str(value)).replace(";", ", "), words)
-                if quotes[i]:
-                    break
-    out["evidence_quote"] = quotes
+    out["evidence_quote"] = evidence_quotes(atlas, out) if keyword and quotes else ""
     tier_order = np.select([tier == "exact", tier == "related"], [0, 1], 2)
     ranked = np.lexsort((ids, out.region_name.str.casefold().to_numpy(), -related,
                          np.where(np.isnan(out.best_rank.to_numpy()), np.inf, out.best_rank.to_numpy()), -exact,
                          tier_order))
     return out.iloc[ranked][ANSWER_COLUMNS].reset_index(drop=True)
+
+
+def evidence_quotes(atlas: Atlas, answer: pd.DataFrame) -> np.ndarray:
+    """Per row of a region answer: where the keyword's words are not in the evidence's title, the
+    words around them in its other texts (original title, description, keywords); else ""."""
+    p = atlas.priorities
+    quotes = np.full(len(answer), "", dtype=object)
+    quoted = np.flatnonzero((answer.evidence_id.to_numpy() != "") & (answer.evidence_matched.to_numpy() != ""))
+    rows = pd.Index(p.priority_id).get_indexer(answer.evidence_id.to_numpy()[quoted])
+    texts = {c: p[c].to_numpy() for c in ("title", "title_original", "description", "keywords")}
+    for i, r in zip(quoted, rows):
+        words = answer.evidence_matched.iat[i]
+        if r < 0 or text_search.snippet(texts["title"][r], words):
+            continue
+        for field in ("title_original", "description", "keywords"):
+            value = texts[field][r]
+            quotes[i] = text_search.snippet(("" if pd.isna(value) else str(value)).replace(";", ", "), words)
+            if quotes[i]:
+                break
+    return quotes
 
 
 def sort_regions(answer: pd.DataFrame, sort: str) -> pd.DataFrame:

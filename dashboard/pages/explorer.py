@@ -245,6 +245,13 @@ def display_suffix(state: ViewState) -> str:
     return "?" + q if q else ""
 
 
+def panels_key(state: ViewState) -> tuple:
+    """Two states with the same key show the same panels (``url_to_view``): the selected region, the
+    mode, indicator, year and level, the map view and the display modes; not the filters or the table."""
+    return (state.region, state.mode, state.indicator, state.year, state.level, state.view, state.embed,
+            state.present, state.controls)
+
+
 def selected_panel(atlas: Atlas, state: ViewState, prefix: str):
     if not state.region:
         return html.Span("Click a region on the map to narrow the table to it.", className="text-muted small select-hint")
@@ -430,10 +437,14 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         return (t["rows"], t["count"], t["pages"], t["page"] if t["page"] != state.page else no_update,
                 to_query(state))
 
-    def panels_part(state: ViewState, notes: list[str]) -> tuple:
+    def panels_part(state: ViewState, notes: list[str], drawn) -> tuple:
         """The selected region's line, the indicator controls (indicator mode only), the map view
         buttons, notes on parameters of the link that were dropped, and the countries without
-        values in the indicator's chosen year."""
+        values in the indicator's chosen year (nothing when none of them changed, as for a new keyword)."""
+        if isinstance(drawn, str):
+            before, before_notes = parse_query(drawn, atlas)
+            if not notes and not before_notes and panels_key(before) == panels_key(state):
+                return (no_update,) * 8
         hide = {"display": "none"} if state.mode != "indicator" else {}
         return (selected_panel(atlas, state, prefix), {} if state.region else {"display": "none"}, hide, hide,
                 [html.Div(n) for n in notes], bool(notes), views_bar(atlas, state), year_note(atlas, state))
@@ -453,4 +464,4 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
     def url_to_view(search, drawn, tabled):
         """Everything the URL's view draws."""
         state, notes = parse_query(search or "", atlas)
-        return (*map_part(state, drawn), *table_part(state, tabled), *panels_part(state, notes))
+        return (*map_part(state, drawn), *table_part(state, tabled), *panels_part(state, notes, drawn))

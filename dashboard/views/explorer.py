@@ -24,7 +24,7 @@ from ..data.catalog import INDICATOR_BY_ID
 from ..data.partnerships import overlay, resolve_ids
 from ..data.periods import PERIODS
 from ..data.query import (also_searched, empty_reason, eu_value, indicator_values, indicator_years, keyword_hits,
-                          region_answer, sort_and_page, sort_regions, year_countries, year_gaps)
+                          evidence_quotes, region_answer, sort_and_page, sort_regions, year_countries, year_gaps)
 from ..figures.base import GeometryUrl, MapBox, fitted_box
 from ..figures.explorer import (COUNT_TEMPLATE, COUNT_TITLE, TIER_TITLE, count_classes, KEYWORD_TEMPLATE, LEVEL_WORDS, MAP_RATIO, NAME, NO_DATA,
                                 NO_STRATEGY, RELATED_ONLY, SEQUENTIAL, Classes, break_labels, classify_values,
@@ -345,14 +345,16 @@ def table_view(atlas: Atlas, state: ViewState, prefix: str = "/") -> dict:
     matches = view_answer(atlas, f).priorities
     keyword = "match" in matches
     if state.listing == "regions":
-        answer = region_answer(atlas, f, matches)
+        answer = region_answer(atlas, f, matches, quotes=False)
         shown = sort_regions(answer[answer.tier != "none"], state.sort)
         pages = max(1, math.ceil(len(shown) / TABLE_PAGE_SIZE))
         page = min(max(1, state.page), pages)
         rows = shown.iloc[(page - 1) * TABLE_PAGE_SIZE: page * TABLE_PAGE_SIZE]
+        if keyword:  # the page's rows only
+            rows = rows.assign(evidence_quote=evidence_quotes(atlas, rows))
         body = [regions_header(keyword), *region_rows(rows, prefix, keyword)]
     else:
-        answer = region_answer(atlas, f, matches) if keyword else None
+        answer = region_answer(atlas, f, matches, quotes=False) if keyword else None  # for the count line
         rows, page, pages = sort_and_page(matches, state.sort, state.page, TABLE_PAGE_SIZE)
         body = [table_header(), *priority_rows(atlas, rows, detail_href(prefix, state))]
     n_strat = matches.strategy_id.nunique()
