@@ -54,7 +54,7 @@ def compute_answer(atlas: Atlas, f: Filters) -> Answer:
     hits = keyword_hits(atlas, f.keyword) if f.keyword.strip() else _empty_hits()
     mask = priority_mask(atlas, f)
     mask.setflags(write=False)
-    return Answer(filters=f, hits=hits, mask=mask, priorities=matching_priorities(atlas, f),
+    return Answer(filters=f, hits=hits, mask=mask, priorities=matching_priorities(atlas, f, mask),
                   counts=counts_by_territory(atlas, replace(f, region="")))
 
 

@@ -129,13 +129,18 @@ def priority_mask(atlas: Atlas, f: Filters) -> np.ndarray:
     return mask
 
 
-def matching_priorities(atlas: Atlas, f: Filters) -> pd.DataFrame:
-    """The priorities the filters keep; with a keyword, also its match, score, matched words and rank."""
-    rows = atlas.priorities[priority_mask(atlas, f)]
+def matching_priorities(atlas: Atlas, f: Filters, mask: np.ndarray | None = None) -> pd.DataFrame:
+    """The priorities the filters keep; with a keyword, also its match, score, matched words and rank.
+    ``mask``: ``priority_mask(atlas, f)`` when the caller has it."""
+    keep = priority_mask(atlas, f) if mask is None else mask
+    rows = atlas.priorities[keep]
     if not f.keyword.strip():
         return rows
-    hits = keyword_hits(atlas, f.keyword).set_index("priority_id")
-    return rows.assign(**{c: hits[c].reindex(rows.priority_id).to_numpy() for c in ("match", "score", "matched", "rank")})
+    hits = keyword_hits(atlas, f.keyword)
+    at = np.full(len(atlas.priorities), -1)  # each priority's row in the hits (every kept row has one)
+    at[hits.row.to_numpy()] = np.arange(len(hits))
+    pick = at[np.flatnonzero(keep)]
+    return rows.assign(**{c: hits[c].to_numpy()[pick] for c in ("match", "score", "matched", "rank")})
 
 
 def counts_by_territory(atlas: Atlas, f: Filters) -> pd.DataFrame:
