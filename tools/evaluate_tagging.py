@@ -32,20 +32,23 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.build.classify import Classifier  # noqa: E402
+from dashboard.build.classify import Classifier, priority_vectors  # noqa: E402
 from dashboard.data.schema import read_csv  # noqa: E402
 
 SOURCES = ROOT / "geodata" / "sources"
 EVAL = ROOT / "tests" / "eval"
 LABELS = EVAL / "tagging_labels.csv"
 BASELINE = EVAL / "tagging_baseline_codes.csv"
+EXAMPLES = SOURCES / "tagging_examples.csv"
 SCHEMES = ("nace", "ecosystem")
 SCHEME_NAMES = {"nace": "NACE sections", "ecosystem": "ecosystems"}
+CV_FOLDS = 5
 DEV_COUNTRIES = frozenset({"AT", "EL", "FI", "IT", "PL", "PT", "DK", "EE", "LU", "MT"})
 
 
@@ -75,22 +78,30 @@ def code_sets(codes: pd.DataFrame, sections: dict[str, str], ids) -> dict[str, d
     return out
 
 
-def classifier(data_dir: Path) -> Classifier:
-    nace = read_csv(data_dir / "nace.csv", ["code", "level"])
+def classifier(data_dir: Path, examples: Path | None = EXAMPLES) -> Classifier:
+    nace = read_csv(data_dir / "nace.csv", ["code", "level", "section"])
     nabs = read_csv(data_dir / "nabs.csv", ["code"])
     eco = read_csv(data_dir / "ecosystems.csv", ["code"])
+    div = nace[nace.level == "division"]
     return Classifier.from_files(SOURCES / "classification_rules.csv", SOURCES / "nace_ecosystem_map.csv",
-                                 set(nace.code[nace.level == "division"]), set(nabs.code), set(eco.code))
+                                 set(div.code), set(nabs.code), set(eco.code), examples_path=examples,
+                                 section_of=dict(zip(div.code, div.section)))
 
 
-def recompute(data_dir: Path, clf: Classifier | None = None) -> pd.DataFrame:
-    """The codes the classifier gives now to every priority of the snapshot (as the build would)."""
+def inputs(data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray | None]:
+    """The snapshot's priorities, source codes and sentence vectors (as the build reads them)."""
     pri = read_csv(data_dir / "priorities.csv", ["priority_id", "strategy_id", "title", "title_original"])
     for col in ("description", "keywords"):
         pri[col] = pri[col] if col in pri else ""
     codes = read_csv(data_dir / "priority_codes.csv", ["priority_id", "scheme", "code", "origin", "rule"])
     source = codes[codes.origin == "source"].reset_index(drop=True)
-    return (clf or classifier(data_dir)).classify(pri, source)
+    return pri, source, priority_vectors(data_dir, pri)
+
+
+def recompute(data_dir: Path, clf: Classifier | None = None) -> pd.DataFrame:
+    """The codes the classifier gives now to every priority of the snapshot (as the build would)."""
+    pri, source, vectors = inputs(data_dir)
+    return (clf or classifier(data_dir)).classify(pri, source, vectors=vectors)
 
 
 def countries(data_dir: Path) -> dict[str, str]:
@@ -98,6 +109,33 @@ def countries(data_dir: Path) -> dict[str, str]:
     st = read_csv(data_dir / "strategies.csv", ["strategy_id", "nuts_id"])
     country = dict(zip(st.strategy_id, st.nuts_id.str[:2]))
     return {p: country.get(s, "") for p, s in zip(pri.priority_id, pri.strategy_id)}
+
+
+def cv_folds(examples, country: dict[str, str], folds: int = CV_FOLDS) -> dict[str, int]:
+    """{priority_id: fold} of the labelled examples, whole countries per fold (their sorted list
+    shuffled with numpy's default_rng(0), then dealt in turn)."""
+    names = sorted({country[p] for p in examples})
+    np.random.default_rng(0).shuffle(names)
+    fold = {c: i % folds for i, c in enumerate(names)}
+    return {p: fold[country[p]] for p in examples}
+
+
+def cross_validate(data_dir: Path, clf: Classifier, sections: dict[str, str], country: dict[str, str],
+                   folds: int = CV_FOLDS) -> tuple[dict, dict, dict]:
+    """The labelled examples' codes when the examples of their fold's countries are left out (and the
+    rest vote): (predicted, gold, scores)."""
+    pri, source, vectors = inputs(data_dir)
+    cues = clf.evidence(pri, source)
+    examples = clf.examples
+    fold = cv_folds(examples, country, folds)
+    pred = {}
+    for f in range(folds):
+        held = {p for p in examples if fold[p] == f}
+        codes = clf.with_examples({p: v for p, v in examples.items() if p not in held}).decide(
+            pri, source, cues, vectors, only=held)
+        pred.update(code_sets(codes, sections, sorted(held)))
+    gold = {p: {s: set(examples[p][s]) for s in SCHEMES} for p in examples}
+    return pred, gold, score(pred, gold, sorted(examples))
 
 
 def score(pred: dict, gold: dict, ids: list[str]) -> dict:
