@@ -379,7 +379,7 @@ class Classifier:
                         why.append(f"similar labelled priorities {votes[code]:.2f} ({len(carriers)} of the "
                                    f"{len(order)} closest carry it; closest: {named})")
                     if code in mine:
-                        why.append(f"keywords {min(mine[code][0], KEYWORD_CAP):.2f} x {KEYWORD_WEIGHT}: {mine[code][1]}")
+                        why.append(f"cues {min(mine[code][0], KEYWORD_CAP):.2f} x {KEYWORD_WEIGHT}: {mine[code][1]}")
                     head = f"evidence {why[0]}: " + ("section " + code + ": " if scheme == "nace" else "")
                     text = head + "; ".join(why[1:])
                     if scheme == "ecosystem":

@@ -44,7 +44,8 @@ def test_every_auto_code_names_its_method():
     # cues it adds to; NACE as the section and then the division shown
     voted = (r"similar labelled priorities \d\.\d\d \(\d+ of the \d+ closest carry it; closest: '.+' \([^)]+\)"
              r"(, '.+' \([^)]+\))*\)")
-    labelled = auto.rule.str.match(rf"^evidence \d+\.\d\d: (section [A-U]: )?({voted}(; keywords .*)?|keywords .*)"
+    cues = r"cues \d\.\d\d x [0-9.]+: .*"
+    labelled = auto.rule.str.match(rf"^evidence \d+\.\d\d: (section [A-U]: )?({voted}(; {cues})?|{cues})"
                                    rf"(; division \d\d: .+)?$")
     known = auto.rule.str.match(rf"^evidence \d+\.\d\d: {cue}(; {cue})*$")
     assert (known | labelled).all(), auto[~(known | labelled)].head()
