@@ -25,7 +25,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..settings import SETTINGS
-from .classify import Classifier
+from .classify import EXAMPLES_FILE, Classifier, priority_vectors
 from .contributions import apply_contributions, contributed_wins, load_contributions
 from ..data.crosslang import bilingual_terms
 from .inputs import NUTS_FILE, NUTS_VERSIONS, ROOT, SOURCES, nuts_file, slug  # noqa: F401 (used by refresh and tests)
@@ -128,12 +128,19 @@ def read_contributions(sources: Path, tables: dict, report: dict) -> dict:
     return apply_contributions(tables, contributions)
 
 
-def classify(priorities: pd.DataFrame, source_codes: pd.DataFrame, nace_divisions: set[str],
-             nabs: pd.DataFrame, eco: pd.DataFrame, sources: Path) -> pd.DataFrame:
-    """Step 7: NACE, NABS and ecosystem codes of every priority (from the source, else by the rules)."""
+def classify(priorities: pd.DataFrame, source_codes: pd.DataFrame, nace: pd.DataFrame,
+             nabs: pd.DataFrame, eco: pd.DataFrame, sources: Path, vectors_from: Path | None = None) -> pd.DataFrame:
+    """Step 7: NACE, NABS and ecosystem codes of every priority (from the source, else by the rules and
+    the labelled examples in ``sources``). The examples vote through the sentence vectors of the
+    snapshot in ``vectors_from`` (the previous one: the vectors step runs after the build); a priority
+    new or changed since has none and gets its codes from its keyword evidence alone until the next
+    build."""
+    div = nace[nace.level == "division"]
     classifier = Classifier.from_files(sources / "classification_rules.csv", sources / "nace_ecosystem_map.csv",
-                                       nace_divisions, set(nabs.code), set(eco.code))
-    return classifier.classify(priorities, source_codes)
+                                       set(div.code), set(nabs.code), set(eco.code),
+                                       examples_path=sources / EXAMPLES_FILE, section_of=dict(zip(div.code, div.section)))
+    vectors = None if vectors_from is None or not classifier.examples else priority_vectors(vectors_from, priorities)
+    return classifier.classify(priorities, source_codes, vectors=vectors)
 
 
 def write_geometry(regions: gpd.GeoDataFrame, folder: Path) -> None:
@@ -220,7 +227,7 @@ def build(kit: Path, out: Path = DEFAULT_OUT, nuts_version: str = "2021", source
                                          "nace": nace, "nabs": nabs, "ecosystems": eco}, report)
     strategies, priorities, source_codes, members = (c[k] for k in ("strategies", "priorities", "priority_codes",
                                                                       "partnership_members"))
-    codes = contributed_wins(classify(priorities, source_codes, nace_divisions, nabs, eco, sources_dir))
+    codes = contributed_wins(classify(priorities, source_codes, nace, nabs, eco, sources_dir, vectors_from=out))
     tables = {
         "regions": pd.DataFrame(regions.drop(columns="geometry")),
         "indicators": values,

@@ -30,7 +30,7 @@ import pandas as pd
 from ..data.crosslang import bilingual_terms
 from ..data.schema import DataError, read_csv
 from ..data.vectors import FILES as VECTOR_FILES
-from .classify import Classifier
+from .classify import EXAMPLES_FILE, Classifier, priority_vectors
 from .contributions import apply_contributions, contributed_wins, load_contributions
 from ..settings import ROOT, SOURCES_DIR as SOURCES
 
@@ -65,17 +65,22 @@ def changed_priorities(before: pd.DataFrame, after: pd.DataFrame) -> set[str]:
     return fresh | set(differ.index[differ.to_numpy()])
 
 
-def reclassify(tables: dict, ids: set[str], sources: Path) -> pd.DataFrame:
+def reclassify(tables: dict, ids: set[str], sources: Path, base: Path | None = None) -> pd.DataFrame:
     """The codes with the automatic ones of ``ids`` recomputed as the build's classify step does (every
-    priority in view, so examples and vocabulary are the full build's); the others' codes as they are."""
+    priority in view, so examples and vocabulary are the full build's; the labelled examples vote
+    through the sentence vectors of the ``base`` snapshot, which new and changed priorities do not have
+    yet: theirs come from their keyword evidence); the others' codes as they are."""
     codes = tables["priority_codes"]
     if not ids:
         return codes
     nace, nabs, eco = tables["nace"], tables["nabs"], tables["ecosystems"]
+    div = nace[nace.level == "division"]
     classifier = Classifier.from_files(sources / "classification_rules.csv", sources / "nace_ecosystem_map.csv",
-                                       set(nace.code[nace.level == "division"]), set(nabs.code), set(eco.code))
+                                       set(div.code), set(nabs.code), set(eco.code),
+                                       examples_path=sources / EXAMPLES_FILE, section_of=dict(zip(div.code, div.section)))
+    vectors = None if base is None or not classifier.examples else priority_vectors(base, tables["priorities"])
     given = codes[codes.origin != "auto"]
-    fresh = contributed_wins(classifier.classify(tables["priorities"], given, only=ids))
+    fresh = contributed_wins(classifier.classify(tables["priorities"], given, only=ids, vectors=vectors))
     kept = codes[~codes.priority_id.isin(ids)]
     out = pd.concat([kept, fresh[fresh.priority_id.isin(ids)]], ignore_index=True)
     return out.sort_values(["priority_id", "scheme", "code"]).reset_index(drop=True)
@@ -145,7 +150,7 @@ def publish_snapshot(base_dir: Path, contributions_dir: Path, out_root: Path, so
     tables = read_tables(base)
     applied = apply_contributions(tables, contributions)
     ids = changed_priorities(tables["priorities"], applied["priorities"])
-    applied["priority_codes"] = reclassify(applied, ids, sources)
+    applied["priority_codes"] = reclassify(applied, ids, sources, base_dir)
     if "query_terms" in tables:
         applied["query_terms"] = query_terms(applied)
     written = {name: applied[name] for name in CHANGED + ("contacts",) if name in applied}

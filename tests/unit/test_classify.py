@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.build.classify import (KNN_MAX_CODES, KNN_MIN_COS, KNN_MIN_SUPPORT, MAX_CODES, MIN_EVIDENCE,
-                                     VKNN_MIN_COS)
+from dashboard.build.classify import (KNN_MAX_CODES, KNN_MIN_COS, KNN_MIN_SUPPORT, LABELLED_KEEP, MAX_CODES,
+                                     MIN_EVIDENCE, VKNN_MIN_COS)
 from dashboard.data.textmatch import TfidfIndex, words
 from tools.evaluate_classifier import evaluate, load
 from tools.evaluate_tagging import recompute
@@ -40,13 +40,24 @@ def test_every_auto_code_names_its_method():
     assert len(auto) > 0
     cue = (r"((title|original title|keywords|description): '[^']+' \(keyword rule '[^']+'\)|TF-IDF: .*|"
            r"NACE \d\d \((from source, 1 of \d+|assigned by TF-IDF, vote share \d+%)\) -> ecosystem map)")
+    # the labelled examples' vote (NACE and ecosystems): its share and the closest carriers, the keyword
+    # cues it adds to; NACE as the section and then the division shown
+    voted = (r"similar labelled priorities \d\.\d\d \(\d+ of the \d+ closest carry it; closest: '.+' \([^)]+\)"
+             r"(, '.+' \([^)]+\))*\)")
+    cues = r"cues \d\.\d\d x [0-9.]+: .*"
+    labelled = auto.rule.str.match(rf"^evidence \d+\.\d\d: (section [A-U]: )?({voted}(; {cues})?|{cues})"
+                                   rf"(; division \d\d: .+)?$")
     known = auto.rule.str.match(rf"^evidence \d+\.\d\d: {cue}(; {cue})*$")
-    assert known.all(), auto[~known].head()
-    # both methods are in use on the real data
+    assert (known | labelled).all(), auto[~(known | labelled)].head()
+    assert (labelled[auto.scheme == "nabs"] == False).all()  # noqa: E712 (NABS has no labelled examples)
+    # every method is in use on the real data
     assert auto.rule.str.contains("(keyword rule '", regex=False).any()
     assert auto.rule.str.contains("most similar source-coded").any()
-    # every automatic code passed the evidence threshold, and no scheme has more codes than allowed
-    assert (auto.rule.str.extract(r"^evidence (\d+\.\d\d)")[0].astype(float) >= MIN_EVIDENCE).all()
+    assert labelled.sum() > 1000 and (auto.rule.str.contains("similar labelled priorities")).sum() > 1000
+    # every automatic code passed its threshold, and no scheme has more codes than allowed
+    score = auto.rule.str.extract(r"^evidence (\d+\.\d\d)")[0].astype(float)
+    assert (score[known] >= MIN_EVIDENCE).all()
+    assert (score[labelled] >= auto.scheme[labelled].map({s: k[0] for s, k in LABELLED_KEEP.items()}) - 0.005).all()
     assert (auto.groupby(["priority_id", "scheme"]).size() <= auto.scheme.map(MAX_CODES).groupby(
         [auto.priority_id, auto.scheme]).first()).all()
 
