@@ -98,7 +98,7 @@ bench: $(VENV)/.installed-test
 ## make data: rebuild geodata/snapshot from the data kit in $(KIT)
 data: $(VENV)/.installed-build
 	$(PY) -m dashboard.build.build --kit $(KIT)
-	OMP_NUM_THREADS=2 $(PY) -m dashboard.data.vectors --snapshot geodata/snapshot
+	OMP_NUM_THREADS=2 $(PY) -m dashboard.data.embed --snapshot geodata/snapshot
 
 ## make refresh: download the latest statistics (Eurostat) and boundaries (GISCO), rebuild geodata/snapshot
 refresh: $(VENV)/.installed-build

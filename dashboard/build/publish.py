@@ -5,7 +5,7 @@
 Faster than the full build (no kit, no geometry): the base snapshot's tables are read, the
 contributions applied (``contributions.apply_contributions``), the new and changed priorities
 classified (the others keep their codes), the query terms recomputed as the build does, the search
-vectors of new and changed priorities embedded (``dashboard.data.vectors`` in a process of its own:
+vectors of new and changed priorities embedded (``dashboard.data.embed`` in a process of its own:
 the sentence model must not be loaded in a process that later forks server workers), and the
 manifest written. Everything goes to a temporary folder in ``out_root`` that is renamed to
 ``out_root/<version>`` when complete; the version is a hash of the tables and geometry, so the same
@@ -127,7 +127,7 @@ def embed(snapshot: Path) -> str:
     """Search vectors for new and changed priorities (the CLI re-embeds only those), in a child process;
     returns what it printed. Raises RuntimeError when it fails."""
     # run from the project's folder: "-m" puts it first on the path, so this very package is the one run
-    done = subprocess.run([sys.executable, "-m", "dashboard.data.vectors", "--snapshot", str(snapshot.resolve())],
+    done = subprocess.run([sys.executable, "-m", "dashboard.data.embed", "--snapshot", str(snapshot.resolve())],
                           cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"search vectors could not be built: {(done.stderr or done.stdout).strip()[-2000:]}")

