@@ -64,6 +64,9 @@ MIN_PART = 3  # letters of a compound's part
 PREFIXES = {"bio": "bio", "nano": "nano", "mikro": "micro", "micro": "micro", "agro": "agro", "aero": "aero",
             "cyber": "cyber", "hydro": "hydro", "geo": "geo", "eko": "eco", "eco": "eco", "oko": "eco",
             "tele": "tele", "foto": "photo", "termo": "thermo", "thermo": "thermo"}
+# languages whose words take endings a Snowball stemmer may leave (a table word + ending is tried)
+INFLECTING = frozenset("fin hun est pol ces slk slv hrv lit lav bul ell".split())
+MAX_ENDING = 3  # letters of such an ending
 MIN_COGNATE = 5  # letters of a word read as an English cognate
 COGNATE_DISTANCE = 0.25  # edits per letter allowed between the levelled spellings
 LOOSE = 5  # letters of an English stem a derived word shares with the phrase's word
@@ -92,6 +95,8 @@ class TermTable:
     rows: int = 0
     cognates: dict = field(default_factory=dict, repr=False)  # levelled-spelling key -> ((levelled, word), ...)
     loose: dict = field(default_factory=dict, repr=False)  # see loose_phrases
+    corpus: frozenset = field(default_factory=frozenset, repr=False)  # every folded word of the English texts
+    surfaces: dict = field(default_factory=dict, repr=False)  # English stem -> its most frequent word
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # (lang, word) -> split / cognate
 
     def __len__(self) -> int:
@@ -116,6 +121,14 @@ def _key(lang: str, phrase: str) -> tuple:
     if stemmer and stemmer in S.AVAILABLE_STEMMERS:
         return tuple(S.stem(stemmer, w) or w for w in ws)
     return tuple(ws)
+
+
+def _word_key(lang: str, folded: str) -> tuple:
+    """``_key`` of one word already folded (the same key, without re-reading the word)."""
+    stemmer = SNOWBALL.get(lang)
+    if stemmer and stemmer in S.AVAILABLE_STEMMERS:
+        return (S.stem(stemmer, folded) or folded,)
+    return (folded,)
 
 
 def table_key(lang: str, phrase: str) -> str:
@@ -179,9 +192,10 @@ def make_table(frame: pd.DataFrame, english: frozenset, phrases: dict | None = N
     # names in other languages, "Zdraví" among them, which must still be translated)
     known = frozenset(S.fold(w) for v in entries.values() for e in v for w in S.words(e[0]))
     cognates = cognate_index(english) if n else {}
+    english_all = english or frozenset()
     english = known & english if english else known
     return TermTable(entries={k: tuple(v) for k, v in entries.items()}, english=english, phrases=phrases or {},
-                     langs=tuple(langs), rows=n, cognates=cognates,
+                     langs=tuple(langs), rows=n, cognates=cognates, corpus=frozenset(english_all), surfaces=surfaces or {},
                      loose=loose_phrases(phrases, surfaces) if n and phrases and surfaces else {})
 
 
@@ -276,18 +290,57 @@ def _remember(table: TermTable, key, value) -> None:
     table.cache[key] = value
 
 
+def _en_stems(table: TermTable, english: str) -> tuple:
+    """The English stems of an English term (remembered)."""
+    hit = table.cache.get(("en", english))
+    if hit is None:
+        hit = tuple(S.stem("english", w) for w in S.words(english))
+        _remember(table, ("en", english), hit)
+    return hit
+
+
 def _frequency(table: TermTable, english: str) -> int:
     """Occurrences of an English term (as stems) in the English texts."""
-    return table.phrases.get(tuple(S.stem("english", w) for w in S.words(english)), 0) if table.phrases else 0
+    return table.phrases.get(_en_stems(table, english), 0) if table.phrases else 0
 
 
 # ---------------------------------------------------------------------------------- compounds
-def _entry(table: TermTable, lang: str, word: str):
-    return table.entries.get((lang, _key(lang, word)))
+def _entry(table: TermTable, lang: str, folded: str, inflected: bool = False):
+    """The entries of one folded word of ``lang`` whose source is spelt as the word or, when
+    ``inflected``, as its beginning (an ending added), at least MIN_PART letters: a stem shared by
+    chance ("hidrog" of "hidrogén" in "hidrogénio") is not a part."""
+    found = table.entries.get((lang, _word_key(lang, folded)))
+    if not found:
+        return None
+    ok = tuple(e for e in found if e[1] == folded or (inflected and len(e[1]) >= MIN_PART
+                                                      and folded.startswith(e[1])
+                                                      and len(folded) - len(e[1]) <= MAX_ENDING))
+    return ok or None
+
+
+def truncated(table: TermTable, lang: str, word: str) -> tuple | None:
+    """The entries of a folded word of an inflecting language read as a table word plus an ending
+    (up to MAX_ENDING letters) its stemmer did not remove ("körforgásos" -> "körforgás"), the
+    longest such word; None when there is none."""
+    if lang not in INFLECTING or len(word) < MIN_PART + 2:
+        return None
+    hit = table.cache.get(("t", lang, word), False)
+    if hit is not False:
+        return hit
+    out = None
+    for n in range(1, MAX_ENDING + 1):
+        if len(word) - n < MIN_PART + 1:
+            break
+        found = _entry(table, lang, word[:-n])
+        if found:
+            out = (found, word[:-n])
+            break
+    _remember(table, ("t", lang, word), out)
+    return out
 
 
 def split_compound(table: TermTable, lang: str, word: str) -> list | None:
-    """A one-word compound of ``lang`` read as two entries of the table: [(modifier entries),
+    """A one-word compound (folded) of ``lang`` read as two entries of the table: [(modifier entries),
     (head entries)] with their sources, or a learned prefix and the head's entries; None when no
     split covers the word. The split with the longest shorter part wins (fewest stray letters)."""
     links = COMPOUNDING.get(lang)
@@ -299,13 +352,13 @@ def split_compound(table: TermTable, lang: str, word: str) -> list | None:
     best = None
     for p, en in PREFIXES.items():  # "biogospodarka": bio + gospodarka
         if word.startswith(p) and len(word) - len(p) >= MIN_PART:
-            head = _entry(table, lang, word[len(p):])
-            if head and any(en + e[0] in table.english for e in head):
+            head = _entry(table, lang, word[len(p):], inflected=True)
+            if head and any(en + e[0] in table.corpus for e in head):
                 best = (len(word), [(("prefix", en), p), (head, word[len(p):])])
                 break
     for i in range(MIN_PART, len(word) - MIN_PART + 1) if links and best is None else ():
         right = word[i:]
-        head = _entry(table, lang, right)
+        head = _entry(table, lang, right, inflected=True)
         if not head:
             continue
         for link in links:
@@ -443,7 +496,7 @@ def translate(table: TermTable, query: str) -> Translation:
     tried = []
     folded = [S.fold(w) for w in ws]
     for order, lang in enumerate(table.langs):
-        keys = [_key(lang, w) for w in ws]
+        keys = [_word_key(lang, f) for f in folded]
         i, segments, covered, by_table, exact = 0, [], 0, 0, 0
         while i < len(ws):
             for n in range(min(MAX_PHRASE, len(ws) - i), 0, -1):
@@ -464,8 +517,14 @@ def translate(table: TermTable, query: str) -> Translation:
                     i += n
                     break
             else:
-                parts = split_compound(table, lang, ws[i]) if content[i] and folded[i] not in table.english else None
-                if parts:
+                unknown = content[i] and folded[i] not in table.english
+                lemma = truncated(table, lang, folded[i]) if unknown else None
+                parts = split_compound(table, lang, folded[i]) if unknown and not lemma else None
+                if lemma:
+                    segments.append(_with_english(table, _candidates(lemma[0], lemma[1], table), lemma[1]))
+                    covered += 1
+                    by_table += 1
+                elif parts:
                     segments.extend(_compound_segments(table, parts))
                     covered += 1
                     by_table += 1
@@ -515,7 +574,7 @@ def _compound_segments(table: TermTable, parts: list) -> list:
     (mod, msrc), (head, hsrc) = parts
     heads = _candidates(head, hsrc, table)
     if isinstance(mod, tuple) and mod and mod[0] == "prefix":
-        return [[(mod[1] + h[0], msrc + hsrc, h[2], h[3]) for h in heads if mod[1] + h[0] in table.english]]
+        return [[(mod[1] + h[0], msrc + hsrc, h[2], h[3]) for h in heads if mod[1] + h[0] in table.corpus]]
     return [_with_english(table, _candidates(mod, msrc, table), msrc), _with_english(table, heads, hsrc)]
 
 
@@ -549,7 +608,7 @@ def _phrase(table: TermTable, segments: list) -> tuple[list, bool]:
     for combo in itertools.islice(itertools.product(*pools), 256):
         orders = [list(combo)] + ([list(combo[::-1])] if len(combo) == 2 else [])
         for k, parts in enumerate(orders):
-            key = tuple(S.stem("english", w) for p in parts for w in S.words(p[0]))
+            key = tuple(t for p in parts for t in _en_stems(table, p[0]))
             if key in table.phrases:  # the most frequent phrase, then the best-ranked candidates
                 typed = sum(not c[3] for c in combo)  # a typed English word, spelt as typed
                 rank = (-table.phrases[key], -typed, sum(seg.index(c) for seg, c in zip(pools, combo)), k)
@@ -561,8 +620,9 @@ def _phrase(table: TermTable, segments: list) -> tuple[list, bool]:
                     rank = (-hit[0], sum(seg.index(c) for seg, c in zip(pools, combo)), k)
                     if loose is None or rank < loose[0]:
                         loose = (rank, [(w, p[1], p[2], p[3]) for w, p in zip(hit[1], parts)])
-    if best:
-        return best[1], True
+    if best:  # each word as the texts most often write it ("sustain mobility" -> "sustainable mobility")
+        return [(table.surfaces.get((_en_stems(table, p[0]) or ("",))[0], p[0]) if " " not in p[0] else p[0],) + tuple(p[1:])
+                for p in best[1]], True
     if loose:
         return loose[1], True
     return first, False
