@@ -67,6 +67,7 @@ PREFIXES = {"bio": "bio", "nano": "nano", "mikro": "micro", "micro": "micro", "a
 # languages whose words take endings a Snowball stemmer may leave (a table word + ending is tried)
 INFLECTING = frozenset("fin hun est pol ces slk slv hrv lit lav bul ell".split())
 MAX_ENDING = 3  # letters of such an ending
+MIN_LEMMA = 6  # letters of the table word it leaves (a short word plus letters is too often chance)
 MIN_COGNATE = 5  # letters of a word read as an English cognate
 COGNATE_DISTANCE = 0.25  # edits per letter allowed between the levelled spellings
 LOOSE = 5  # letters of an English stem a derived word shares with the phrase's word
@@ -96,7 +97,6 @@ class TermTable:
     cognates: dict = field(default_factory=dict, repr=False)  # levelled-spelling key -> ((levelled, word), ...)
     loose: dict = field(default_factory=dict, repr=False)  # see loose_phrases
     corpus: frozenset = field(default_factory=frozenset, repr=False)  # every folded word of the English texts
-    surfaces: dict = field(default_factory=dict, repr=False)  # English stem -> its most frequent word
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # (lang, word) -> split / cognate
 
     def __len__(self) -> int:
@@ -195,7 +195,7 @@ def make_table(frame: pd.DataFrame, english: frozenset, phrases: dict | None = N
     english_all = english or frozenset()
     english = known & english if english else known
     return TermTable(entries={k: tuple(v) for k, v in entries.items()}, english=english, phrases=phrases or {},
-                     langs=tuple(langs), rows=n, cognates=cognates, corpus=frozenset(english_all), surfaces=surfaces or {},
+                     langs=tuple(langs), rows=n, cognates=cognates, corpus=frozenset(english_all),
                      loose=loose_phrases(phrases, surfaces) if n and phrases and surfaces else {})
 
 
@@ -321,15 +321,15 @@ def _entry(table: TermTable, lang: str, folded: str, inflected: bool = False):
 def truncated(table: TermTable, lang: str, word: str) -> tuple | None:
     """The entries of a folded word of an inflecting language read as a table word plus an ending
     (up to MAX_ENDING letters) its stemmer did not remove ("körforgásos" -> "körforgás"), the
-    longest such word; None when there is none."""
-    if lang not in INFLECTING or len(word) < MIN_PART + 2:
+    longest such word of at least MIN_LEMMA letters; None when there is none."""
+    if lang not in INFLECTING or len(word) <= MIN_LEMMA:
         return None
     hit = table.cache.get(("t", lang, word), False)
     if hit is not False:
         return hit
     out = None
     for n in range(1, MAX_ENDING + 1):
-        if len(word) - n < MIN_PART + 1:
+        if len(word) - n < MIN_LEMMA:
             break
         found = _entry(table, lang, word[:-n])
         if found:
@@ -565,7 +565,7 @@ def translate(table: TermTable, query: str) -> Translation:
             kinds = {p[3] for p in parts}
             origins.append("strategies" if "strategies" in kinds else "dictionary" if kinds - {"cognate", ""}
                            else "cognate")
-    return Translation(lang, tuple(queries), tuple(origins))
+    return Translation(lang, tuple(queries), tuple(origins)) if queries else NONE
 
 
 def _compound_segments(table: TermTable, parts: list) -> list:
@@ -620,9 +620,8 @@ def _phrase(table: TermTable, segments: list) -> tuple[list, bool]:
                     rank = (-hit[0], sum(seg.index(c) for seg, c in zip(pools, combo)), k)
                     if loose is None or rank < loose[0]:
                         loose = (rank, [(w, p[1], p[2], p[3]) for w, p in zip(hit[1], parts)])
-    if best:  # each word as the texts most often write it ("sustain mobility" -> "sustainable mobility")
-        return [(table.surfaces.get((_en_stems(table, p[0]) or ("",))[0], p[0]) if " " not in p[0] else p[0],) + tuple(p[1:])
-                for p in best[1]], True
+    if best:
+        return best[1], True
     if loose:
         return loose[1], True
     return first, False
