@@ -16,17 +16,20 @@ priorities' English texts. It has two sources, both made before run time:
 
 ``translate(table, query)`` reads the query as words (case and accents folded, Snowball-stemmed in
 each language of the table), covers as many words as it can with the longest entries of one
-language (the language that covers most, then the one whose entries come first in the table),
-and returns the English queries to search as well. A word no entry covers is read, in a language
-that writes compounds, as two words of the table ("Kreislauf|wirtschaft", "energia|hatékonyság",
-with German, Dutch and Nordic linking letters; a learned prefix such as "bio" or "nano" is joined
-to the English head: "biotalous" -> "bioeconomy"); failing that, as an English word of the texts
-spelt the same way once spelling conventions are levelled (``cognate``: "idrogeno" -> "hydrogen",
-"fotowoltaika" -> "photovoltaics"). Of an entry's English terms the first is the one whose source
-is spelt as typed, then one whose source the typed word merely extends (an inflected form:
-"mezőgazdaságban" -> "mezőgazdaság"), then the best by weight plus the term's frequency in the
-English texts. A query is not translated when each of its
-words is already an English word of the priorities' texts, nor when fewer than all of its content
+language (of the languages that cover every content word, the first few are tried as a phrase:
+one whose terms make a phrase of the English texts, then the one covering most words by its table
+rather than by cognates, then by spelling as typed, then the one whose entries come first in the
+table), and returns the English queries to search as well. A word no entry covers is read, in an
+inflecting language, as a table word plus an ending its stemmer left ("körforgásos" ->
+"körforgás", ``truncated``); then, in a language that writes compounds, as two words of the table
+("Kreislauf|wirtschaft", "energia|hatékonyság", with German, Dutch and Nordic linking letters; a
+learned prefix such as "bio" or "nano" is joined to the English head: "biotalous" ->
+"bioeconomy"); failing that, as an English word of the texts spelt the same way once spelling
+conventions are levelled (``cognate``: "idrogeno" -> "hydrogen", "logistique" -> "logistics").
+Of an entry's English terms the first is the one whose source is spelt as typed, then one whose
+source the typed word merely extends (an inflected form: "mezőgazdaságban" -> "mezőgazdaság"),
+then the best by weight plus the term's frequency in the English texts. A query is not
+translated when each of its words is already an English word of the priorities' texts, nor when fewer than all of its content
 words are covered (a half-translated query finds the wrong things). ``expanded_search`` runs the
 search for the query and for each English query and merges them: exact rows of the query first,
 then exact rows found through a translation, then related rows by their cosine; the ``via``
