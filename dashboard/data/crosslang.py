@@ -16,9 +16,20 @@ priorities' English texts. It has two sources, both made before run time:
 
 ``translate(table, query)`` reads the query as words (case and accents folded, Snowball-stemmed in
 each language of the table), covers as many words as it can with the longest entries of one
-language (the language that covers most, then the one whose entries come first in the table),
-and returns the English queries to search as well. A query is not translated when each of its
-words is already an English word of the priorities' texts, nor when fewer than all of its content
+language (of the languages that cover every content word, the first few are tried as a phrase:
+one whose terms make a phrase of the English texts, then the one covering most words by its table
+rather than by cognates, then by spelling as typed, then the one whose entries come first in the
+table), and returns the English queries to search as well. A word no entry covers is read, in an
+inflecting language, as a table word plus an ending its stemmer left ("körforgásos" ->
+"körforgás", ``truncated``); then, in a language that writes compounds, as two words of the table
+("Kreislauf|wirtschaft", "energia|hatékonyság", with German, Dutch and Nordic linking letters; a
+learned prefix such as "bio" or "nano" is joined to the English head: "biotalous" ->
+"bioeconomy"); failing that, as an English word of the texts spelt the same way once spelling
+conventions are levelled (``cognate``: "idrogeno" -> "hydrogen", "logistique" -> "logistics").
+Of an entry's English terms the first is the one whose source is spelt as typed, then one whose
+source the typed word merely extends (an inflected form: "mezőgazdaságban" -> "mezőgazdaság"),
+then the best by weight plus the term's frequency in the English texts. A query is not
+translated when each of its words is already an English word of the priorities' texts, nor when fewer than all of its content
 words are covered (a half-translated query finds the wrong things). ``expanded_search`` runs the
 search for the query and for each English query and merges them: exact rows of the query first,
 then exact rows found through a translation, then related rows by their cosine; the ``via``
@@ -28,6 +39,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +59,24 @@ MAX_QUERIES = 1  # English queries searched besides the query itself
 MIN_PAIRS = 3  # priorities a strategies' alignment must rest on
 MIN_DICE = 0.6
 ALT_WEIGHT = 2.0  # a second English term is searched too when its weight is at least this
+# compounds: languages that write them as one word, and the linking letters between their parts
+COMPOUNDING = {"deu": ("", "s", "es", "n", "en", "e"), "nld": ("", "s", "en", "e"), "swe": ("", "s"),
+               "dan": ("", "s", "e"), "fin": ("",), "hun": ("",), "est": ("",)}
+MIN_PART = 3  # letters of a compound's part
+# learned prefixes written as one word with their head in English too ("bio" + "economy")
+PREFIXES = {"bio": "bio", "nano": "nano", "mikro": "micro", "micro": "micro", "agro": "agro", "aero": "aero",
+            "cyber": "cyber", "hydro": "hydro", "geo": "geo", "eko": "eco", "eco": "eco", "oko": "eco",
+            "tele": "tele", "foto": "photo", "termo": "thermo", "thermo": "thermo"}
+# languages whose words take endings a Snowball stemmer may leave (a table word + ending is tried)
+INFLECTING = frozenset("fin hun est pol ces slk slv hrv lit lav bul ell".split())
+MAX_ENDING = 3  # letters of such an ending
+MIN_LEMMA = 6  # letters of the table word it leaves (a short word plus letters is too often chance)
+MIN_COGNATE = 5  # letters of a word read as an English cognate
+COGNATE_DISTANCE = 0.25  # edits per letter allowed between the levelled spellings
+LOOSE = 5  # letters of an English stem a derived word shares with the phrase's word
+MIN_LOOSE = 3
+LANG_TRIES = 3  # languages whose word-by-word terms are tried as a phrase
+CACHE_SIZE = 20000  # words remembered per table (compound splits and cognates)
 
 # ISO 639-3 codes of the table -> Snowball stemmer names (None: no stemmer, folded words only)
 SNOWBALL = {
@@ -64,9 +94,13 @@ class TermTable:
     """(lang, stem key) -> English terms, best first; and the English words of the corpus."""
     entries: dict = field(repr=False)
     english: frozenset = field(repr=False)  # folded English words of the priorities' English texts
-    phrases: dict = field(default_factory=dict, repr=False)  # English stem sequences (2..MAX_PHRASE) -> count
+    phrases: dict = field(default_factory=dict, repr=False)  # English stem sequences (1..MAX_PHRASE) -> count
     langs: tuple = ()
     rows: int = 0
+    cognates: dict = field(default_factory=dict, repr=False)  # levelled-spelling key -> ((levelled, word), ...)
+    loose: dict = field(default_factory=dict, repr=False)  # see loose_phrases
+    corpus: frozenset = field(default_factory=frozenset, repr=False)  # every folded word of the English texts
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # (lang, word) -> split / cognate
 
     def __len__(self) -> int:
         return self.rows
@@ -92,6 +126,14 @@ def _key(lang: str, phrase: str) -> tuple:
     return tuple(ws)
 
 
+def _word_key(lang: str, folded: str) -> tuple:
+    """``_key`` of one word already folded (the same key, without re-reading the word)."""
+    stemmer = SNOWBALL.get(lang)
+    if stemmer and stemmer in S.AVAILABLE_STEMMERS:
+        return (S.stem(stemmer, folded) or folded,)
+    return (folded,)
+
+
 def table_key(lang: str, phrase: str) -> str:
     """``_key`` as stored in the table's ``key`` column (space-separated)."""
     return " ".join(_key(lang, phrase))
@@ -102,10 +144,11 @@ def english_words(priorities: pd.DataFrame) -> frozenset:
     return english_vocabulary(priorities)[0]
 
 
-def english_vocabulary(priorities: pd.DataFrame) -> tuple[frozenset, dict]:
-    """(folded words, {English stem sequence of 2..MAX_PHRASE words: occurrences}) of the English
-    titles and descriptions: a translation whose words make a frequent phrase of them is preferred."""
-    out: set = set()
+def english_vocabulary(priorities: pd.DataFrame) -> tuple[frozenset, dict, dict]:
+    """(folded words, {English stem sequence of 1..MAX_PHRASE words: occurrences}) of the English
+    titles and descriptions: a translation whose words make a frequent phrase of them is preferred,
+    and of an entry's English terms the more frequent; and {stem: its most frequent word}."""
+    out: Counter = Counter()
     grams: Counter = Counter()
     for col in ("title", "description"):
         if col in priorities:
@@ -113,12 +156,17 @@ def english_vocabulary(priorities: pd.DataFrame) -> tuple[frozenset, dict]:
                 ws = S.words(text)
                 out.update(S.fold(w) for w in ws)
                 st = [S.stem("english", w) for w in ws]
-                for n in range(2, MAX_PHRASE + 1):
+                for n in range(1, MAX_PHRASE + 1):
                     grams.update(tuple(st[i:i + n]) for i in range(len(st) - n + 1))
-    return frozenset(w for w in out if w.isalpha()), dict(grams)
+    surfaces: dict = {}
+    for w, _ in out.most_common():
+        if w.isalpha():
+            surfaces.setdefault(S.stem("english", w), w)
+    return frozenset(w for w in out if w.isalpha()), dict(grams), surfaces
 
 
-def make_table(frame: pd.DataFrame, english: frozenset, phrases: dict | None = None) -> TermTable:
+def make_table(frame: pd.DataFrame, english: frozenset, phrases: dict | None = None,
+               surfaces: dict | None = None) -> TermTable:
     """A term table from rows (lang, source, english, origin[, weight]), best first within a
     source. Entries are keyed by Snowball stems, so "energías renovables" finds "energía
     renovable"; each keeps its folded source, to prefer an entry spelt as the query is."""
@@ -146,16 +194,201 @@ def make_table(frame: pd.DataFrame, english: frozenset, phrases: dict | None = N
     # English words: those of the table's English terms (the priorities' descriptions also hold
     # names in other languages, "Zdraví" among them, which must still be translated)
     known = frozenset(S.fold(w) for v in entries.values() for e in v for w in S.words(e[0]))
+    cognates = cognate_index(english) if n else {}
+    english_all = english or frozenset()
     english = known & english if english else known
     return TermTable(entries={k: tuple(v) for k, v in entries.items()}, english=english, phrases=phrases or {},
-                     langs=tuple(langs), rows=n)
+                     langs=tuple(langs), rows=n, cognates=cognates, corpus=frozenset(english_all),
+                     loose=loose_phrases(phrases, surfaces) if n and phrases and surfaces else {})
 
 
-def _candidates(found: tuple, typed: str) -> list:
-    """An entry's English terms, best first: those of a source spelt as typed, the dictionaries'
-    before the strategies' own alignments (fewer, noisier), then by weight."""
-    order = sorted(range(len(found)), key=lambda i: (found[i][1] != typed, found[i][3] == "strategies",
-                                                     -found[i][2], i))
+def loose_phrases(phrases: dict, surfaces: dict) -> dict:
+    """Two-word English phrases of the texts (seen at least MIN_LOOSE times) by the first LOOSE
+    letters of each stem, as (occurrences, words): a word-by-word translation that differs from a
+    phrase only in its words' derivation ("energetic efficiencies") is read as it ("energy
+    efficiency")."""
+    out: dict = {}
+    for key, count in phrases.items():
+        if len(key) == 2 and count >= MIN_LOOSE and all(k in surfaces and k.isalpha() for k in key):
+            loose = tuple(k[:LOOSE] for k in key)
+            if loose not in out or count > out[loose][0]:
+                out[loose] = (count, tuple(surfaces[k] for k in key))
+    return out
+
+
+# ------------------------------------------------------------------------- spelling (cognates)
+_LEVEL = (("ph", "f"), ("th", "t"), ("qu", "k"), ("ck", "k"), ("c", "k"), ("q", "k"), ("y", "i"), ("w", "v"),
+          ("x", "ks"), ("z", "s"), ("h", ""))
+_VOWELS = frozenset("aeiou")
+
+
+def level(word: str, ch: str = "k") -> str:
+    """A folded word's spelling with the conventions of European languages levelled (ph/f, c/k,
+    y/i, w/v, z/s, no h, no double letters): "hydrogen" and "idrogeno" -> "idrogen", "idrogeno"."""
+    w = word.replace("ch", ch)
+    for a, b in _LEVEL:
+        w = w.replace(a, b)
+    return "".join(c for i, c in enumerate(w) if i == 0 or c != w[i - 1])
+
+
+def _bucket(levelled: str) -> str:
+    """First letter and the next three consonants of a levelled spelling (vowels differ most)."""
+    return levelled[:1] + "".join(c for c in levelled[1:] if c not in _VOWELS)[:3]
+
+
+def cognate_index(english) -> dict:
+    """Levelled-spelling buckets of the English words of the texts (``ch`` read both as k and as
+    nothing: Italian "tecnologia", Romanian "tehnologie")."""
+    out: dict = defaultdict(set)
+    for w in english:
+        if len(w) >= MIN_COGNATE and w.isalpha() and w.isascii():
+            for ch in ("k", ""):
+                lv = level(w, ch)
+                out[_bucket(lv)].add((lv, w))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or limit + 1 once it must exceed limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def cognate(table: TermTable, folded: str) -> str | None:
+    """The English word of the texts a folded word is a cognate of (a word the dictionaries know as
+    English before one they do not, which may be a name or a word of another language quoted in
+    the texts; then the nearest levelled spelling, within COGNATE_DISTANCE edits a letter; then the
+    more frequent), or None."""
+    if len(folded) < MIN_COGNATE or not folded.isalpha() or not folded.isascii() or not table.cognates:
+        return None
+    hit = table.cache.get(("", folded), False)
+    if hit is not False:
+        return hit
+    lv = level(folded)
+    limit = max(1, int(COGNATE_DISTANCE * len(lv)))
+    best = None
+    for cand, word in table.cognates.get(_bucket(lv), ()):
+        d = _distance(lv, cand, limit)
+        if d <= limit:
+            rank = (word not in table.english, d, -_frequency(table, word), word)
+            if best is None or rank < best[0]:
+                best = (rank, word)
+    hit = best[1] if best else None
+    _remember(table, ("", folded), hit)
+    return hit
+
+
+def _remember(table: TermTable, key, value) -> None:
+    if len(table.cache) >= CACHE_SIZE:
+        table.cache.clear()
+    table.cache[key] = value
+
+
+def _en_stems(table: TermTable, english: str) -> tuple:
+    """The English stems of an English term (remembered)."""
+    hit = table.cache.get(("en", english))
+    if hit is None:
+        hit = tuple(S.stem("english", w) for w in S.words(english))
+        _remember(table, ("en", english), hit)
+    return hit
+
+
+def _frequency(table: TermTable, english: str) -> int:
+    """Occurrences of an English term (as stems) in the English texts."""
+    return table.phrases.get(_en_stems(table, english), 0) if table.phrases else 0
+
+
+# ---------------------------------------------------------------------------------- compounds
+def _entry(table: TermTable, lang: str, folded: str, inflected: bool = False):
+    """The entries of one folded word of ``lang`` whose source is spelt as the word or, when
+    ``inflected``, as its beginning (an ending added), at least MIN_PART letters: a stem shared by
+    chance ("hidrog" of "hidrogén" in "hidrogénio") is not a part."""
+    found = table.entries.get((lang, _word_key(lang, folded)))
+    if not found:
+        return None
+    ok = tuple(e for e in found if e[1] == folded or (inflected and len(e[1]) >= MIN_PART
+                                                      and folded.startswith(e[1])
+                                                      and len(folded) - len(e[1]) <= MAX_ENDING))
+    return ok or None
+
+
+def truncated(table: TermTable, lang: str, word: str) -> tuple | None:
+    """The entries of a folded word of an inflecting language read as a table word plus an ending
+    (up to MAX_ENDING letters) its stemmer did not remove ("körforgásos" -> "körforgás"), the
+    longest such word of at least MIN_LEMMA letters; None when there is none."""
+    if lang not in INFLECTING or len(word) <= MIN_LEMMA:
+        return None
+    hit = table.cache.get(("t", lang, word), False)
+    if hit is not False:
+        return hit
+    out = None
+    for n in range(1, MAX_ENDING + 1):
+        if len(word) - n < MIN_LEMMA:
+            break
+        found = _entry(table, lang, word[:-n])
+        if found:
+            out = (found, word[:-n])
+            break
+    _remember(table, ("t", lang, word), out)
+    return out
+
+
+def split_compound(table: TermTable, lang: str, word: str) -> list | None:
+    """A one-word compound (folded) of ``lang`` read as two entries of the table: [(modifier entries),
+    (head entries)] with their sources, or a learned prefix and the head's entries; None when no
+    split covers the word. The split with the longest shorter part wins (fewest stray letters)."""
+    links = COMPOUNDING.get(lang)
+    if links is None and not any(word.startswith(p) for p in PREFIXES):
+        return None
+    hit = table.cache.get((lang, word), False)
+    if hit is not False:
+        return hit
+    best = None
+    for p, en in PREFIXES.items():  # "biogospodarka": bio + gospodarka
+        if word.startswith(p) and len(word) - len(p) >= MIN_PART:
+            head = _entry(table, lang, word[len(p):], inflected=True)
+            if head and any(en + e[0] in table.corpus for e in head):
+                best = (len(word), [(("prefix", en), p), (head, word[len(p):])])
+                break
+    for i in range(MIN_PART, len(word) - MIN_PART + 1) if links and best is None else ():
+        right = word[i:]
+        head = _entry(table, lang, right, inflected=True)
+        if not head:
+            continue
+        for link in links:
+            left = word[:i - len(link)] if link else word[:i]
+            if len(left) < MIN_PART or (link and not word[:i].endswith(link)):
+                continue
+            mod = _entry(table, lang, left)
+            if mod:
+                score = min(len(left), len(right))
+                if best is None or score > best[0]:
+                    best = (score, [(mod, left), (head, right)])
+                break
+    out = best[1] if best else None
+    _remember(table, (lang, word), out)
+    return out
+
+
+def _candidates(found: tuple, typed: str, table: TermTable | None = None) -> list:
+    """An entry's English terms, best first: those of a source spelt as typed, then of a source the
+    typed word extends (its inflected form), the dictionaries' before the strategies' own
+    alignments (fewer, noisier), then by weight plus log10 of the term's frequency in the English
+    texts (a frequent sense of the texts before a rare one)."""
+    bonus = ({e[0]: math.log10(1 + _frequency(table, e[0])) for e in found} if table is not None
+             else {e[0]: 0.0 for e in found})
+    order = sorted(range(len(found)), key=lambda i: (found[i][1] != typed, not typed.startswith(found[i][1]),
+                                                     found[i][3] == "strategies",
+                                                     -(found[i][2] + bonus[found[i][0]]), i))
     out, seen = [], set()
     for i in order:
         if found[i][0] not in seen:
@@ -263,38 +496,68 @@ def translate(table: TermTable, query: str) -> Translation:
     content = _content(ws)
     if all(S.fold(w) in table.english or not c for w, c in zip(ws, content)):
         return NONE  # already English (every content word is a word of the English texts)
-    best = None
+    tried = []
     folded = [S.fold(w) for w in ws]
     for order, lang in enumerate(table.langs):
-        keys = [_key(lang, w) for w in ws]
-        i, segments, covered = 0, [], 0
+        keys = [_word_key(lang, f) for f in folded]
+        i, segments, covered, by_table, exact = 0, [], 0, 0, 0
         while i < len(ws):
             for n in range(min(MAX_PHRASE, len(ws) - i), 0, -1):
                 key = tuple(t for k in keys[i:i + n] for t in k)
                 found = table.entries.get((lang, key))
                 if found:
-                    cands = _candidates(found, " ".join(folded[i:i + n]))
+                    cands = _candidates(found, " ".join(folded[i:i + n]), table)
                     if n == 1 and folded[i] in table.english:  # also an English word ("artificial")
                         cands.append((folded[i], folded[i], 0.0, ""))
+                    elif n == 1 and content[i]:  # and its English cognate ("energia" -> "energy")
+                        en = cognate(table, folded[i])
+                        if en and all(c[0] != en for c in cands):
+                            cands.append((en, folded[i], 0.0, "cognate"))
                     segments.append(cands)
+                    exact += cands[0][1] == " ".join(folded[i:i + n])
                     covered += sum(content[i:i + n])
+                    by_table += sum(content[i:i + n])
                     i += n
                     break
             else:
-                # a word left as typed counts as covered when it is already English (or a number)
-                segments.append([(ws[i], folded[i], 0.0, "")])
-                covered += content[i] and folded[i] in table.english
+                unknown = content[i] and folded[i] not in table.english
+                lemma = truncated(table, lang, folded[i]) if unknown else None
+                parts = split_compound(table, lang, folded[i]) if unknown and not lemma else None
+                if lemma:
+                    segments.append(_with_english(table, _candidates(lemma[0], lemma[1], table), lemma[1]))
+                    covered += 1
+                    by_table += 1
+                elif parts:
+                    segments.extend(_compound_segments(table, parts))
+                    covered += 1
+                    by_table += 1
+                else:
+                    # a word left as typed counts as covered when it is already English (or a
+                    # number), or a cognate of an English word of the texts
+                    en = (cognate(table, folded[i]) if content[i] and folded[i] not in table.english
+                          else None)
+                    segments.append([(en, folded[i], 0.0, "cognate")] if en else [(ws[i], folded[i], 0.0, "")])
+                    exact += en is None
+                    covered += content[i] and (en is not None or folded[i] in table.english)
                 i += 1
         if not any(seg[0][3] for seg in segments):
             continue
-        exact = sum(seg[0][1] == f for seg, f in zip(segments, folded))
-        score = (covered, exact, -order)
-        if best is None or score > best[0]:
-            best = (score, lang, segments)
-    if best is None or best[0][0] < sum(content):
+        if covered >= sum(content):
+            tried.append(((by_table, exact, -order), lang, segments))
+    if not tried:
         return NONE
-    _, lang, segments = best
-    options = [_combine(table, segments)]
+    # of the languages that cover the query, the first few by their score: one whose terms make
+    # a phrase of the English texts first ("efficienza energetica" is Italian, not Finnish)
+    tried.sort(key=lambda t: t[0], reverse=True)
+    best = None
+    for rank, (score, lang, segments) in enumerate(tried[:LANG_TRIES]):
+        parts, phrase = _phrase(table, segments)
+        if best is None or (phrase, score) > best[0]:
+            best = ((phrase, score), lang, segments, parts)
+        if len(segments) < 2:
+            break
+    _, lang, segments, parts = best
+    options = [parts]
     if len(segments) == 1 and len(segments[0]) > 1 and segments[0][1][2] >= ALT_WEIGHT:
         options.append([segments[0][1]])  # a second sense of a one-term query, several entries agreeing
     queries, origins = [], []
@@ -302,30 +565,69 @@ def translate(table: TermTable, query: str) -> Translation:
         q = " ".join(p[0] for p in parts)
         if q not in queries and S.fold(q) != S.fold(query):
             queries.append(q)
-            origins.append("strategies" if any(p[3] == "strategies" for p in parts) else "dictionary")
-    return Translation(lang, tuple(queries), tuple(origins))
+            kinds = {p[3] for p in parts}
+            origins.append("strategies" if "strategies" in kinds else "dictionary" if kinds - {"cognate", ""}
+                           else "cognate")
+    return Translation(lang, tuple(queries), tuple(origins)) if queries else NONE
+
+
+def _compound_segments(table: TermTable, parts: list) -> list:
+    """The segments of a split compound: a learned prefix joined to each of its head's terms that
+    the English texts write as one word ("bio" + "economy"), else one segment per part."""
+    (mod, msrc), (head, hsrc) = parts
+    heads = _candidates(head, hsrc, table)
+    if isinstance(mod, tuple) and mod and mod[0] == "prefix":
+        return [[(mod[1] + h[0], msrc + hsrc, h[2], h[3]) for h in heads if mod[1] + h[0] in table.corpus]]
+    return [_with_english(table, _candidates(mod, msrc, table), msrc), _with_english(table, heads, hsrc)]
+
+
+def _with_english(table: TermTable, cands: list, part: str) -> list:
+    """A compound part's candidates, and the part itself when it is English ("gas") or its cognate."""
+    f = S.fold(part)
+    en = f if f in table.english else cognate(table, f)
+    if en and all(c[0] != en for c in cands):
+        cands = cands + [(en, f, 0.0, "" if en == f else "cognate")]
+    return cands
 
 
 def _combine(table: TermTable, segments: list) -> list:
+    """One English term per segment (see ``_phrase``)."""
+    return _phrase(table, segments)[0]
+
+
+def _phrase(table: TermTable, segments: list) -> tuple[list, bool]:
     """One English term per segment: the first candidates, unless other candidates (the first
-    three of each, and a typed word that is English itself) make a phrase of the English texts
-    (the most frequent such phrase), in the query's order or, for two segments, the other
-    (adjective after the noun: "economía circular" -> "circular economy")."""
+    three of each, a typed word that is English itself and a cognate) make a phrase of the English
+    texts (the most frequent such phrase), in the query's order or, for two segments, the other
+    (adjective after the noun: "economía circular" -> "circular economy"); failing that, two
+    one-word candidates whose stems begin as a phrase's do (``loose_phrases``). And whether a
+    phrase of the texts was found."""
     first = [seg[0] for seg in segments]
     if len(segments) < 2 or not table.phrases:
-        return first
+        return first, False
     best = None
-    pools = (seg[:3] + [c for c in seg[3:] if not c[3]] for seg in segments)
+    loose = None
+    pools = [seg[:3] + [c for c in seg[3:] if c[3] in ("", "cognate")] for seg in segments]
     for combo in itertools.islice(itertools.product(*pools), 256):
         orders = [list(combo)] + ([list(combo[::-1])] if len(combo) == 2 else [])
         for k, parts in enumerate(orders):
-            key = tuple(S.stem("english", w) for p in parts for w in S.words(p[0]))
+            key = tuple(t for p in parts for t in _en_stems(table, p[0]))
             if key in table.phrases:  # the most frequent phrase, then the best-ranked candidates
                 typed = sum(not c[3] for c in combo)  # a typed English word, spelt as typed
-                rank = (-table.phrases[key], -typed, sum(seg.index(c) for seg, c in zip(segments, combo)), k)
+                rank = (-table.phrases[key], -typed, sum(seg.index(c) for seg, c in zip(pools, combo)), k)
                 if best is None or rank < best[0]:
                     best = (rank, parts)
-    return best[1] if best else first
+            elif best is None and len(key) == 2 and table.loose:
+                hit = table.loose.get(tuple(t[:LOOSE] for t in key))
+                if hit:
+                    rank = (-hit[0], sum(seg.index(c) for seg, c in zip(pools, combo)), k)
+                    if loose is None or rank < loose[0]:
+                        loose = (rank, [(w, p[1], p[2], p[3]) for w, p in zip(hit[1], parts)])
+    if best:
+        return best[1], True
+    if loose:
+        return loose[1], True
+    return first, False
 
 
 def expanded_search(index: S.SearchIndex, table: TermTable | None, query: str,

@@ -18,6 +18,7 @@ from dashboard.data.atlas import load_atlas
 from dashboard.data.export import priorities_frame
 from dashboard.data.profile import profile_csv, region_profile
 from dashboard.data.query import Filters, keyword_hits, search_index
+from dashboard.data.search import search
 from dashboard.data.vectors import load_vectors, passage_digests
 from dashboard.settings import SETTINGS
 
@@ -102,8 +103,11 @@ def test_its_search_vector_is_there_so_it_can_be_related(published):
     assert np.linalg.norm(vectors[row]) > 0.99 and np.linalg.norm(vectors[changed]) > 0.99
     index = search_index(atlas)
     if index.semantic:  # the model loads on this machine: the priority is related to a query in other words
-        hits = keyword_hits(atlas, "photonique quasicristalline")  # French; no word of it in the priority
+        # French; no word of it in the priority: the search alone relates it through its vector
+        hits = search(index, "photonique quasicristalline")
         assert NEW_ID in set(hits.priority_id[hits.match == "related"])
+    # the explorer also searches the query's English cognates ("photonics quasicrystalline"): found either way
+    assert NEW_ID in set(keyword_hits(atlas, "photonique quasicristalline").priority_id)
 
 
 def test_contacts_and_provenance_in_the_profile_data_and_its_downloads(published):

@@ -111,3 +111,69 @@ def test_the_app_searches_without_the_tables(tmp_path, atlas, index):
     assert len(empty) == 0
     res, tr = X.expanded_search(index, empty, "Wasserstoff")
     assert tr == X.NONE and res.drop(columns="via").equals(S.search(index, "Wasserstoff"))
+
+
+# ------------------------------------------------------- compounds, inflection, cognates (small tables)
+def small_table(rows, texts):
+    """A term table of a few (lang, source, english[, weight]) rows over a few English texts."""
+    frame = pd.DataFrame([(r[0], r[1], r[2], "dictionary", str(r[3]) if len(r) > 3 else "1") for r in rows],
+                         columns=X.COLUMNS + ["weight"])
+    return X.make_table(frame, *X.english_vocabulary(pd.DataFrame({"title": texts, "description": ""})))
+
+
+TEXTS = ["Wind energy and energy efficiency", "Energy efficiency of buildings", "Energy efficiency in industry",
+         "Hydrogen valleys", "Biotechnology and the bioeconomy", "Health economy", "Circular economy",
+         "Health and health care", "Well being at work"]
+
+
+def test_a_compound_is_read_as_two_table_words():
+    table = small_table([("deu", "wind", "wind"), ("deu", "energie", "energy"), ("deu", "gesundheit", "health"),
+                         ("deu", "wirtschaft", "economy"), ("hun", "energia", "power"),
+                         ("hun", "hatékonyság", "efficiency")], TEXTS)
+    assert X.translate(table, "Windenergie").queries == ("wind energy",)
+    assert X.translate(table, "Gesundheitswirtschaft").queries == ("health economy",)  # linking "s"
+    # the parts' English terms are chosen as a phrase of the texts ("energia" is also a cognate of "energy")
+    assert X.translate(table, "energiahatékonyság").queries == ("energy efficiency",)
+    # a part must be spelt as its table word, not merely share its stem
+    assert X.split_compound(table, "deu", "windxqenergie") is None
+
+
+def test_a_learned_prefix_joins_its_head_as_the_texts_write_it():
+    table = small_table([("fin", "talous", "economy"), ("pol", "gospodarka", "economy")], TEXTS)
+    assert X.translate(table, "biotalous").queries == ("bioeconomy",)
+    assert X.translate(table, "biogospodarka").queries == ("bioeconomy",)
+
+
+def test_an_inflected_form_finds_its_lemmas_translation():
+    table = small_table([("hun", "körforgás", "circular"), ("hun", "gazdaság", "economy"),
+                         ("hun", "mezőgazdaság", "agriculture", 1), ("hun", "mezőgazdasági", "territorial", 3)],
+                        TEXTS + ["Agriculture", "Territorial cooperation"])
+    # an ending the stemmer leaves: the table word it extends
+    assert X.translate(table, "körforgásos gazdaság").queries == ("circular economy",)
+    # two sources share the stem: the one the typed word extends wins over the heavier one
+    assert X.translate(table, "mezőgazdaságban").queries == ("agriculture",)
+
+
+def test_an_english_cognate_covers_a_word_the_tables_lack():
+    table = small_table([("ita", "economia", "economy")], TEXTS)
+    assert X.translate(table, "idrogeno").queries == ("hydrogen",)
+    assert X.translate(table, "biotecnologie").queries == ("biotechnology",)
+    assert X.cognate(table, "idrogeno") == "hydrogen" and X.cognate(table, "tehnologii") is None
+
+
+def test_a_frequent_sense_comes_before_a_rare_one():
+    # weight + log10(1 + occurrences): 3 + log10(2) for "well being", 2.5 + log10(41) for "health"
+    table = small_table([("por", "saúde", "well being", 3), ("por", "saúde", "health", 2.5)],
+                        TEXTS + ["Health systems"] * 38)
+    assert X.translate(table, "saúde").queries == ("health",)
+
+
+def test_a_derived_word_still_finds_the_phrase_of_the_texts():
+    table = small_table([("ces", "energetický", "energetic"), ("ces", "účinnost", "efficiencies")], TEXTS)
+    assert X.translate(table, "energetické účinnosti").queries == ("energy efficiency",)
+
+
+def test_a_word_in_no_table_and_like_no_english_word_is_left_alone():
+    table = small_table([("deu", "wind", "wind"), ("deu", "energie", "energy")], TEXTS)
+    for q in ("qwrtzplk", "Windenergie qwrtzplk", "zzzenergie", "energy efficiency", ""):
+        assert X.translate(table, q) == X.NONE, q
