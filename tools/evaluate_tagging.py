@@ -28,7 +28,7 @@ The same sets are then scored against the majority of three independent annotato
 these are, and B and C: tests/eval/tagging_labels_b.csv and _c.csv; a code at least two of them gave),
 the labelled examples (geodata/sources/tagging_examples.csv) are scored by cross-validation (5 folds of
 whole countries: each fold's codes are what the classifier gives when only the other folds' examples
-vote), and the annotators' agreement with each other is shown.
+train its model and vote), and the annotators' agreement with each other is shown.
 
 Metrics per scheme: micro precision (hits / codes given), micro recall (hits / codes labelled), F1,
 and the mean number of codes per priority given and labelled.
@@ -131,8 +131,8 @@ def cv_folds(examples, country: dict[str, str], folds: int = CV_FOLDS) -> dict[s
 
 def cross_validate(data_dir: Path, clf: Classifier, sections: dict[str, str], country: dict[str, str],
                    folds: int = CV_FOLDS) -> tuple[dict, dict, dict]:
-    """The labelled examples' codes when the examples of their fold's countries are left out (and the
-    rest vote): (predicted, gold, scores)."""
+    """The labelled examples' codes when the examples of their fold's countries are left out (the
+    rest train the model and vote): (predicted, gold, scores)."""
     pri, source, vectors = inputs(data_dir)
     cues = clf.evidence(pri, source)
     examples = clf.examples
@@ -249,9 +249,9 @@ def table(res: dict) -> str:
     cv = res.get("cross_validated")
     if cv:
         lines += ["", f"Cross-validated on the labelled examples ({cv['examples']} priorities, {cv['countries']} "
-                      f"countries, {cv['folds']} folds of whole countries; each fold's codes voted by the others' "
-                      f"examples)", "", f"{'codes':<25}" + head,
-                  _line("keyword evidence only", cv["without_examples"]), _line("with the examples' vote", cv["scores"]),
+                      f"countries, {cv['folds']} folds of whole countries; each fold's codes from the model and vote "
+                      f"of the others' examples)", "", f"{'codes':<25}" + head,
+                  _line("keyword evidence only", cv["without_examples"]), _line("with the examples", cv["scores"]),
                   "labelled codes per priority: " + ", ".join(
                       f"{SCHEME_NAMES[s]} {cv['scores'][s]['labelled_per_priority']:.2f}" for s in SCHEMES)]
     if res["agreement"]:

@@ -4,6 +4,7 @@ script's figures are computed the same way the build assigns codes."""
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -40,12 +41,13 @@ def test_every_auto_code_names_its_method():
     assert len(auto) > 0
     cue = (r"((title|original title|keywords|description): '[^']+' \(keyword rule '[^']+'\)|TF-IDF: .*|"
            r"NACE \d\d \((from source, 1 of \d+|assigned by TF-IDF, vote share \d+%)\) -> ecosystem map)")
-    # the labelled examples' vote (NACE and ecosystems): its share and the closest carriers, the keyword
-    # cues it adds to; NACE as the section and then the division shown
+    # the labelled examples (NACE and ecosystems): the model's value, the vote's share and the closest
+    # carriers, the keyword cues; NACE as the section and then the division shown
     voted = (r"similar labelled priorities \d\.\d\d \(\d+ of the \d+ closest carry it; closest: '.+' \([^)]+\)"
              r"(, '.+' \([^)]+\))*\)")
     cues = r"cues \d\.\d\d x [0-9.]+: .*"
-    labelled = auto.rule.str.match(rf"^evidence \d+\.\d\d: (section [A-U]: )?({voted}(; {cues})?|{cues})"
+    model = r"model on the sentence vector \(trained on \d+ labelled priorities\): -?\d\.\d\d"
+    labelled = auto.rule.str.match(rf"^evidence \d+\.\d\d: (section [A-U]: )?{model}(; {voted})?(; {cues})?"
                                    rf"(; division \d\d: .+)?$")
     known = auto.rule.str.match(rf"^evidence \d+\.\d\d: {cue}(; {cue})*$")
     assert (known | labelled).all(), auto[~(known | labelled)].head()
@@ -220,3 +222,25 @@ def test_the_snapshot_holds_what_the_classifier_gives_now():
     now = recompute(SNAP)
     cols = ["priority_id", "scheme", "code", "origin", "rule"]
     pd.testing.assert_frame_equal(built[cols].reset_index(drop=True), now[cols].reset_index(drop=True).astype(str))
+
+
+def test_model_value_of_a_labelled_priority_leaves_it_out():
+    """A labelled priority's model value is that of the model trained on the others (exact leave-one-out)."""
+    from dashboard.build.classify import MODEL_RIDGE, _ridge
+    rng = np.random.default_rng(1)
+    vec = rng.normal(size=(9, 5))
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    rows = [0, 2, 3, 5, 6, 8]
+    labels = [{"A"}, {"B"}, {"A", "C"}, set(), {"C"}, {"A"}]
+    full = _ridge(vec, rows, {"nace": labels})["nace"]
+    for i, row in enumerate(rows):
+        others = _ridge(vec, rows[:i] + rows[i + 1:], {"nace": labels[:i] + labels[i + 1:]})["nace"]
+        left_out = others(row)
+        assert full(row).keys() >= left_out.keys()
+        for code, value in full(row).items():
+            assert value == pytest.approx(left_out.get(code, 0.0), abs=1e-9)
+    # an unlabelled row: the model on all of them (the same ridge regression in its primal form)
+    x = vec[rows]
+    y = np.array([[c in s for c in "ABC"] for s in labels], dtype=float)
+    w = np.linalg.solve(x.T @ x + MODEL_RIDGE * np.eye(5), x.T @ (y - y.mean(axis=0)))
+    assert [full(1)[c] for c in "ABC"] == pytest.approx(list(y.mean(axis=0) + vec[1] @ w))
