@@ -373,11 +373,13 @@ def bench_replay(atlas: Atlas, clients: list[int], seconds: float, baseline_ref:
                     used.update(words[:run["changes"] + n])
                     if name != "naive":
                         # two-word keywords: never a stored word vector, so every change runs the model
-                        words = rp.fresh_words(texts, 2 * (int(n * seconds * 60) + 200), used)
-                        phrases = [f"{a} {b}" for a, b in zip(words[::2], words[1::2])]
+                        # (pairs never searched before in this run; their words may have been, alone)
+                        vocabulary = rp.fresh_words(texts, 100000)
+                        phrases = [p for p in rp.fresh_pairs(vocabulary, int(n * seconds * 60) + 200 + len(used))
+                                   if p not in used][:int(n * seconds * 60) + 200]
                         res["runs"][f"{n}, 2 words"] = run = rp.replay(base, requests, phrases, n, seconds,
                                                                        lambda: gunicorn_pids(proc))
-                        used.update(words[:2 * (run["changes"] + n)])
+                        used.update(phrases[:run["changes"] + n])
                 out["servers"][name] = res
             finally:
                 proc.terminate()

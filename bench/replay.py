@@ -54,6 +54,21 @@ def fresh_words(texts, n: int, skip: set[str] = frozenset()) -> list[str]:
     return words[:n]
 
 
+def fresh_pairs(words: list[str], n: int) -> list[str]:
+    """``n`` distinct two-word keywords "a b" from ``words``, in a fixed order."""
+    out, seen = [], set()
+    k = len(words)
+    for step in range(1, k):
+        for i in range(k):
+            pair = f"{words[i]} {words[(i + step * 7919) % k]}"
+            if words[i] != words[(i + step * 7919) % k] and pair not in seen:
+                seen.add(pair)
+                out.append(pair)
+                if len(out) >= n:
+                    return out
+    return out
+
+
 def capture(base: str, chromium: str, args: list[str]) -> list[dict]:
     """Requests the explorer sends for one keyword change, in the order sent: method, path, body."""
     from playwright.sync_api import sync_playwright
