@@ -451,8 +451,8 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
 
     # Runs on changes only: the page comes drawn for its URL (see layout). One request draws the
     # whole view (map, table and count line, panels) from the view's one answer, computed once in
-    # the worker that answers it: a browser's change costs two requests (controls -> URL, then this
-    # and URL -> controls), not four that two workers would each search for.
+    # the worker that answers it: a browser's change costs three requests (controls -> URL, then this
+    # one and URL -> controls), not five of which two workers would each search.
     @app.callback(Output("ex-map", "figure"), Output("ex-drawn", "data"),
                   Output("ex-table", "children"), Output("ex-count", "children"), Output("ex-page", "max_value"),
                   Output("ex-page", "active_page", allow_duplicate=True), Output("ex-tabled", "data"),
