@@ -403,7 +403,8 @@ def print_replay(r: dict) -> None:
         for n, run in res["runs"].items():
             print(f"  {name:22s} {n:>16s} {run['changes_per_s']:9.1f} {run['change_p50_ms']:7.0f} "
                   f"{run['change_p95_ms']:7.0f} {run['request_p95_ms']:7.0f} {run['server_cpu_ms_per_change']:13.1f} "
-                  f"{run['errors']:6d}  {run['loadavg_before'][0]:.1f} -> {run['loadavg_after'][0]:.1f}")
+                  f"{run['errors']:6d}  {run['loadavg_before'][0]:.1f} -> {run['loadavg_after'][0]:.1f}"
+                  + (f"  (fresh keywords ran out after {run['seconds']} s)" if run.get("ran_out") else ""))
 
 
 # --------------------------------------------------------------------------- first load in Chromium

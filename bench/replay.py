@@ -143,14 +143,14 @@ def replay(base: str, requests: list[dict], words: list[str], clients: int, seco
         with lock:
             i = state["next"]
             state["next"] += 1
-        if i >= len(words):
-            raise RuntimeError("ran out of fresh keywords: give more words or fewer seconds")
-        return words[i]
+        return words[i] if i < len(words) else None
 
     def client():
         with ThreadPoolExecutor(max_workers=max(1, len(rest))) as pool:
             while time.perf_counter() < stop:
                 w = word()
+                if w is None:  # every fresh keyword used: the run ends here (``ran_out``)
+                    break
                 t0 = time.perf_counter()
                 answers = [send(base, first, w)]
                 answers += list(pool.map(lambda r: send(base, r, w), rest))
@@ -173,6 +173,8 @@ def replay(base: str, requests: list[dict], words: list[str], clients: int, seco
     import numpy as np
 
     ch, rq = state["changes"], state["requests"]
+    if not ch:
+        raise RuntimeError("no keyword change was replayed: give more fresh keywords")
     return {
         "clients": clients, "seconds": round(elapsed, 1), "changes": len(ch), "requests": len(rq),
         "requests_per_change": len(requests), "changes_per_s": len(ch) / elapsed,
@@ -180,6 +182,7 @@ def replay(base: str, requests: list[dict], words: list[str], clients: int, seco
         "request_p50_ms": 1000 * float(np.percentile(rq, 50)), "request_p95_ms": 1000 * float(np.percentile(rq, 95)),
         "server_cpu_ms_per_change": 1000 * cpu / max(1, len(ch)), "server_cpu_share_of_2_cores": cpu / elapsed / 2,
         "errors": state["errors"], "loadavg_before": load0, "loadavg_after": load1,
+        "ran_out": state["next"] > len(words),  # the fresh keywords ran out before ``seconds``
     }
 
 
