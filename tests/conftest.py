@@ -224,3 +224,15 @@ def geo_point(pg, sel: str, lon: float, lat: float) -> tuple[float, float]:
         "([sel, lon, lat]) => { const gd = document.querySelector(sel); const r = gd.getBoundingClientRect();"
         " const p = gd._fullLayout.geo._subplot.projection([lon, lat]); return [r.left + p[0], r.top + p[1]]; }",
         [sel, float(lon), float(lat)]))
+
+
+def send_proposal(pg, description: str, source_url: str, organisation: str) -> None:
+    """Fill a proposal form's description, source and proposer (Ana Test) and send it; waits for its
+    tracking page."""
+    pg.fill("#f-description", description)
+    pg.fill("#f-source_url", source_url)
+    pg.fill("#f-proposer_name", "Ana Test")
+    pg.fill("#f-proposer_organisation", organisation)
+    pg.fill("#f-proposer_email", "ana@example.org")
+    pg.get_by_role("button", name="Send the proposal").click()
+    pg.wait_for_url("**/proposals/**")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Watched, start_server
+from conftest import ROOT, Watched, send_proposal, start_server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a reviewer's long passphrase"
@@ -44,13 +44,8 @@ def test_propose_review_publish_and_find_it(write_server, browser):
     pg.get_by_role("link", name="Propose a correction or addition").click()
     pg.locator("a[href*='propose?strategy=']").first.click()
     pg.locator("a[href*='priority/change?priority=CZ031-01']").click()
-    pg.fill("#f-description", f"Machines and {WORD} mechatronics for the region's engineering firms.")
-    pg.fill("#f-source_url", "https://www.ris3.cz/en/analysis/essential-documents")
-    pg.fill("#f-proposer_name", "Ana Test")
-    pg.fill("#f-proposer_organisation", "South Bohemian Agency")
-    pg.fill("#f-proposer_email", "ana@example.org")
-    pg.get_by_role("button", name="Send the proposal").click()
-    pg.wait_for_url("**/proposals/**")
+    send_proposal(pg, f"Machines and {WORD} mechatronics for the region's engineering firms.",
+                  "https://www.ris3.cz/en/analysis/essential-documents", "South Bohemian Agency")
     assert "waiting for review" in pg.inner_text("main")
     tracking = pg.url
     # the reviewer

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Watched, start_server
+from conftest import ROOT, Watched, send_proposal, start_server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a reviewer's long passphrase"
@@ -83,13 +83,8 @@ def send_with_faults(pg, site) -> None:
 
 def send_one(pg, site) -> None:
     send_with_faults(pg, site)
-    pg.fill("#f-description", f"Machines and mechatronics, proposal {next(_sent)}.")
-    pg.fill("#f-source_url", "https://www.example.org/card.pdf")
-    pg.fill("#f-proposer_name", "Ana Test")
-    pg.fill("#f-proposer_organisation", "Agency of Tests")
-    pg.fill("#f-proposer_email", "ana@example.org")
-    pg.get_by_role("button", name="Send the proposal").click()
-    pg.wait_for_url("**/proposals/**")
+    send_proposal(pg, f"Machines and mechatronics, proposal {next(_sent)}.", "https://www.example.org/card.pdf",
+                  "Agency of Tests")
 
 
 def preview_bulk(pg, site) -> None:
