@@ -25,7 +25,7 @@ from .data.search import load_model
 from .data.published import published_folder
 from .live import LiveAtlas
 from .pages import about_data, compare, explorer, match, not_found, partnership, partnerships, region
-from .settings import ROOT, SETTINGS, Settings
+from .settings import FAVICON, ROOT, SETTINGS, Settings
 from .state import clicked_region
 from .urlcodec import display_of, without
 from .stories import step_url, stepper, stories_from
@@ -44,7 +44,7 @@ INDEX = """<!DOCTYPE html>
         <meta name="s3-plotly" content="{PLOTLY_URL}">
         <meta name="description" content="S3 Atlas: Europe's Smart Specialisation Strategies, their priorities, regional statistics and thematic partnerships on equal-area maps of NUTS regions.">
         <title>{%title%}</title>
-        {%favicon%}
+        <link rel="icon" href="{FAVICON}">
         {%css%}
     </head>
     <body>
@@ -273,7 +273,7 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     )
     prefix = settings.url_prefix
     app.index_string = (INDEX.replace("{PLOTLY_URL}", f"{prefix}vendor/plotly/{plotly_bundle_name()}")
-                        .replace("{AFTER_PAINT}", AFTER_PAINT))
+                        .replace("{AFTER_PAINT}", AFTER_PAINT).replace("{FAVICON}", FAVICON))
 
     app.config.external_stylesheets = [f"{prefix}vendor/{hashed_name('s3-bootstrap.min.css')}"]
     server = app.server
@@ -362,16 +362,6 @@ def create_app(settings: Settings = SETTINGS, atlas: Atlas | None = None) -> das
     app.interpolate_index = interpolate_index
 
     index_endpoints = {prefix, f"{prefix}<path:path>"}  # Dash's page index and its catch-all (same view)
-
-    favicon = f"{prefix}_favicon.ico"
-
-    @server.after_request
-    def favicon_cached(resp):
-        """Dash's favicon: its address carries Dash's version (``?v=``), so browsers may keep it; without
-        a cache header they asked for it again on every update of the page."""
-        if request.path == favicon and resp.status_code == 200:
-            resp.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
-        return resp
 
     @server.after_request
     def not_found_status(resp):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from .state import ViewState, to_query
 from .views.explorer import CONTROL_IDS, CONTROL_PROPS, control_values
 
-# The callbacks a new explorer URL triggers, by one of their outputs: the view drawn (map, table,
-# panels) and the controls following the URL.
-URL_CALLBACKS = ("ex-map.figure", "ex-mode.value")
+# The callbacks a new explorer URL triggers, by one of their outputs: one, which draws the view (map,
+# table, panels) and sets the controls that disagree with the URL.
+URL_CALLBACKS = ("ex-map.figure",)
 
 
 def find_callback(app, output: str, trigger: str = "") -> tuple[str, dict]:
@@ -41,9 +41,11 @@ def controls(state: ViewState) -> dict:
 
 
 def control_body(app, prev: ViewState, new: ViewState, changed: str) -> dict:
-    """A control (its id) changed from the view ``prev`` to show ``new``: the controls -> URL request."""
+    """A control (its id) changed from the view ``prev`` to show ``new``: the request that writes the
+    new URL and draws the view."""
     prop = dict(zip(CONTROL_IDS, CONTROL_PROPS))[changed]
-    return callback_body(app, "ex-url.search", {**controls(new), "ex-url.search": to_query(prev)},
+    return callback_body(app, "ex-url.search", {**controls(new), "ex-url.search": to_query(prev),
+                                                "ex-drawn.data": to_query(prev), "ex-tabled.data": to_query(prev)},
                          [f"{changed}.{prop}"])
 
 
@@ -56,5 +58,5 @@ def url_bodies(app, prev: ViewState, new: ViewState, shown: ViewState | None = N
 
 
 def bodies_for_states(app, prev: ViewState, new: ViewState, changed: str) -> list[dict]:
-    """Every request one control change sends: controls -> URL, then each URL -> view callback."""
-    return [control_body(app, prev, new, changed), *url_bodies(app, prev, new).values()]
+    """Every request one control change sends to the server: one, which writes the URL and draws the view."""
+    return [control_body(app, prev, new, changed)]

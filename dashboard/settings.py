@@ -53,6 +53,12 @@ NON_PUBLIC_PATHS = ("/sign-in", "/signin", "/login", "/logout", "/review", "/acc
                     "/propose", "/proposals", "/api/proposals")
 # Contributions (the write path, dashboard/write and dashboard/contribute): size limits of what a
 # proposer sends, fixed here.
+# The site's icon, written into every page: a data address, so a browser never asks the server for it
+# (Chromium asked for /_favicon.ico again on every change of the explorer's URL, cache header or not).
+FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+           "%3Crect width='16' height='16' rx='3' fill='%230a58ca'/%3E"
+           "%3Ctext x='8' y='12' font-family='Arial,sans-serif' font-size='9' font-weight='700' fill='%23fff' "
+           "text-anchor='middle'%3ES3%3C/text%3E%3C/svg%3E")
 MAX_PROPOSAL_BYTES = 64 * 1024  # one JSON proposal or form
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a bulk CSV/XLSX template
 MAX_BULK_ROWS = 500

@@ -22,7 +22,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from ..settings import MAX_UPLOAD_BYTES, Settings
+from ..settings import FAVICON, MAX_UPLOAD_BYTES, Settings
 from ..write.db import engine_for, migrate
 from ..write.store import Store
 
@@ -67,7 +67,7 @@ class Contributions:
     def render(self, template: str, status: int = 200, **context):
         from .review import current_reviewer
 
-        html = render_template(f"contribute/{template}", prefix=self.prefix, css_url=self.css_url,
+        html = render_template(f"contribute/{template}", prefix=self.prefix, css_url=self.css_url, favicon=FAVICON,
                                reviewer=current_reviewer(), version=self.atlas.version, **context)
         return html, status
 

@@ -1,18 +1,17 @@
 """The explorer page: filters, map and priorities table. The URL is the state.
 
-Callbacks, one job each, joined through the URL (``ex-url.search``):
-- controls -> URL, and map click / finder / clear -> URL (the selected region);
-- URL -> controls, only where a control disagrees with the URL (back/forward, a story step);
-- URL -> map (a Patch of values when the map's structure holds);
-- URL -> table, count line and pager;
-- URL -> selected-region panel, notes on the link, indicator controls shown or hidden, map view buttons;
-- URL -> export links.
-What each shows comes from the pure functions in ``views.explorer``.
+One callback (``change_view``) answers every change of the view, in one request: a control, a click
+on the map, the region finder, the selection cleared, or the URL itself (back/forward, a story step,
+a map view button). It writes the new URL, sets the controls that disagree with it and draws the map
+(a Patch of values when the map's structure holds), the table, count line and pager, and the panels
+(selected region, notes on the link, indicator controls, map view buttons). The export links follow
+the URL in the browser. What each shows comes from the pure functions in ``views.explorer``.
 """
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from ..cache import cache
 from ..components.finder import region_finder, register_region_finder
@@ -350,7 +349,6 @@ def register_routes(server, atlas: Atlas, prefix: str) -> None:
 
 def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
     prefix = app.config.requests_pathname_prefix
-    url = Output("ex-url", "search", allow_duplicate=True)
     register_region_finder(app, "ex-region")
 
     @cache.memoize()
@@ -379,43 +377,27 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
     app.clientside_callback(ClientsideFunction("s3", "exportLinks"), [Output(i, "href") for i, _ in EXPORTS],
                             Input("ex-url", "search"), State("ex-export-bases", "data"), prevent_initial_call=True)
 
-    @app.callback(url, [Input(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)], State("ex-url", "search"),
-                  prevent_initial_call=True)
-    def controls_to_url(*args):
-        """A control changed: the new view's URL (nothing when the controls already match the URL)."""
-        *values, current = args
-        state = next_state(atlas, current, values, page_changed=ctx.triggered_id == "ex-page")
-        q = carry(to_query(state), current)
-        return no_update if same(q, current) else q
-
-    @app.callback(url, Input("ex-map", "clickData"), Input("ex-clear", "n_clicks"), Input("ex-region", "value"),
-                  [State(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)], State("ex-url", "search"),
-                  prevent_initial_call=True)
-    def region_to_url(click, _clear, picked, *args):
-        """A region clicked on the map, chosen in the finder, or the selection cleared."""
-        *values, current = args
-        region = state_of(current).region
-        if ctx.triggered_id == "ex-map":
-            region = clicked_region(click, atlas.regions.index) or region
-        elif ctx.triggered_id == "ex-clear":
+    def changed_query(trigger, values: list, click, picked, current: str) -> str | None:
+        """The view's query string after a control changed, a region was clicked on the map or chosen
+        in the finder, or the selection was cleared (None when the view stays as it is)."""
+        region = None  # a control changed: the selected region stays
+        if trigger == "ex-map":
+            region = clicked_region(click, atlas.regions.index) or state_of(current).region
+        elif trigger == "ex-clear":
             region = ""
-        elif ctx.triggered_id == "ex-region":
+        elif trigger == "ex-region":
             region = picked if isinstance(picked, str) and picked in atlas.regions.index else ""
-        if region == state_of(current).region:
-            return no_update
-        q = carry(to_query(next_state(atlas, current, values, region=region)), current)
-        return no_update if same(q, current) else q
+        if region is not None and region == state_of(current).region:
+            return None
+        q = carry(to_query(next_state(atlas, current, values, region=region, page_changed=trigger == "ex-page")),
+                  current)
+        return None if same(q, current) else q
 
-    @app.callback([Output(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)]
-                  + [Output("ex-region", "value"), Output("ex-region", "options"), Output("ex-year", "options")],
-                  Input("ex-url", "search"),
-                  [State(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)] + [State("ex-region", "value")],
-                  prevent_initial_call=True)
-    def url_to_controls(search, *shown):
-        """The controls follow the URL where they disagree with it (back/forward, a story step);
-        a control that already shows the URL's value is left alone, so typing is never overwritten.
-        A region the finder is told to show comes with its option (see components/finder.py)."""
-        state = state_of(search)
+    def controls_part(state: ViewState, shown: list) -> list:
+        """The controls follow the view where they disagree with it (back/forward, a story step, a value
+        the URL's parser corrected); a control that already shows the view's value is left alone, so
+        typing is never overwritten. A region the finder is told to show comes with its option (see
+        components/finder.py)."""
         wanted = control_values(state) + [state.region or None]
         out = [w if w != s else no_update for w, s in zip(wanted, shown)]
         region_options = no_update if out[-1] is no_update else chosen_region_options(atlas, state.region)
@@ -449,19 +431,41 @@ def register_callbacks(app, atlas: Atlas, geometry_url) -> None:
         return (selected_panel(atlas, state, prefix), {} if state.region else {"display": "none"}, hide, hide,
                 [html.Div(n) for n in notes], bool(notes), views_bar(atlas, state), year_note(atlas, state))
 
-    # Runs on changes only: the page comes drawn for its URL (see layout). One request draws the
-    # whole view (map, table and count line, panels) from the view's one answer, computed once in
-    # the worker that answers it: a browser's change costs three requests (controls -> URL, then this
-    # one and URL -> controls), not five of which two workers would each search.
-    @app.callback(Output("ex-map", "figure"), Output("ex-drawn", "data"),
-                  Output("ex-table", "children"), Output("ex-count", "children"), Output("ex-page", "max_value"),
-                  Output("ex-page", "active_page", allow_duplicate=True), Output("ex-tabled", "data"),
-                  Output("ex-selected", "children"), Output("ex-clear", "style"), Output("ex-indicator-col", "style"),
-                  Output("ex-year-col", "style"), Output("ex-notes", "children"), Output("ex-notes", "is_open"),
-                  Output("ex-views", "children"), Output("ex-year-note", "children"),
-                  Input("ex-url", "search"), State("ex-drawn", "data"), State("ex-tabled", "data"),
+    # One request per change, and the view's answer computed once in the worker that answers it: a
+    # control, a click on the map, the region finder or the URL itself (back/forward, a story step, a
+    # map view button) changes the view; this callback writes the new URL (a step in the browser's
+    # history), sets the controls that disagree with it and draws the map, table, count line and
+    # panels. Runs on changes only: the page comes drawn for its URL (see layout).
+    controls = [(c, p) for c, p in zip(CONTROL_IDS, CONTROL_PROPS)] + [("ex-region", "value")]
+    view_outputs = [("ex-map", "figure"), ("ex-drawn", "data"), ("ex-table", "children"), ("ex-count", "children"),
+                    ("ex-page", "max_value"), ("ex-tabled", "data"), ("ex-selected", "children"),
+                    ("ex-clear", "style"), ("ex-indicator-col", "style"), ("ex-year-col", "style"),
+                    ("ex-notes", "children"), ("ex-notes", "is_open"), ("ex-views", "children"),
+                    ("ex-year-note", "children")]
+
+    @app.callback([Output("ex-url", "search")] + [Output(c, p) for c, p in controls]
+                  + [Output("ex-region", "options", allow_duplicate=True), Output("ex-year", "options")]
+                  + [Output(c, p) for c, p in view_outputs],
+                  [Input(c, p) for c, p in controls] + [Input("ex-map", "clickData"), Input("ex-clear", "n_clicks"),
+                                                        Input("ex-url", "search")],
+                  State("ex-drawn", "data"), State("ex-tabled", "data"),
                   prevent_initial_call=True)
-    def url_to_view(search, drawn, tabled):
-        """Everything the URL's view draws."""
-        state, notes = parse_query(search or "", atlas)
-        return (*map_part(state, drawn), *table_part(state, tabled), *panels_part(state, notes, drawn))
+    def change_view(*args):
+        """The new view: its URL, the controls that disagree with it, and everything it draws."""
+        *shown, click, _clear, search, drawn, tabled = args
+        values, picked = shown[:-1], shown[-1]
+        if "ex-url.search" in ctx.triggered_prop_ids:  # the URL changed outside: draw what it says
+            new_url, query = no_update, search or ""
+        else:
+            query = changed_query(ctx.triggered_id, values, click, picked, search)
+            if query is None:
+                raise PreventUpdate
+            new_url = query
+        state, notes = parse_query(query, atlas)
+        figure, drawn_now = map_part(state, drawn)
+        rows, count, pages, page_fix, tabled_now = table_part(state, tabled)
+        out = controls_part(state, shown)
+        if page_fix is not no_update:  # a page past the end: the pager shows the last one
+            out[CONTROL_IDS.index("ex-page")] = page_fix
+        return (new_url, *out, figure, drawn_now, rows, count, pages, tabled_now,
+                *panels_part(state, notes, drawn))

@@ -88,7 +88,7 @@ def test_callback_with_garbage_inputs_never_fails(client_app, values, changed, s
     app, client = client_app
     inputs = {prop(c): v for c, v in values.items()} | {"ex-url.search": search if len(search) < 5000 else "",
                                                         "ex-drawn.data": search, "ex-tabled.data": search}
-    # the controls -> URL callback, then every URL -> view callback, all with the same garbage
+    # the view callback as a control triggers it, then as the URL does (back/forward), with the same garbage
     bodies = [callback_body(app, "ex-url.search", inputs, [prop(changed)])]
     bodies += [callback_body(app, out, inputs, ["ex-url.search"]) for out in URL_CALLBACKS]
     for body in bodies:

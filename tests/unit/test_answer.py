@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -15,7 +16,7 @@ from dashboard.callback_requests import bodies_for_states
 from dashboard.data import answer, query, search
 from dashboard.data.answer import clear_answers, compute_answer, view_answer
 from dashboard.data.query import Filters
-from dashboard.settings import SETTINGS
+from dashboard.settings import FAVICON, SETTINGS
 from dashboard.state import ViewState
 from dashboard.views.explorer import map_values, table_view
 
@@ -128,7 +129,10 @@ def test_a_forked_process_takes_the_query_vector_instead_of_embedding_it(tmp_pat
     assert np.array_equal(store.get("kiwi", lambda: w), v)
 
 
-def test_the_favicon_may_be_cached(app):
-    r = app.server.test_client().get("/_favicon.ico?v=1")
-    assert r.status_code == 200
-    assert "max-age=31536000" in r.headers["Cache-Control"]
+def test_the_icon_is_in_the_page_and_never_asked_for(app):
+    """Chromium asked for /_favicon.ico again on every change of the explorer's URL: the icon is a
+    data address in the page's head, so no request reaches the server for it."""
+    page = app.server.test_client().get("/").data.decode()
+    icons = re.findall(r'<link rel="icon" href="([^"]*)"', page)
+    assert icons == [FAVICON] and FAVICON.startswith("data:image/svg+xml,")
+    assert "_favicon.ico" not in page
