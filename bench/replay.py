@@ -45,11 +45,14 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 def fresh_words(texts, n: int, skip: set[str] = frozenset()) -> list[str]:
-    """``n`` distinct real words (ASCII letters, 5 to 12 long) from the priorities' texts, in a fixed
-    shuffled order: a new keyword for every change of a run."""
+    """``n`` distinct real words from the priorities' texts, whole words of 5 to 12 ASCII letters, in a
+    fixed shuffled order: a new keyword for every change of a run. (Until 2026-12-08 the list also held
+    pieces of words: the ASCII runs of words with other letters, "edpoklad" of "předpoklad", and the
+    first 12 letters of longer words; no one types those, and each ran the sentence model.)"""
     import random
 
-    words = sorted({w for t in texts for w in re.findall(r"[a-z]{5,12}", str(t).lower())} - set(skip))
+    words = sorted({w for t in texts for w in re.findall(r"[^\W\d_]+", str(t).lower())
+                    if w.isascii() and 5 <= len(w) <= 12} - set(skip))
     random.Random(20).shuffle(words)
     return words[:n]
 

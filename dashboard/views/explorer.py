@@ -189,22 +189,25 @@ def _indicator_values(atlas: Atlas, state: ViewState) -> dict:
 
 def _priority_values(atlas: Atlas, state: ViewState) -> dict:
     counts = view_answer(atlas, state.filters()).counts  # the table's answer too (the region does not narrow it)
-    countries = atlas.regions[atlas.regions.level == 0]
-    base = countries[~countries.nuts_id.isin(set(counts.nuts_id))]
-    traces = [{"ids": base.nuts_id.tolist(), "z": [-1] * len(base), "static": True, "level": 0,
+    # plain arrays: this runs on every change of the view, and pandas' per-call cost was most of it
+    nuts, levels = counts.nuts_id.to_numpy(), counts.level.to_numpy()
+    named, related = counts.priorities.to_numpy(), counts.related.to_numpy()
+    countries = atlas.regions.nuts_id.to_numpy()[atlas.regions.level.to_numpy() == 0]
+    base = countries[~np.isin(countries, nuts)].tolist()
+    traces = [{"ids": base, "z": [-1] * len(base), "static": True, "level": 0,
                "hovertemplate": NO_STRATEGY if state.level is None else
                NAME + f"No {LEVEL_WORDS[state.level]} strategy in the data here<extra></extra>"}]
     keyword = bool(state.q.strip())
-    for level in sorted(counts.level.unique()):
-        sub = counts[counts.level == level]
-        z = np.where((sub.priorities == 0) & (sub.related > 0), RELATED_ONLY, sub.priorities)
-        traces.append({"ids": sub.nuts_id.tolist(), "z": z.tolist(), "level": int(level),
-                       "text": sub.related.tolist() if keyword else None,
+    for level in np.unique(levels):
+        at = levels == level
+        z = np.where((named[at] == 0) & (related[at] > 0), RELATED_ONLY, named[at])
+        traces.append({"ids": nuts[at].tolist(), "z": z.tolist(), "level": int(level),
+                       "text": related[at].tolist() if keyword else None,
                        "hovertemplate": KEYWORD_TEMPLATE if keyword else COUNT_TEMPLATE})
     no_strategy = ("No strategy in the data" if state.level is None else
                    f"No {LEVEL_WORDS[state.level]} strategy in the data")
     # classes from this view's counts: no band without a territory, the tiers always listed
-    classes = count_classes(counts.priorities.to_numpy(), keyword, no_strategy)
+    classes = count_classes(named, keyword, no_strategy)
     return {"traces": traces, "coloraxis": coloraxis(classes, TIER_TITLE if keyword else COUNT_TITLE, state.present)}
 
 
