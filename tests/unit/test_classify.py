@@ -43,7 +43,7 @@ def test_every_auto_code_names_its_method():
            r"NACE \d\d \((from source, 1 of \d+|assigned by TF-IDF, vote share \d+%)\) -> ecosystem map)")
     # the labelled examples (NACE and ecosystems): the model's value, the vote's share and the closest
     # carriers, the keyword cues; NACE as the section and then the division shown
-    voted = (r"similar labelled priorities \d\.\d\d \(\d+ of the \d+ closest carry it; closest: '.+' \([^)]+\)"
+    voted = (r"similar labelled priorities \d\.\d\d x [0-9.]+ \(\d+ of the \d+ closest carry it; closest: '.+' \([^)]+\)"
              r"(, '.+' \([^)]+\))*\)")
     cues = r"cues \d\.\d\d x [0-9.]+: .*"
     model = r"model on the sentence vector \(trained on \d+ labelled priorities\): -?\d\.\d\d"

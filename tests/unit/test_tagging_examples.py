@@ -32,7 +32,7 @@ def _write(tmp_path, text):
 
 def test_the_project_examples_are_valid_and_apart_from_the_test_priorities():
     examples = load_examples(EXAMPLES, SECTIONS, ECO)
-    assert len(examples) == 324
+    assert len(examples) == 1095
     test = set(pd.read_csv(ROOT / "tests" / "eval" / "tagging_labels.csv", dtype=str).priority_id)
     assert not set(examples) & test
     assert examples["AT11-S3-2024-P1"] == {"nace": {"Q"}, "ecosystem": {"9"}}
