@@ -38,8 +38,8 @@ DICTIONARIES = [
      "hrv", "lit")
 ] + [
     (f"freedict-eng-{x}", x, "from_en") for x in
-    ("deu", "fra", "ita", "spa", "pol", "ces", "fin", "swe", "por", "nld", "hun", "ell")
-]
+    ("deu", "fra", "ita", "spa", "pol", "ces", "fin", "swe", "por", "nld", "hun", "ell", "dan", "hrv", "lit", "bul")
+] + [("freedict-eng-rom", "ron", "from_en")]  # FreeDict's name for Romanian; the table's code is ISO 639-3
 # X->German and German->X dictionaries, chained with German->English (weaker: after the direct ones)
 PIVOTS = [(f"freedict-{x}-deu", x, "to_pivot") for x in ("ita", "nld", "por", "spa", "swe", "pol", "fin")] + [
     (f"freedict-deu-{x}", x, "from_pivot") for x in ("ita", "nld", "por", "swe")]

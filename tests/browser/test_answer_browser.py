@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -115,3 +116,38 @@ def test_the_regions_download_has_the_tiers(live_server, page, atlas):
     # the Excel workbook sits beside it
     assert pg.locator("#ex-dl-regions-xlsx").get_attribute("href").startswith("/export/regions.xlsx?")
     assert page.errors == []
+
+
+def test_a_keyword_change_is_one_request_and_back_restores_the_view(live_server, sized):
+    """One callback writes the URL and draws the view (the answer computed once); the icon is in the
+    page, so nothing else reaches the server. Back draws the view before, controls included, in one
+    request of the explorer's."""
+    w = sized(1400, 900)
+    pg = w.page
+    pg.goto(live_server + "/", wait_until="networkidle")
+    pg.wait_for_function(MAP_DRAWN, timeout=30000)
+    pg.fill("#ex-q", "textile")  # a first change: what loads once (lazy scripts) is not counted
+    pg.wait_for_function("() => (document.querySelector('#ex-count')?.innerText ?? '').includes('name')", timeout=30000)
+    pg.wait_for_load_state("networkidle")
+    sent, bodies = [], []
+    pg.on("request", lambda r: (sent.append(r.url), bodies.append(r.post_data)) if r.url.startswith(live_server) else None)
+    pg.fill("#ex-q", "hydrogen")
+    pg.keyboard.press("Enter")
+    pg.wait_for_function("() => location.search === '?q=hydrogen'", timeout=30000)
+    pg.wait_for_function(NAMED, timeout=30000)
+    pg.wait_for_load_state("networkidle")
+    assert [u[len(live_server):].split("?")[0] for u in sent] == ["/_dash-update-component"]
+    hydrogen = pg.inner_text("#ex-count")
+    assert hydrogen.startswith("6 regions name it")
+    sent.clear()
+    bodies.clear()
+    pg.go_back()
+    pg.wait_for_function("() => location.search === '?q=textile'", timeout=30000)
+    pg.wait_for_function("() => document.querySelector('#ex-q').value === 'textile'", timeout=30000)
+    pg.wait_for_function("t => !(document.querySelector('#ex-count')?.innerText ?? '').startsWith(t)",
+                         arg=hydrogen[:20], timeout=30000)
+    pg.wait_for_load_state("networkidle")
+    # one request draws the explorer's view (the page shell's own callback follows the URL too)
+    assert sum("ex-map.figure" in json.loads(b)["output"] for b in bodies if b) == 1
+    assert "textile" in pg.inner_text("#ex-table").lower()
+    assert w.errors == [] and w.external == []
