@@ -113,6 +113,8 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs", default=str(ROOT / "tests" / "eval" / "crosslang_pairs.csv"))
     ap.add_argument("--heldout", default=str(ROOT / "tests" / "eval" / "crosslang_pairs_heldout.csv"),
                     help="held-out pairs, reported separately (\"\" to leave out)")
+    ap.add_argument("--languages", default=str(ROOT / "tests" / "eval" / "crosslang_pairs_languages.csv"),
+                    help="pairs in the EU languages the other sets lack, reported separately (\"\" to leave out)")
     ap.add_argument("--per-pair", action="store_true", help="print every pair (shipped method)")
     ap.add_argument("--latency", action="store_true", help="time the shipped search over the pair queries")
     args = ap.parse_args(argv)
@@ -122,6 +124,8 @@ def main(argv=None) -> int:
     pairs = pd.read_csv(args.pairs, dtype=str)
     heldout = (pd.read_csv(args.heldout, dtype=str) if args.heldout and Path(args.heldout).is_file()
                else None)
+    languages = (pd.read_csv(args.languages, dtype=str) if args.languages and Path(args.languages).is_file()
+                 else None)
     methods = tables(atlas, Path(args.data), Path(args.sources))
     print(f"cross-language: {len(pairs)} pairs, {pairs.language.nunique()} languages"
           + (f" (held out: {len(heldout)} pairs, {heldout.language.nunique()} languages)"
@@ -129,7 +133,8 @@ def main(argv=None) -> int:
           f"{'yes' if index.semantic else 'no'}; term tables: "
           + ", ".join(f"{k} {len(v)} rows" for k, v in methods.items() if v is not None))
 
-    for label, frame in (("development pairs", pairs), ("held-out pairs", heldout)):
+    for label, frame in (("development pairs", pairs), ("held-out pairs", heldout),
+                         ("pairs in more languages", languages)):
         if frame is not None and len(frame):
             report(label, frame, index, methods, territory, args.per_pair)
 
