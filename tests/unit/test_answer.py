@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboard.app import create_app
-from dashboard.callback_requests import bodies_for_states
+from dashboard.callback_requests import bodies_for_states, url_bodies
 from dashboard.data import answer, query, search
 from dashboard.data.answer import clear_answers, compute_answer, view_answer
 from dashboard.data.query import Filters
@@ -136,3 +136,20 @@ def test_the_icon_is_in_the_page_and_never_asked_for(app):
     icons = re.findall(r'<link rel="icon" href="([^"]*)"', page)
     assert icons == [FAVICON] and FAVICON.startswith("data:image/svg+xml,")
     assert "_favicon.ico" not in page
+
+
+def test_back_draws_the_url_s_view_and_sets_the_controls_without_writing_the_url(app, atlas):
+    """Back from a keyword: the URL changed outside the page; the one request draws that view and
+    puts the controls back, and writes no URL (that would add a step to the history)."""
+    fresh()
+    client = app.server.test_client()
+    before, typed = ViewState(level=2), ViewState(level=2, q="wine")
+    (body,) = url_bodies(app, typed, before, shown=typed).values()  # drawn and shown: wine; URL: before
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code == 200
+    out = r.get_json()["response"]
+    assert "ex-url" not in out
+    assert out["ex-q"]["value"] == ""  # the keyword box follows the URL
+    assert "ex-level" not in out  # a control that already shows the URL's value is left alone
+    count = json.dumps(out["ex-count"]["children"], ensure_ascii=False)
+    assert count.startswith(f'"{len(view_answer(atlas, before.filters()).priorities)} priorities in')
