@@ -523,10 +523,16 @@ _RULE_NAMED = r" \(keyword rule '[^']*'\)$"
 def _ridge(vec: np.ndarray, rows: list[int], labels: dict[str, list[set[str]]]):
     """Per scheme, a function: priority row -> {code: fitted value} of a ridge regression (``MODEL_RIDGE``,
     intercept unpenalised) of each code's 0/1 label on the centred sentence vectors of the labelled
-    priorities at ``rows``. A labelled priority's own value comes from the model trained without it
-    (exact leave-one-out: the inverse of the other priorities' kernel is a downdate of the full one)."""
+    priorities at ``rows``. A labelled priority's own value comes from the model trained without it:
+    exact leave-one-out, from the inverse of the full kernel (the others' inverse is its downdate; the
+    terms it needs are precomputed once, so each labelled priority costs a few vector products)."""
     x = vec[rows]
-    inv = np.linalg.inv(x @ x.T + MODEL_RIDGE * np.eye(len(rows)))
+    n = len(rows)
+    kernel = x @ x.T
+    inv = np.linalg.inv(kernel + MODEL_RIDGE * np.eye(n))
+    ones = inv.sum(axis=1)  # inv @ 1
+    # row i: the kernel row of example i without itself, times inv (k~ inv = (K inv)_i - K_ii inv_i)
+    w_all = kernel @ inv - np.diag(kernel)[:, None] * inv
     own = {row: i for i, row in enumerate(rows)}
     out = {}
     for scheme, sets in labels.items():
@@ -534,17 +540,19 @@ def _ridge(vec: np.ndarray, rows: list[int], labels: dict[str, list[set[str]]]):
         y = np.array([[c in s for c in codes] for s in sets], dtype=np.float64)
         mean = y.mean(axis=0)
         alpha = inv @ (y - mean)
+        p = inv @ y
 
-        def fitted(r: int, codes=codes, y=y, mean=mean, alpha=alpha) -> dict[str, float]:
-            k = x @ vec[r]
+        def fitted(r: int, codes=codes, y=y, mean=mean, alpha=alpha, p=p) -> dict[str, float]:
             if r not in own:
-                values = mean + k @ alpha
+                values = mean + (x @ vec[r]) @ alpha
             else:
                 i = own[r]
-                keep = np.arange(len(rows)) != i
-                sub = inv[np.ix_(keep, keep)] - np.outer(inv[keep, i], inv[i, keep]) / inv[i, i]
-                m = y[keep].mean(axis=0)
-                values = m + k[keep] @ (sub @ (y[keep] - m))
+                m = (n * mean - y[i]) / (n - 1)  # the others' mean label
+                w = w_all[i]
+                d = y[i] - m
+                inv_v = w @ y - w.sum() * m - w[i] * d  # k~ . inv . (y - m, row i zeroed)
+                inv_v_i = p[i] - ones[i] * m - inv[i, i] * d  # (inv . (y - m, row i zeroed))_i
+                values = m + inv_v - w[i] * inv_v_i / inv[i, i]
             return {c: float(v) for c, v in zip(codes, values)}
         out[scheme] = fitted
     return out
